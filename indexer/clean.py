@@ -1,0 +1,799 @@
+"""Raw text to article text: HTML boilerplate, web-scrape residue, unicode normalisation.
+
+Two normal forms:
+- display text keeps the original typography (curly quotes, dashes, no-break spaces); only
+  invisible noise is dropped (NFC, soft hyphens, zero-width and control characters);
+- index text (`normalize_for_index`) maps typography to plain ASCII punctuation one character
+  for one character, so an offset in one is the same offset in the other.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from .models import CleanText, Removal
+from .textutil import strip_accents
+
+# --------------------------------------------------------------------------- normalisation
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+_INDEX_MAP = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+    "\u00b4": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"',
+    "\u00bb": '"', "\u2039": "'", "\u203a": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+    "\u2212": "-", "\ufe58": "-", "\ufe63": "-", "\uff0d": "-",
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u2002": " ",
+    "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ", "\u2008": " ", "\u205f": " ",
+    "\u3000": " ", "\u2026": ".",
+})
+
+
+def normalize_display(text: str) -> str:
+    """NFC, unix line ends, no invisible or control characters; typography kept.
+
+    >>> normalize_display("Cafe\\u0301\\r\\nco\\u00adop")
+    'Café\\ncoop'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    text = text.replace("\u2029", "\n\n").replace("\t", " ")
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    return _CONTROL.sub("", text)
+
+
+def normalize_for_index(text: str) -> str:
+    """Typography to plain punctuation, one character for one (offsets stay valid).
+
+    >>> normalize_for_index("“We won’t”\\u00a0— «no»")
+    '"We won\\'t" - "no"'
+    """
+    return text.translate(_INDEX_MAP)
+
+
+def _fold(line: str) -> str:
+    """Lower-case, plain punctuation, single spaces: the form residue rules look at."""
+    return re.sub(r"\s+", " ", normalize_for_index(line)).strip().lower()
+
+
+# --------------------------------------------------------------------------- residue rules
+# Each rule matches a whole line (after _fold and trimming of bullets and separators), so a
+# sentence that merely contains "share" or "comment" is never touched.
+
+_WIDGETS: dict[str, list[str]] = {
+    "comment form": [
+        r"please enter your (comment|name|email( address)?)( here)?",
+        r"you have entered an incorrect email address",
+        r"save my name,? email,? and website in this browser for the next time i comment\.?",
+        r"your email address will not be published\.?( required fields are marked \*?)?",
+        r"required fields are marked \*?",
+        r"(leave|post|add|write|submit) (a|your) (reply|comment|response)( to [\w ]{1,40})?",
+        r"(cancel|post) (reply|comment)", r"log ?in to (reply|comment)", r"be the first to comment",
+        r"no comments( yet)?", r"(show|view|load|read) (all |more )?(\d+ )?comments?( \(\d+\))?",
+        r"\d+ (comments?|responses?|replies)", r"comments?( \(\d+\))?", r"comentarios?( \(\d+\))?",
+        r"por favor,? (ingrese|introduzca|escriba|ingresa|introduce|escribe) (su|tu) "
+        r"(comentario|nombre|correo( electronico)?|e-?mail)( aqui)?",
+        r"ha(s)? (introducido|ingresado) una direccion de correo electronico incorrecta",
+        r"(deja|dejar|escribe|escriba|deje|agrega) (un|tu|su) comentario",
+        r"guardar mi nombre,? correo( electronico)? y (sitio )?web en este navegador.*",
+        r"tu (direccion de )?correo electronico no sera publicad[oa].*",
+        r"los campos obligatorios estan marcados.*",
+        r"(name|e-?mail|website|comment|nombre|correo( electronico)?|sitio web|web)\s*\*",
+        r"(post|submit|publicar|enviar) (comment|comentario)",
+    ],
+    "share/follow widget": [
+        r"(click|tap) (on )?the star of google news and follow us",
+        r"follow us on google news", r"add us (to|on) google news",
+        r"(haz|haga|dale|da) (clic|click) en la estrella de google news y siguenos",
+        r"siguenos en google news",
+        r"(follow|like|join) us on (facebook|twitter|x|instagram|linkedin|youtube|tiktok|telegram|"
+        r"whatsapp|threads|bluesky)[\w ,&]*",
+        r"siguenos en (facebook|twitter|x|instagram|linkedin|youtube|tiktok|telegram|whatsapp)[\w ,y]*",
+        r"share( this)?( article| story| post| page)?( on| via)?( facebook| twitter| x| email| "
+        r"whatsapp| linkedin)?:?",
+        r"(compartir|comparte|compartelo)( en| por)?( facebook| twitter| x| whatsapp| correo)?:?",
+        r"(copy|copied) (link|url)", r"copiar (enlace|link)", r"(print|imprimir)( this)?( article)?",
+    ],
+    "newsletter prompt": [
+        r"get .{1,60} (in|to) your inbox.{0,80}", r"(recibe|recibir) .{0,60}(en tu|a tu) correo.{0,60}",
+        r"join our (mailing list|newsletter|email list|community).{0,80}",
+        r"(subscribe|suscribete|suscribase|assine|abonnez-vous) (today|now|hoy|ya|ahora)\b.{0,120}",
+        r".{0,60}(depends|relies|counts) on (your|reader|readers') support.{0,80}",
+        r"(contribute|donate|give|support us) (now|today)\.?",
+        r"(recibe|suscribete a|unete a) (nuestro|nuestra|el) (boletin|newsletter|canal).{0,80}",
+        r"(sign up|subscribe|register) (for|to) (our|the|my)?[\w' -]{0,40}newsletters?.{0,80}",
+        r"(get|receive) (our|the)[\w' -]{0,40}newsletter.{0,80}",
+        r"(suscribete|suscribase|registrate)( a| al)?( nuestro| nuestra)?( boletin| newsletter).{0,80}",
+        r"(subscribe|suscribete|suscribirse|subscribe now|subscribe today)",
+        r"already a subscriber\?.{0,40}", r"(sign|log) in( to continue| to read)?",
+    ],
+    "media player": [
+        r"(listen to|escucha|escuchar|ecouter|ouvir) (this|the|esta|la|este|el|cet) "
+        r"(article|story|nota|noticia|articulo|article)( aqui| here| now)?",
+        r"\d{1,2}:\d{2}(:\d{2})?", r"(now )?playing:?.{0,80}", r"reproduciendo:.{0,120}",
+    ],
+    "reading time": [
+        r"\d+\s*(min|mins|minute|minutes|minuto|minutos|minutes de lecture)\.?\s*"
+        r"(read|de lectura|lectura|leitura|lesezeit)?",
+        r"(reading time|tiempo de lectura|lesezeit|temps de lecture)\s*:?\s*\d+.{0,20}",
+    ],
+    "advertisement": [
+        r"advertisement", r"ad", r"sponsored( content)?", r"publicidad", r"anuncio",
+        r"contenido patrocinado", r"story continues below( advertisement)?",
+        r"(article|story) continues (below|after (the )?(advertisement|ad))",
+        r"la nota continua (abajo|debajo)", r"continua leyendo.{0,40}",
+    ],
+    "navigation": [
+        r"skip to (main )?(content|navigation)", r"toggle navigation", r"(main )?menu",
+        r"back to top", r"(ir|saltar) al contenido( principal)?", r"volver (arriba|al inicio)",
+        r"(scroll|desliza) (down|para ver mas)",
+    ],
+    "copyright or cookie notice": [
+        r"(©|\(c\)|copyright|copr\.)\s*(\d{4})?.{0,120}",
+        r".{0,120}(all rights reserved|todos los derechos reservados|tous droits reserves"
+        r"|alle rechte vorbehalten|todos os direitos reservados)\.?.{0,120}",
+        r"(this|our) (web)?site uses cookies.{0,300}", r"we use cookies.{0,300}",
+        r"(usamos|utilizamos|este sitio (web )?utiliza|este sitio (web )?usa) cookies.{0,300}",
+        r"(accept|aceptar|reject|rechazar)( all| todas)?( cookies)?",
+    ],
+    "tag list": [
+        r"(tags?|filed under|posted in|categories|categorias|etiquetas|temas|topics)\s*:.{0,200}",
+    ],
+}
+_WIDGET_RES = {reason: re.compile("|".join(pats), re.I) for reason, pats in _WIDGETS.items()}
+
+# A "Related/Read more" label with a teaser headline after it.
+_TEASER_RE = re.compile(
+    r"(related( stories| articles| coverage)?|read (more|also|next)|see also|more (on this|from)"
+    r"|recommended|most (read|popular)|trending|watch|lee (tambien|mas)|te puede interesar"
+    r"|tambien te puede interesar|ver (tambien|mas)|mas noticias|noticias relacionadas"
+    r"|relacionad[oa]s?|leer mas|mira tambien|te recomendamos|recomendamos|you (may|might) "
+    r"(also )?(like|be interested( in)?|enjoy)|(a )?lire aussi|voir aussi|leia tambem"
+    r"|veja tambem|lesen sie auch|mehr zum thema|mas sobre|recommended for you|most popular"
+    r"|lo mas (leido|visto)|mas leidas?|don't miss|no te pierdas|also read|further reading)"
+    r"\s*[:»>|-]+.{0,200}|"
+    r"(mas sobre|more (about|on|from)|temas (que aparecen )?en esta nota|topics in this "
+    r"(article|story))\b[^.!?]{0,60}|"
+    r"(related( stories| articles| coverage)?|read more|see also|te puede interesar|lee tambien"
+    r"|noticias relacionadas|leer mas)",
+    re.I,
+)
+
+# Lines made only of interface words are site chrome ("Header Image Mobile Header Image").
+_UI_WORDS = set(
+    """header footer image images img mobile desktop menu logo search home navigation nav toggle
+    skip main content close open share print email e-mail mail tweet facebook twitter x whatsapp
+    linkedin pinterest reddit telegram instagram youtube tiktok threads bluesky flipboard copy link
+    links comments comment subscribe login log in sign up register advertisement ad ads next
+    previous prev back top more sections section newsletter newsletters donate about contact
+    privacy policy terms accept cookies settings icon button banner placeholder loading video
+    videos photo photos gallery slideshow play pause mute fullscreen caption expand collapse
+    buscar inicio cerrar abrir compartir imprimir correo enlace comentarios comentario
+    suscribirse suscribete registrarse publicidad siguiente anterior volver arriba mas menú menu
+    secciones boletin donar contacto privacidad aceptar galeria foto fotos reproducir and y the
+    of de""".split()
+)
+_SECTION_WORDS = set(
+    """news blog blogs press release releases opinion opinions politics world local national us
+    u.s. nation sports business tech technology entertainment culture health science lifestyle
+    immigration latest breaking analysis editorial features feature metro region regional
+    economy education environment media magazine stories story updates update live archive
+    noticias politica mundo deportes opinion economia cultura salud ciencia tecnologia
+    espectaculos entretenimiento inmigracion nacional internacional locales local ultima hora
+    actualidad sociedad comunicados comunicado prensa""".split()
+) | _UI_WORDS
+
+_CREDIT_WORDS = r"(photos?|photographs?|images?|pictures?|fotos?|fotografias?|imagen(es)?|credits?|creditos?|courtesy|cortesia|video)"
+_AGENCIES = (
+    r"(getty( images)?|ap( photos?)?|afp( via getty images)?|reuters|efe|shutterstock|istock(photo)?"
+    r"|the associated press|associated press|bloomberg( via getty images)?|nyt|the new york times"
+    r"|via getty images|alamy|sipa|zuma( press)?|anadolu|europa press|xinhua|epa(-efe)?|upi"
+    r"|corbis|newscom|imago|dpa|ansa|notimex|cuartoscuro|unsplash|pexels|flickr)"
+)
+_CREDIT_LINE = re.compile(
+    rf"({_CREDIT_WORDS}( by| de| courtesy of| credit| cortesia de| provided by)?\s*[:/|-]?\s*"
+    rf"[^.!?]{{0,70}}"
+    rf"|[^.!?]{{0,50}}/\s*{_AGENCIES}"
+    rf"|{_AGENCIES}(\s*/\s*[^.!?]{{0,50}})?"
+    rf"|(\(?\s*{_CREDIT_WORDS}\s+(provided|supplied|courtesy|cortesia|suministrada|archivo|file"
+    rf"|handout|especial)\s*\)?\s*[/|,]?\s*)+)",
+    re.I,
+)
+_CREDIT_WORD_RE = re.compile(rf"\b{_CREDIT_WORDS}\b|/\s*{_AGENCIES}\s*$|^{_AGENCIES}\b", re.I)
+# A credit at the end of a caption line: "... (photo provided)" or "... Jane Doe/Getty".
+_TRAILING_CREDIT = re.compile(
+    rf"\s*\(\s*{_CREDIT_WORDS}\b[^()]{{0,60}}\)\s*$"
+    rf"|(?<=[.!?\"”’)])\s+(?:REUTERS|AP|AFP|EFE|EPA|GETTY IMAGES|BLOOMBERG|XINHUA|DPA)/"
+    rf"[^/\n]{{2,40}}(?:/File Photo|/Archivo|/Pool)?\s*$"
+    rf"|(?<=[.!?\"”’)])\s+(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*\s*/\s*{_AGENCIES}\s*$"
+    rf"|(?<=[.!?\"”’)])\s+{_CREDIT_WORDS}\s*:\s*[^.!?]{{2,60}}$",
+    re.I,
+)
+# Embedded social posts: "— Jane Doe (@jane) August 11, 2019", "pic.twitter.com/x",
+# "A post shared by X (@x)".
+_SOCIAL_RE = re.compile(
+    r"([-—–]?\s*[^()]{1,60}\(@\w{1,30}\)\s+\w+\.? \d{1,2},? \d{4}"
+    r"|(https?://)?pic\.twitter\.com/\w+|a post shared by .{1,80}"
+    r"|(view|ver) (this post|esta publicacion) (on|en) instagram)",
+    re.I,
+)
+
+_NETWORKS = re.compile(r"\b(facebook|twitter|instagram|linkedin|youtube|tiktok|telegram"
+                       r"|whatsapp|threads|bluesky|mastodon)\b")
+_PROMPT = re.compile(r"\b(newsletters?|subscribe|subscribing|suscrib\w*|follow us|siguenos"
+                     r"|seguir(nos)?|boletin|sign up|escribirnos|write to us|contact us)\b")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_WORD = re.compile(r"[\w'’.-]+")
+
+
+def _strip_decoration(folded: str) -> str:
+    """Trim bullets, separators and surrounding punctuation from a folded line."""
+    return folded.strip(" \t|•·*>»«-_=~#:;,.!?()[]{}\"'")
+
+
+_MENU_SPLIT = re.compile(r"\s*[|›»>·•\t]\s*|\s{2,}")
+_BREADCRUMB = re.compile(r"[›»>]")
+
+
+def _is_menu(line: str) -> bool:
+    """Navigation by line shape: short items joined by | › > · • tabs or runs of spaces.
+
+    >>> _is_menu("Home | News | Arts & Culture | Food & Drink")
+    True
+    >>> _is_menu("Inicio > Economía > Empleo")
+    True
+    >>> _is_menu("10/23/2018 | Written by Tessa Lindqvist")
+    False
+    """
+    stripped = line.strip()
+    if not (_MENU_SPLIT.search(stripped)):
+        return False
+    items = [i for i in _MENU_SPLIT.split(stripped) if i.strip()]
+    needed = 2 if _BREADCRUMB.search(stripped) else 3
+    return len(items) >= needed and all(
+        len(i.split()) <= 4 and not re.search(r"[.!?,;:\"“”]$|\d", i) for i in items
+    )
+
+
+# Self-promotion that names the site ("Support The Stranger"): only in the page's chrome,
+# where a short imperative line cannot be a headline or a sentence.
+_PROMO_RE = re.compile(
+    r"(support|donate to|contribute to|apoya a|apoye a|apoia|subscribe to|suscribete a"
+    r"|follow|siguenos en|sigue a) [\w .'&-]{1,40}",
+    re.I,
+)
+# Wire copy ends with its credits; what follows is the site's furniture.
+_SIGN_OFF = re.compile(r"^\(?(reporting|writing|editing|additional reporting|compiled|"
+                       r"reporte|redacci[oó]n|edici[oó]n) (by|de|por)\b", re.I)
+_CAPTION = re.compile(r"^(FILE PHOTO|PHOTO|IMAGE|PICTURE|FOTO|FOTO DE ARCHIVO|ARCHIVO|"
+                      r"File photo|Photo illustration)\s*:\s*\S")
+
+
+def is_widget_line(line: str) -> str | None:
+    """The reason a line is site residue, or None if it may be article text.
+
+    >>> is_widget_line("Please enter your comment!")
+    'comment form'
+    >>> is_widget_line("Please enter your comment if you agree, she said.") is None
+    True
+    """
+    folded = _fold(line)
+    core = _strip_decoration(folded)
+    if not core:
+        return "decoration" if folded else None
+    # Accents are folded only for the widget vocabulary, never for the text that is kept.
+    plain = strip_accents(core)
+    for reason, rx in _WIDGET_RES.items():
+        if rx.fullmatch(plain) or rx.fullmatch(strip_accents(folded)):
+            return reason
+    if _TEASER_RE.fullmatch(plain) and not _SENTENCE_END.search(line.strip()):
+        return "related-story teaser"
+    if _SOCIAL_RE.fullmatch(plain):
+        return "embedded social post"
+    words = re.findall(r"[\w'.-]+", plain)
+    if words and len(words) <= 12 and all(w in _UI_WORDS for w in words) and \
+            not line.rstrip().endswith(":"):  # "Contact:" introduces content
+        return "site chrome"
+    if _is_menu(line):
+        return "navigation"
+    if _CAPTION.match(line.strip()):
+        return "photo caption"
+    if len(words) <= 40 and len(set(_NETWORKS.findall(plain))) >= 2 and _PROMPT.search(plain):
+        return "follow/subscribe prompt"
+    if _is_credit(line):
+        return "photo credit"
+    # "Want updates? Join our mailing list.": every sentence of a short line is residue
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", line.strip()) if x]
+    if 2 <= len(sentences) <= 3 and len(words) <= 25:
+        reasons = [is_widget_line(x) if not (x.endswith("?") and len(x.split()) <= 5)
+                   else "prompt" for x in sentences]
+        if all(reasons) and any(r != "prompt" for r in reasons):
+            return next(r for r in reasons if r != "prompt")
+    return None
+
+
+def _is_credit(line: str) -> bool:
+    core = _strip_decoration(strip_accents(_fold(line)))
+    if not core or len(core.split()) > 14 or _SENTENCE_END.search(line.strip().rstrip(")")):
+        # A caption sentence ends with a full stop; a bare credit rarely does.
+        if not re.fullmatch(rf"\(?\s*{_CREDIT_WORDS}\s+\w+\s*\)?\.?", core, re.I):
+            return False
+    return bool(_CREDIT_LINE.fullmatch(core)) and bool(_CREDIT_WORD_RE.search(core))
+
+
+def _is_section_label(line: str) -> bool:
+    if line.rstrip().endswith(":"):
+        return False  # "Contact:" introduces what follows
+    words = re.findall(r"[\w'.-]+", strip_accents(_fold(line)))
+    return bool(words) and len(words) <= 6 and all(w.strip(".") in _SECTION_WORDS or w in
+                                                   _SECTION_WORDS for w in words)
+
+
+def _is_prose(line: str, min_words: int = 12) -> bool:
+    return len(_WORD.findall(line)) >= min_words
+
+
+# --------------------------------------------------------------------------- plain text
+
+
+def clean_text(text: str) -> CleanText:
+    """Remove web-scrape residue from plain text, line by line; keep every article sentence."""
+    text = normalize_display(text)
+    lines = [ln.rstrip() for ln in text.split("\n")]
+    removed: list[Removal] = []
+    keep = [True] * len(lines)
+
+    def drop(i: int, reason: str) -> None:
+        if keep[i]:
+            keep[i] = False
+            removed.append(Removal(lines[i].strip(), reason))
+
+    prose = [i for i, ln in enumerate(lines) if _is_prose(ln)]
+    first_prose = prose[0] if prose else len(lines)
+    last_prose = prose[-1] if prose else -1
+
+    counts = Counter(_fold(ln) for ln in lines if ln.strip())
+    seen: set[str] = set()
+    signed_off = False
+    for i, ln in enumerate(lines):
+        if not ln.strip():
+            continue
+        reason = is_widget_line(ln)
+        chrome_region = i < first_prose or i > last_prose
+        if reason is None and chrome_region and _is_section_label(ln):
+            reason = "section label"
+        if reason is None and chrome_region and len(ln.split()) <= 6 and \
+                _PROMO_RE.fullmatch(_strip_decoration(strip_accents(_fold(ln)))):
+            reason = "self-promotion"
+        if reason is None and signed_off and len(ln.split()) <= 25:
+            reason = "after the sign-off"
+        if _SIGN_OFF.match(ln.strip()) and i > len(lines) // 2:
+            signed_off = True
+        folded = _fold(ln)
+        if reason is None and folded in seen and len(ln.split()) > 8:
+            reason = "repeated paragraph"  # the first occurrence stays
+        seen.add(folded)
+        if (
+            reason is None
+            and counts[_fold(ln)] > 1
+            and len(_WORD.findall(ln)) <= 8
+            and not _SENTENCE_END.search(ln.strip())
+            and not _looks_like_speaker_label(ln)
+        ):
+            reason = "repeated line"
+        if reason:
+            drop(i, reason)
+
+    out: list[str] = []
+    for i, ln in enumerate(lines):
+        if not keep[i]:
+            continue
+        m = _TRAILING_CREDIT.search(ln)
+        if m and m.start() > 0 and _is_prose(ln[: m.start()], 4):
+            removed.append(Removal(m.group(0).strip(), "photo credit"))
+            ln = ln[: m.start()].rstrip()
+        out.append(ln)
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+    return CleanText(text=body, removed=tuple(removed))
+
+
+def _looks_like_speaker_label(line: str) -> bool:
+    return bool(re.match(r"^\s*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}\s*:", line))
+
+
+# --------------------------------------------------------------------------- markdown
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Split a YAML-style `key: value` header off a Markdown text.
+
+    >>> split_front_matter("---\\ntitle: \\"A b\\"\\ndate: 2019-08-11\\n---\\nBody")
+    ({'title': 'A b', 'date': '2019-08-11'}, 'Body')
+    """
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return {}, text
+    meta: dict[str, str] = {}
+    for line in m.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if not sep or not re.fullmatch(r"[A-Za-z_][\w-]*", key.strip()):
+            continue
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        if value:
+            meta[key.strip().lower()] = value
+    return meta, text[m.end():]
+
+
+def markdown_to_text(text: str) -> str:
+    """Markdown to plain text: markup dropped, paragraphs kept.
+
+    >>> markdown_to_text("## Head\\n\\nSee [the *report*](http://x.org) ![pic](a.png)")
+    'Head\\n\\nSee the report'
+    """
+    out: list[str] = []
+    in_fence = False
+    for line in text.split("\n"):
+        if re.match(r"^\s*(```|~~~)", line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            out.append(line)
+            continue
+        if re.match(r"^\s*\[[^\]]+\]:\s*\S+", line) or re.fullmatch(r"\s*([-*_]\s*){3,}", line):
+            continue  # link definitions and horizontal rules
+        line = re.sub(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", r"\1", line)
+        line = re.sub(r"^\s{0,3}>\s?", "", line)
+        line = re.sub(r"^(\s*)(?:[-*+]|\d+[.)])\s+", r"\1", line)
+        line = re.sub(r"!\[([^\]]*)\]\([^)]*\)", "", line)
+        line = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line)
+        line = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", line)
+        line = re.sub(r"<(https?://[^>]+)>", r"\1", line)
+        line = re.sub(r"`([^`]+)`", r"\1", line)
+        line = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", line)
+        line = re.sub(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])", r"\2", line)
+        line = re.sub(r"</?[A-Za-z][^>]*>", "", line)
+        out.append(line.rstrip())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def parse_html(text: str) -> BeautifulSoup:
+    """Parse a page with lxml (fast, lenient, and named so bs4 never guesses)."""
+    return BeautifulSoup(text, "lxml")
+
+
+_DROP_TAGS = (
+    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
+    "button", "input", "select", "textarea", "option", "link", "meta", "video", "audio", "map",
+    "head", "title", "base", "frameset", "frame", "applet",
+)
+# Furniture by tag, unless it holds most of the page's prose (some sites wrap the whole page
+# in a <form>, or the article in an <aside>-styled container).
+_FURNITURE_TAGS = {"nav": "navigation", "aside": "aside", "footer": "footer",
+                   "form": "form", "dialog": "dialog", "menu": "menu"}
+_DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog",
+               "alertdialog", "menu", "menubar", "toolbar", "tablist", "alert", "form"}
+_BLOCK = {
+    "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "td", "th", "tbody",
+    "thead", "tfoot", "figure", "figcaption", "hr", "address", "details", "summary", "center",
+    "body", "html", "caption", "fieldset", "legend",
+}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+# Class and id words that mark page furniture; matched against words of the attribute values.
+_NEGATIVE = set(
+    """share sharing sharebar social socials comment comments commentlist discussion disqus
+    related recommend recommended recommendations newsletter newsletters subscribe subscription
+    signup promo promos promotion advert advertisement advertising ad ads adslot adunit dfp
+    banner cookie cookies consent gdpr sidebar widget widgets breadcrumb breadcrumbs menu nav
+    navbar navigation footer masthead popup modal overlay outbrain taboola sponsor sponsored
+    tags taglist tag more-stories most-popular mostpopular popular trending paywall login
+    toolbar skip hidden offscreen visually-hidden sr-only byline-social author-bio bio
+    teaser teasers rail carousel slider pagination pager prevnext next-article read-more
+    readmore also-read leer-mas relacionadas relacionados noticias-relacionadas compartir
+    comentarios publicidad gallery slideshow scroller syndication suscripcion boletin newsletter-signup print email mailto tooltip
+    storyline-related inline-related video-player related-content related-links""".split()
+)
+# Words no wrapper of an article carries: inside the article these are always widgets.
+_WIDGETS_STRONG = {"gallery", "slideshow", "carousel", "comments", "commentlist", "related",
+                   "recommended", "newsletter", "outbrain", "taboola", "cookie", "consent",
+                   "advert", "advertisement", "promo"}
+_POSITIVE = set(
+    """article articlebody article-body article-content article-text articletext story
+    story-body storybody story-content story-text post post-content post-body entry
+    entry-content content-body body-text bodytext main-content text main content cuerpo
+    nota-cuerpo cuerpo-nota texto article__body article__content c-article-body
+    paragraph paragraphs""".split()
+)
+
+
+# WordPress-style taxonomy classes ("tag-immigration", "category-news", "has-sidebar") describe
+# the post, not the element's role; their words must not mark the element as furniture.
+_TAXONOMY = re.compile(
+    r"^(tag|tags|category|categories|cat|postid|post|type|status|format|has|is|no|with|without"
+    r"|section|author|topic|topics|page|single|lang|js|wp|theme|template|site|brand|bbx)[-_]",
+    re.I,
+)
+
+
+def _attr_words(el: Tag, roles: bool = False) -> set[str]:
+    """Lower-cased class/id tokens and their parts ("story-body" -> story-body, story, body).
+
+    With roles=True, taxonomy tokens ("tag-ice") are left out.
+    """
+    raw = " ".join(el.get("class") or []) + " " + str(el.get("id") or "")
+    words: set[str] = set()
+    for token in raw.split():
+        if roles and _TAXONOMY.match(token):
+            continue
+        words.add(token.lower())
+        words.update(p.lower() for p in re.split(r"[-_]+|(?<=[a-z])(?=[A-Z])", token) if p)
+    return words
+
+
+def _text_of(el: Tag) -> str:
+    return re.sub(r"\s+", " ", el.get_text(" ", strip=True)).strip()
+
+
+def _link_density(el: Tag) -> float:
+    text = len(_text_of(el))
+    if not text:
+        return 0.0
+    links = sum(len(_text_of(a)) for a in el.find_all("a"))
+    return min(links / text, 1.0)
+
+
+def _prose_len(el: Tag) -> int:
+    """Characters of running text (long strings outside links): how much article it holds."""
+    return sum(
+        len(s) for s in el.find_all(string=True)
+        if len(s) >= 40 and not isinstance(s, Comment) and s.parent is not None
+        and s.parent.name != "a"
+    )
+
+
+def clean_html(soup: BeautifulSoup) -> CleanText:
+    """Keep the article of a parsed page: furniture removed, main content picked, text out.
+
+    Mutates the soup; read the page's metadata before calling this.
+    """
+    removed: list[Removal] = []
+    root = soup.body or soup
+
+    for c in root.find_all(string=lambda s: isinstance(s, Comment)):
+        c.extract()
+    for el in root.find_all(_DROP_TAGS):
+        if not el.decomposed:
+            el.decompose()
+
+    total_prose = _prose_len(root) or 1
+    for el in list(root.find_all(True)):
+        if el.decomposed or el.name in ("html", "body"):
+            continue
+        reason = _furniture_reason(el, total_prose)
+        if reason:
+            _record(removed, el, reason)
+            el.decompose()
+
+    blocks = _pick_main(root)
+    blocks = _ledes_before(blocks) + blocks
+    for block in blocks:
+        _prune_inside(block, removed)
+    paragraphs = [p for block in blocks for p in _render_blocks(block)]
+    # A page with no block structure at all: fall back to all remaining text.
+    if not paragraphs:
+        paragraphs = [_text_of(root)] if _text_of(root) else []
+
+    # The same residue rules as plain text catch what sits inside the article container.
+    cleaned = clean_text("\n\n".join(paragraphs))
+    return CleanText(text=cleaned.text, removed=tuple(removed) + cleaned.removed)
+
+
+def _furniture_reason(el: Tag, total_prose: int) -> str | None:
+    attrs = el.attrs or {}
+    if el.name in _FURNITURE_TAGS:
+        if _prose_len(el) > 0.5 * total_prose and total_prose > 500:
+            return None
+        return _FURNITURE_TAGS[el.name]
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return "hidden element"
+    style = str(attrs.get("style", "")).replace(" ", "").lower()
+    if "display:none" in style or "visibility:hidden" in style:
+        return "hidden element"
+    role = str(attrs.get("role", "")).lower()
+    if role in _DROP_ROLES:
+        return f"{role} element"
+    if el.name == "header" and el.find_parent(["article", "main"]) is None:
+        return "page header"
+    if el.name == "figure":
+        return "figure and caption"
+    words = _attr_words(el, roles=True)
+    if not words:
+        return None
+    negative = words & _NEGATIVE
+    if not negative:
+        return None
+    # A wrapper holding much of the page's prose is the page, not a widget inside it
+    # ("content has-sidebar", "pg-side-of-rail").
+    if _prose_len(el) > 0.3 * total_prose and total_prose > 500:
+        return None
+    return f"page furniture ({sorted(negative)[0]})"
+
+
+_LINK_BLOCKS = ("div", "section", "ul", "ol", "li", "p", "table", "dl", "span", "h2", "h3", "h4",
+                "h5", "h6")
+
+
+def _prune_inside(block: Tag, removed: list[Removal]) -> None:
+    """Inside the article: drop widgets (galleries, share bars) and short link lists."""
+    block_prose = _prose_len(block) or 1
+    for el in list(block.find_all(True)):
+        if el.decomposed:
+            continue
+        words = _attr_words(el, roles=True) & _NEGATIVE
+        if words & _WIDGETS_STRONG or words and _prose_len(el) < 0.8 * block_prose:
+            _record(removed, el, f"page furniture ({sorted(words)[0]})")
+            el.decompose()
+            continue
+        if el.name not in _LINK_BLOCKS or (el.name == "span" and el.find(_BLOCK)):
+            continue
+        text = _text_of(el)
+        if 0 < len(text) < 300 and _link_density(el) > 0.6:
+            _record(removed, el, "link list or teaser")
+            el.decompose()
+
+
+def _record(removed: list[Removal], el: Tag, reason: str) -> None:
+    text = _text_of(el)
+    if text:
+        removed.append(Removal(text if len(text) <= 500 else text[:500] + " …", reason))
+
+
+def _pick_main(root: Tag) -> list[Tag]:
+    """The elements that hold the article: marked-up article body, else best-scoring blocks."""
+    marked = [
+        el for el in root.find_all(attrs={"itemprop": re.compile("articleBody", re.I)})
+        if len(_text_of(el)) > 200
+    ]
+    if marked:
+        return marked[:1]
+    scores: dict[int, float] = {}
+    nodes: dict[int, Tag] = {}
+    for el in root.find_all(["p", "pre", "td", "blockquote", "div", "section", "li"]):
+        if el.name in ("div", "section", "li") and el.find(_BLOCK - {"br"}):
+            continue  # only leaf-level text blocks are scored
+        text = _text_of(el)
+        if len(text) < 25:
+            continue
+        score = 1 + text.count(",") + text.count("،") + min(len(text) // 100, 3)
+        for level, anc in enumerate(el.parents):
+            if level >= 3 or anc is None or anc.name in ("html", "[document]"):
+                break
+            key = id(anc)
+            if key not in scores:
+                nodes[key] = anc
+                scores[key] = _initial_score(anc)
+            scores[key] += score / (1, 2, 3)[level]
+    if not scores:
+        return [root]
+    for key, el in nodes.items():
+        scores[key] *= 1 - _link_density(el)
+    best_key = max(scores, key=scores.__getitem__)
+    best = nodes[best_key]
+    # Siblings that carry article text too (articles split across several containers).
+    parent = best.parent
+    if parent is None or best.name == "body":
+        return [best]
+    threshold = max(10.0, scores[best_key] * 0.2)
+    keep = []
+    for sib in parent.children:
+        if not isinstance(sib, Tag):
+            continue
+        if sib is best:
+            keep.append(sib)
+            continue
+        s = scores.get(id(sib))
+        text = _text_of(sib)
+        if s is not None and s >= threshold:
+            keep.append(sib)
+        elif sib.name == "p" and len(text) > 80 and _link_density(sib) < 0.25:
+            keep.append(sib)
+    return keep
+
+
+_LEDE = {"perex", "excerpt", "lead", "lede", "standfirst", "dek", "deck", "summary",
+         "subtitle", "subheadline", "sub-headline", "bajada", "entradilla", "sumario", "copete",
+         "intro", "description", "article-summary", "chapo", "chapeau", "teaser-text", "abstract"}
+
+
+def _ledes_before(blocks: list[Tag]) -> list[Tag]:
+    """Standfirsts (dek, perex, excerpt) that sit beside the article body, not inside it."""
+    if not blocks:
+        return []
+    first = blocks[0]
+    scope = first.find_parent(["article", "main"]) or first.parent
+    if scope is None:
+        return []
+    inside = {id(b) for b in blocks}
+    found: list[Tag] = []
+    for el in scope.find_all(True):
+        if el is first:
+            break  # only what comes before the body in document order
+        if any(id(p) in inside for p in el.parents) or any(el in f.descendants for f in found):
+            continue
+        if _attr_words(el) & _LEDE and len(_text_of(el)) >= 40 and _link_density(el) < 0.5:
+            found.append(el)
+    return found
+
+
+def _initial_score(el: Tag) -> float:
+    score = {"div": 5, "article": 10, "main": 8, "section": 3, "pre": 3, "td": 3,
+             "blockquote": 3, "ol": -3, "ul": -3, "li": -3, "form": -3, "dl": -3,
+             "h1": -5, "h2": -5, "h3": -5, "th": -5, "address": -3}.get(el.name, 0)
+    words = _attr_words(el, roles=True)
+    if words & _POSITIVE:
+        score += 25
+    if words & _NEGATIVE:
+        score -= 25
+    return score
+
+
+def _render_blocks(el: Tag) -> list[str]:
+    """Text of an element as paragraphs: block elements break, inline elements flow."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        text = re.sub(r"[ \t\f\v\u00a0]*\n[ \t\f\v\u00a0]*", "\n", "".join(current))
+        text = re.sub(r"[ \t\f\v]+", " ", text).strip()
+        if text:
+            paragraphs.append(text)
+        current.clear()
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                s = str(child)
+                if node.name == "pre":
+                    current.append(s)
+                else:
+                    current.append(re.sub(r"\s+", " ", s))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            if child.name == "br":
+                current.append("\n")
+                continue
+            if child.name in _BLOCK:
+                flush()
+                if child.name in ("td", "th"):
+                    walk(child)
+                    current.append(" ")
+                    continue
+                walk(child)
+                flush()
+            else:
+                walk(child)
+
+    walk(el)
+    flush()
+    # A single <br> is a line break inside a paragraph; a double one separates paragraphs.
+    out: list[str] = []
+    for p in paragraphs:
+        out.extend(part.strip() for part in re.split(r"\n\s*\n", p) if part.strip())
+    return out
