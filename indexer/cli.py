@@ -1,0 +1,204 @@
+"""The corpus-search command: thin click wrappers over the library.
+
+Library errors become one `Error: ...` line and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import build
+from .errors import CorpusSearchError
+from .language import language_name
+from .search import CorpusIndex
+
+DEFAULT_CORPUS = os.environ.get("CORPUS_SEARCH_CORPUS", "corpus")
+DEFAULT_INDEX = os.environ.get("CORPUS_SEARCH_INDEX", "index")
+
+index_option = click.option(
+    "--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
+    type=click.Path(file_okay=False), help="Index folder.",
+)
+
+
+class Group(click.Group):
+    """Turns library errors into `Error: ...` and an exit code, for every command."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CorpusSearchError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="corpus-search")
+def main() -> None:
+    """Search a corpus of news coverage: build the index, inspect documents, search."""
+
+
+# --------------------------------------------------------------------------- index
+
+
+class _Progress:
+    """A progress bar on a terminal; a line every 10% when output goes to a log."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.tty = sys.stderr.isatty()
+        self.next_report = 0.0
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if self.tty:
+            if self.bar is None:
+                self.bar = click.progressbar(length=total, label="Indexing", file=sys.stderr,
+                                             show_pos=True, show_eta=True, width=30)
+                self.bar.__enter__()
+            self.bar.update(1)
+        elif total and done / total >= self.next_report:
+            click.echo(f"Indexing: {done}/{total} files ({done / total:.0%})", err=True)
+            self.next_report += 0.1
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@main.command("index")
+@click.option("--corpus", "corpus_dir", default=DEFAULT_CORPUS, show_default=True,
+              type=click.Path(file_okay=False), help="Corpus folder.")
+@index_option
+@click.option("--rebuild", is_flag=True, help="Start over instead of updating what changed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+def index_cmd(corpus_dir: str, index_dir: str, rebuild: bool, as_json: bool) -> None:
+    """Build or update the index from the corpus folder."""
+    progress = _Progress()
+    try:
+        report = build.build_index(Path(corpus_dir), Path(index_dir), rebuild=rebuild,
+                                   progress=progress)
+    finally:
+        progress.close()
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    click.echo(
+        f"Indexed {report.indexed} documents in {report.seconds:.1f} s"
+        f"{' (full rebuild)' if report.rebuilt else ''}: "
+        f"{len(report.added)} added, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
+        f"{len(report.skipped)} skipped."
+    )
+    for s in report.skipped:
+        click.echo(f"  skipped {s.path}: {s.reason}")
+    for w in report.warnings:
+        click.echo(f"  warning: {w}")
+
+
+# --------------------------------------------------------------------------- show
+
+
+@main.command()
+@click.argument("doc_id")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print every field as JSON.")
+def show(doc_id: str, index_dir: str, as_json: bool) -> None:
+    """Show one document: every stored field, where it came from, and what was removed."""
+    with CorpusIndex(index_dir) as ix:
+        doc = ix.document(doc_id)
+    data = doc.to_dict()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    prov = data["provenance"]
+
+    def line(label: str, value: object, key: str | None = None) -> None:
+        if value in (None, "", []):
+            value = click.style("-", dim=True)
+        src = prov.get(key or label.lower())
+        suffix = click.style(f"  [{src}]", dim=True) if src else ""
+        click.echo(f"{label:>18}: {value}{suffix}")
+
+    click.echo(click.style(data["title"] or doc.id, bold=True))
+    line("Id", doc.id, "-")
+    line("Outlet", data["outlet"])
+    line("Date", f"{data['date']} ({data['date_precision']})" if data["date"] else None)
+    lang = f"{language_name(doc.language)} ({doc.language}, {doc.language_confidence:.2f})"
+    line("Language", lang)
+    if doc.translated:
+        line("Translated from", language_name(doc.original_language) or "unknown language",
+             "translated")
+    line("Original title", data["original_title"])
+    line("Type", data["doc_type"], "doc_type")
+    line("Author", data["author"])
+    line("URL", data["url"])
+    line("Organizations", "; ".join(data["organizations"]))
+    line("People", "; ".join(data["people"]))
+    click.echo()
+    click.echo(doc.body)
+    if doc.removed:
+        click.echo()
+        click.echo(click.style(f"Removed by the cleaner ({len(doc.removed)}):", bold=True))
+        for r in doc.removed:
+            click.echo(f"  - [{r.reason}] {r.text}")
+
+
+# --------------------------------------------------------------------------- stats
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+def stats(index_dir: str, as_json: bool) -> None:
+    """Documents per outlet, language, year and type; index size."""
+    with CorpusIndex(index_dir) as ix:
+        st = ix.stats()
+    if as_json:
+        click.echo(json.dumps(st.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{st.documents} documents, {st.translated} translated; index "
+               f"{st.index_bytes / 1e6:.2f} MB ({st.generation})")
+    for title, counts in (("Outlets", st.by_outlet), ("Languages", st.by_language),
+                          ("Years", st.by_year), ("Types", st.by_doc_type)):
+        click.echo(f"\n{title}:")
+        for value, n in counts.items():
+            click.echo(f"  {n:6d}  {value}")
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--corpus", "corpus_dir", default=DEFAULT_CORPUS, show_default=True,
+              type=click.Path(file_okay=False),
+              help="Corpus folder whose registry and gazetteers extraction uses.")
+@click.option("--no-registry", is_flag=True,
+              help="Measure without the outlet registry and gazetteers.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list missed organizations/people.")
+def evaluate(folder: str, corpus_dir: str, no_registry: bool, as_json: bool,
+             verbose: bool) -> None:
+    """Measure cleaning and extraction on documents with known answers (truth.json)."""
+    from . import corpus as corpus_mod
+    from .evaluate import evaluate as run
+    from .evaluate import format_report
+
+    resources = corpus_mod.Resources() if no_registry else corpus_mod.load_resources(
+        Path(corpus_dir))
+    ev = run(Path(folder), resources)
+    if as_json:
+        click.echo(json.dumps({"summary": ev.summary(), "documents": [
+            {"name": r.name, "missing": r.missing, "left": r.left, "checks": r.checks,
+             "got": r.got, "error": r.error} for r in ev.results]}, ensure_ascii=False, indent=2))
+        return
+    click.echo(format_report(ev, verbose))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

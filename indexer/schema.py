@@ -1,0 +1,198 @@
+"""The ONLY place that knows the index's field names and analyzers.
+
+Text is indexed per language: each paragraph goes to the field of its detected language
+(`text_en`, `text_es`, ...), analysed with that language's stemmer, and every paragraph also
+goes to `text_exact` (no stemming) for verbatim checks. All text fields fold accents and case,
+so `Clerigos` finds `Clérigos` in either mode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.support.charset import accent_map
+
+from .clean import normalize_for_index
+from .models import Document, Entity, PartialDate, Removal
+
+#: Bump when fields or analysis change: an index with another version is rebuilt.
+SCHEMA_VERSION = 3
+
+#: Languages with their own stemmed field; other languages go to the unstemmed `text_xx`.
+STEMMED_LANGUAGES = ("en", "es", "fr", "de", "pt")
+OTHER = "xx"
+TITLE_BOOST = 2.0
+
+# Words, numbers, and dotted abbreviations (U.S.); '#' and '@' are not part of a token, so
+# "#NoTech4ICE" and "NoTech4ICE" are the same term.
+TOKEN_PATTERN = r"\w+(?:\.?\w+)*"
+
+
+def analyzer(language: str | None = None):
+    """Tokenize, lower-case, fold accents, then stem for `language` (None: no stemming).
+
+    Folding before stemming keeps accented and unaccented spellings on the same stem.
+
+    >>> [t.text for t in analyzer("es")("Clérigos y laicos")]
+    ['clerig', 'y', 'laic']
+    >>> [t.text for t in analyzer()("Clérigos y laicos")]
+    ['clerigos', 'y', 'laicos']
+    """
+    chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
+    if language:
+        chain = chain | StemFilter(lang=language, cachesize=100000)
+    return chain
+
+
+def text_field(language: str) -> str:
+    return f"text_{language if language in STEMMED_LANGUAGES else OTHER}"
+
+
+def title_field(language: str) -> str:
+    return f"title_{language if language in STEMMED_LANGUAGES else OTHER}"
+
+
+STEMMED_TEXT_FIELDS = tuple(f"text_{lang}" for lang in (*STEMMED_LANGUAGES, OTHER))
+STEMMED_TITLE_FIELDS = tuple(f"title_{lang}" for lang in (*STEMMED_LANGUAGES, OTHER))
+EXACT_TEXT_FIELDS = ("text_exact", "title_exact")
+FACET_FIELDS = ("outlet", "organizations", "people", "language", "year", "doc_type")
+
+
+def build_schema() -> Schema:
+    """The index schema."""
+    exact = analyzer()
+    fields: dict[str, object] = {
+        "id": ID(stored=True, unique=True, sortable=True),
+        "path": STORED(),
+        "format": STORED(),
+        "content_hash": STORED(),
+        "title": STORED(),
+        "original_title": STORED(),
+        "body": STORED(),
+        "text_exact": TEXT(analyzer=exact, phrase=True),
+        "title_exact": TEXT(analyzer=exact, phrase=True, field_boost=TITLE_BOOST),
+        # facets and filters: exact values, stored for display
+        "outlet": ID(stored=True, sortable=True),
+        "organizations": KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+        "people": KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+        "language": ID(stored=True, sortable=True),
+        "original_language": ID(stored=True),
+        "translated": BOOLEAN(stored=True),
+        "doc_type": ID(stored=True, sortable=True),
+        "year": ID(stored=True, sortable=True),
+        # searchable names behind `outlet:`, `org:`, `person:`, `author:` queries
+        "outlet_text": TEXT(analyzer=exact, phrase=True),
+        "org_text": TEXT(analyzer=exact, phrase=True),
+        "people_text": TEXT(analyzer=exact, phrase=True),
+        "author": TEXT(analyzer=exact, stored=True, phrase=True),
+        # dates: the start and end of what the date can mean (a month-precision date spans
+        # the month), `date` for sorting
+        "date": DATETIME(stored=True, sortable=True),
+        "date_start": DATETIME(),
+        "date_end": DATETIME(),
+        "date_precision": STORED(),
+        "url": STORED(),
+        "language_confidence": STORED(),
+        "paragraph_languages": STORED(),
+        "entities": STORED(),
+        "provenance": STORED(),
+        "removed": STORED(),
+    }
+    for lang in (*STEMMED_LANGUAGES, OTHER):
+        ana = analyzer(lang if lang != OTHER else None)
+        fields[f"text_{lang}"] = TEXT(analyzer=ana, phrase=True)
+        fields[f"title_{lang}"] = TEXT(analyzer=ana, phrase=True, field_boost=TITLE_BOOST)
+    return Schema(**fields)
+
+
+def _midnight(d: dt.date) -> dt.datetime:
+    return dt.datetime(d.year, d.month, d.day)
+
+
+def document_fields(doc: Document) -> dict[str, object]:
+    """A Document as the keyword arguments of `writer.update_document`."""
+    f: dict[str, object] = {
+        "id": doc.id, "path": doc.path, "format": doc.format, "content_hash": doc.content_hash,
+        "body": doc.body, "language": doc.language, "doc_type": doc.doc_type,
+        "translated": doc.translated, "language_confidence": doc.language_confidence,
+        "paragraph_languages": list(doc.paragraph_languages),
+        "provenance": dict(doc.provenance),
+        "removed": [[r.text, r.reason] for r in doc.removed],
+        "entities": {
+            "organizations": [[e.name, list(e.aliases), e.source] for e in doc.organizations],
+            "people": [[e.name, list(e.aliases), e.source] for e in doc.people],
+        },
+    }
+    # Paragraph text goes to its language's field; everything also to the exact field.
+    by_field: dict[str, list[str]] = {}
+    paragraphs = doc.paragraphs
+    langs = list(doc.paragraph_languages) + [doc.language] * (len(paragraphs) -
+                                                               len(doc.paragraph_languages))
+    for para, lang in zip(paragraphs, langs, strict=False):
+        by_field.setdefault(text_field(lang), []).append(normalize_for_index(para))
+    for name, parts in by_field.items():
+        f[name] = "\n\n".join(parts)
+    f["text_exact"] = normalize_for_index(doc.body)
+    titles = [t for t in (doc.title, doc.original_title) if t]
+    if doc.title:
+        f["title"] = doc.title
+        f[title_field(doc.language)] = normalize_for_index(doc.title)
+    if doc.original_title:
+        f["original_title"] = doc.original_title
+        orig_field = title_field(doc.original_language or doc.language)
+        f[orig_field] = (f.get(orig_field, "") + "\n" + normalize_for_index(doc.original_title))
+    if titles:
+        f["title_exact"] = normalize_for_index("\n".join(titles))
+    if doc.outlet:
+        f["outlet"] = doc.outlet
+        f["outlet_text"] = doc.outlet
+    if doc.original_language:
+        f["original_language"] = doc.original_language
+    if doc.organizations:
+        f["organizations"] = ",".join(e.name.replace(",", " ") for e in doc.organizations)
+        f["org_text"] = "\n".join(n for e in doc.organizations for n in (e.name, *e.aliases))
+    if doc.people:
+        f["people"] = ",".join(e.name.replace(",", " ") for e in doc.people)
+        f["people_text"] = "\n".join(n for e in doc.people for n in (e.name, *e.aliases))
+    if doc.author:
+        f["author"] = doc.author
+    if doc.url:
+        f["url"] = doc.url
+    if doc.date:
+        f["date"] = _midnight(doc.date.start)
+        f["date_start"] = _midnight(doc.date.start)
+        f["date_end"] = _midnight(doc.date.end)
+        f["date_precision"] = doc.date.precision
+        f["year"] = f"{doc.date.year:04d}"
+    return f
+
+
+def document_from_stored(stored: dict) -> Document:
+    """Rebuild a Document from an index's stored fields."""
+    date = None
+    if stored.get("date") is not None:
+        d = stored["date"]
+        precision = stored.get("date_precision") or "day"
+        date = PartialDate(
+            d.year, d.month if precision in ("day", "month") else None,
+            d.day if precision == "day" else None,
+        )
+    ents = stored.get("entities") or {}
+    return Document(
+        id=stored["id"], path=stored.get("path", ""), format=stored.get("format", "text"),
+        content_hash=stored.get("content_hash", ""), body=stored.get("body", ""),
+        title=stored.get("title"), original_title=stored.get("original_title"),
+        outlet=stored.get("outlet"), url=stored.get("url"), author=stored.get("author"),
+        doc_type=stored.get("doc_type", "news article"), date=date,
+        language=stored.get("language", "und"),
+        language_confidence=stored.get("language_confidence", 0.0),
+        paragraph_languages=tuple(stored.get("paragraph_languages") or ()),
+        original_language=stored.get("original_language"),
+        translated=bool(stored.get("translated")),
+        organizations=tuple(Entity(n, tuple(a), s) for n, a, s in ents.get("organizations", ())),
+        people=tuple(Entity(n, tuple(a), s) for n, a, s in ents.get("people", ())),
+        provenance=dict(stored.get("provenance") or {}),
+        removed=tuple(Removal(t, r) for t, r in stored.get("removed") or ()),
+    )
