@@ -43,7 +43,7 @@ def normalize_display(text: str) -> str:
     'Café\\ncoop'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
-    text = text.replace("\u2029", "\n\n").replace("\t", " ")
+    text = text.replace("\u2029", "\n\n").replace("\t", "  ")
     text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
     return _CONTROL.sub("", text)
 
@@ -88,6 +88,11 @@ _WIDGETS: dict[str, list[str]] = {
         r"(post|submit|publicar|enviar) (comment|comentario)",
     ],
     "share/follow widget": [
+        r"(compartilhe|compartilhar|partager|teilen)( no| sur| auf)?( facebook| twitter| whatsapp)?",
+        r"(copiar|copia|copy) (liga|link|enlace|url)", r"(salvar|guardar|save) (para ler depois|"
+        r"para leer despues|for later|to read later|article|articulo)",
+        r"(endereco|direccion|address) da pagina|page address|url (da|de la) pagina",
+        r"follow (him|her|them|us) on (twitter|x|instagram|facebook|bluesky|threads)\b.{0,60}",
         r"(click|tap) (on )?the star of google news and follow us",
         r"follow us on google news", r"add us (to|on) google news",
         r"(haz|haga|dale|da) (clic|click) en la estrella de google news y siguenos",
@@ -101,6 +106,11 @@ _WIDGETS: dict[str, list[str]] = {
         r"(copy|copied) (link|url)", r"copiar (enlace|link)", r"(print|imprimir)( this)?( article)?",
     ],
     "newsletter prompt": [
+        r".{0,80}\b(delivered|sent) (to|in) your inbox.{0,80}", r"enter your e-?mail( address)?",
+        r"sign up (for|to) .{1,90}", r"(join|start) the conversation.{0,120}",
+        r"join (thought-provoking )?conversations.{0,160}",
+        r"(introduce|ingresa|escribe) tu (correo|e-?mail).{0,30}",
+        r"receba (no seu|em seu) e-?mail.{0,80}", r".{0,60}cada (manana|dia|semana) en tu correo",
         r"get .{1,60} (in|to) your inbox.{0,80}", r"(recibe|recibir) .{0,60}(en tu|a tu) correo.{0,60}",
         r"join our (mailing list|newsletter|email list|community).{0,80}",
         r"(subscribe|suscribete|suscribase|assine|abonnez-vous) (today|now|hoy|ya|ahora)\b.{0,120}",
@@ -114,9 +124,20 @@ _WIDGETS: dict[str, list[str]] = {
         r"already a subscriber\?.{0,40}", r"(sign|log) in( to continue| to read)?",
     ],
     "media player": [
-        r"(listen to|escucha|escuchar|ecouter|ouvir) (this|the|esta|la|este|el|cet) "
-        r"(article|story|nota|noticia|articulo|article)( aqui| here| now)?",
+        r"(listen to|escucha|escuchar|ecouter|ouvir) (this|the|esta|la|este|el|cet|a|o) "
+        r"(article|story|nota|noticia|articulo|article|materia|reportagem)( aqui| here| now)?"
+        r"(\s*[·|-]?\s*\d{1,2}:\d{2})?",
         r"\d{1,2}:\d{2}(:\d{2})?", r"(now )?playing:?.{0,80}", r"reproduciendo:.{0,120}",
+    ],
+    "paywall or fundraising": [
+        r"(subscribe|suscr[ií]bete|suscribete|assine|abonnez-vous|abonnieren)( now| today| ahora"
+        r"| ya)?\b.{0,40}(\d|£|\$|€|month|mes\b|mes |mês|mois|monat).{0,40}",
+        r"(you have|you've) reached (your|the) (limit|maximum).{0,120}",
+        r"(has|ha) (alcanzado|llegado a) (el|tu|su) limite.{0,120}",
+        r"voce atingiu o limite.{0,120}", r"vous avez atteint .{0,120}",
+        r".{0,60}\b(chip in|donate|give|dona|aporta|contribute)\b.{0,30}\$ ?\d+.{0,40}",
+        r".{0,60}\bfundraising goal.{0,80}", r"(already a subscriber|ya eres suscriptor|ja e "
+        r"assinante)\??.{0,40}",
     ],
     "reading time": [
         r"\d+\s*(min|mins|minute|minutes|minuto|minutos|minutes de lecture)\.?\s*"
@@ -130,15 +151,25 @@ _WIDGETS: dict[str, list[str]] = {
         r"la nota continua (abajo|debajo)", r"continua leyendo.{0,40}",
     ],
     "navigation": [
-        r"skip to (main )?(content|navigation)", r"toggle navigation", r"(main )?menu",
+        r"(skip|jump|go) to (main )?(content|navigation|article|main navigation)",
+        r"(ir|saltar|pasar) (al|para o|a) (contenido|conteudo|articulo)( principal)?",
+        r"aller au contenu( principal)?", r"zum inhalt springen",
+        r"toggle navigation", r"(main )?menu",
         r"back to top", r"(ir|saltar) al contenido( principal)?", r"volver (arriba|al inicio)",
         r"(scroll|desliza) (down|para ver mas)",
     ],
     "copyright or cookie notice": [
         r"(©|\(c\)|copyright|copr\.)\s*(\d{4})?.{0,120}",
+        r".{0,80}(derechos reservados|direitos reservados).{0,80}",
         r".{0,120}(all rights reserved|todos los derechos reservados|tous droits reserves"
         r"|alle rechte vorbehalten|todos os direitos reservados)\.?.{0,120}",
         r"(this|our) (web)?site uses cookies.{0,300}", r"we use cookies.{0,300}",
+        r".{0,200}\b(we|our partners|this site|este sitio|nosotros) (and our partners )?(use|uses|"
+        r"utiliza|utilizamos|usamos|usa|store|guardan?) (cookies|tecnologias como las cookies)"
+        r".{0,600}",
+        r"we value your privacy.{0,600}", r"(manage|customi[sz]e|configurar|gestionar) "
+        r"(cookies|preferences|preferencias|privacy settings)",
+        r"(agree|i agree|accept all|aceptar todo|more options|mas opciones|reject all)",
         r"(usamos|utilizamos|este sitio (web )?utiliza|este sitio (web )?usa) cookies.{0,300}",
         r"(accept|aceptar|reject|rechazar)( all| todas)?( cookies)?",
     ],
@@ -177,7 +208,10 @@ _UI_WORDS = set(
     buscar inicio cerrar abrir compartir imprimir correo enlace comentarios comentario
     suscribirse suscribete registrarse publicidad siguiente anterior volver arriba mas menú menu
     secciones boletin donar contacto privacidad aceptar galeria foto fotos reproducir and y the
-    of de""".split()
+    of de now regístrate registrate entrar iniciar sesion sesión assine assinar entrar sair
+    cadastre-se cadastrar conectar connexion connecter abonnez-vous anmelden abonnieren
+    e-edition edition epaper e-paper app apps podcasts podcast events newsletters site map
+    sitemap help support careers jobs advertise store""".split()
 )
 _SECTION_WORDS = set(
     """news blog blogs press release releases opinion opinions politics world local national us
@@ -209,6 +243,9 @@ _CREDIT_WORD_RE = re.compile(rf"\b{_CREDIT_WORDS}\b|/\s*{_AGENCIES}\s*$|^{_AGENC
 # A credit at the end of a caption line: "... (photo provided)" or "... Jane Doe/Getty".
 _TRAILING_CREDIT = re.compile(
     rf"\s*\(\s*{_CREDIT_WORDS}\b[^()]{{0,60}}\)\s*$"
+    rf"|(?-i:(?<=[.!?\"”’)])\s*(?:[A-ZÀ-Þ][\w.'’-]*\s+){{0,3}}[A-ZÀ-Þ][\w.'’-]*\s*/\s*(?:Staff "
+    rf"photographer|Staff|Contributor|Freelance|Special to [\w .]+|For [\w .]+|[A-Z][A-Z .'’-]"
+    rf"{{2,30}})\s*$)"
     rf"|(?<=[.!?\"”’)])\s+(?:REUTERS|AP|AFP|EFE|EPA|GETTY IMAGES|BLOOMBERG|XINHUA|DPA)/"
     rf"[^/\n]{{2,40}}(?:/File Photo|/Archivo|/Pool)?\s*$"
     rf"|(?<=[.!?\"”’)])\s+(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*\s*/\s*{_AGENCIES}\s*$"
@@ -237,7 +274,7 @@ def _strip_decoration(folded: str) -> str:
     return folded.strip(" \t|•·*>»«-_=~#:;,.!?()[]{}\"'")
 
 
-_MENU_SPLIT = re.compile(r"\s*[|›»>·•\t]\s*|\s{2,}")
+_MENU_SPLIT = re.compile(r"\s*[|›»>·•\t]\s*|\s{2,}|\s+[/–—-]\s+")
 _BREADCRUMB = re.compile(r"[›»>]")
 
 
@@ -256,8 +293,9 @@ def _is_menu(line: str) -> bool:
         return False
     items = [i for i in _MENU_SPLIT.split(stripped) if i.strip()]
     needed = 2 if _BREADCRUMB.search(stripped) else 3
+    longest = 5 if len(items) >= 4 else 4
     return len(items) >= needed and all(
-        len(i.split()) <= 4 and not re.search(r"[.!?,;:\"“”]$|\d", i) for i in items
+        len(i.split()) <= longest and not re.search(r"[.!?,;:\"“”]$|\d", i) for i in items
     )
 
 
@@ -343,21 +381,18 @@ def _is_prose(line: str, min_words: int = 12) -> bool:
 
 
 def clean_text(text: str) -> CleanText:
-    """Remove web-scrape residue from plain text, line by line; keep every article sentence."""
+    """Remove web-scrape residue from plain text; keep every article sentence.
+
+    Four passes over the lines: rules for single lines (widgets, menus, credits, repetition);
+    lists of teaser headlines under a label ("Most Popular"); the page's chrome before the
+    headline and after the article (masthead, section kickers, footer links, author bio);
+    photo captions, recognised by the credit they end with.
+    """
     text = normalize_display(text)
     lines = [ln.rstrip() for ln in text.split("\n")]
-    removed: list[Removal] = []
-    keep = [True] * len(lines)
+    reasons: dict[int, str] = {}
 
-    def drop(i: int, reason: str) -> None:
-        if keep[i]:
-            keep[i] = False
-            removed.append(Removal(lines[i].strip(), reason))
-
-    prose = [i for i, ln in enumerate(lines) if _is_prose(ln)]
-    first_prose = prose[0] if prose else len(lines)
-    last_prose = prose[-1] if prose else -1
-
+    # 1. single lines
     counts = Counter(_fold(ln) for ln in lines if ln.strip())
     seen: set[str] = set()
     signed_off = False
@@ -365,12 +400,6 @@ def clean_text(text: str) -> CleanText:
         if not ln.strip():
             continue
         reason = is_widget_line(ln)
-        chrome_region = i < first_prose or i > last_prose
-        if reason is None and chrome_region and _is_section_label(ln):
-            reason = "section label"
-        if reason is None and chrome_region and len(ln.split()) <= 6 and \
-                _PROMO_RE.fullmatch(_strip_decoration(strip_accents(_fold(ln)))):
-            reason = "self-promotion"
         if reason is None and signed_off and len(ln.split()) <= 25:
             reason = "after the sign-off"
         if _SIGN_OFF.match(ln.strip()) and i > len(lines) // 2:
@@ -381,26 +410,151 @@ def clean_text(text: str) -> CleanText:
         seen.add(folded)
         if (
             reason is None
-            and counts[_fold(ln)] > 1
+            and counts[folded] > 1
             and len(_WORD.findall(ln)) <= 8
             and not _SENTENCE_END.search(ln.strip())
             and not _looks_like_speaker_label(ln)
         ):
             reason = "repeated line"
         if reason:
-            drop(i, reason)
+            reasons[i] = reason
 
-    out: list[str] = []
+    # 2. teaser lists: a label line, then the headlines under it
     for i, ln in enumerate(lines):
-        if not keep[i]:
+        if i in reasons and reasons[i] != "related-story teaser" or not _TEASER_LABEL.fullmatch(
+                _strip_decoration(strip_accents(_fold(ln)))):
             continue
-        m = _TRAILING_CREDIT.search(ln)
-        if m and m.start() > 0 and _is_prose(ln[: m.start()], 4):
-            removed.append(Removal(m.group(0).strip(), "photo credit"))
-            ln = ln[: m.start()].rstrip()
-        out.append(ln)
+        reasons[i] = "related-story teaser"
+        j = i + 1
+        if j < len(lines) and not lines[j].strip():
+            j += 1
+        while j < len(lines) and lines[j].strip() and _is_teaser_headline(lines[j]):
+            reasons.setdefault(j, "related-story teaser")
+            j += 1
+
+    # 3. the page around the article
+    kept = [i for i, ln in enumerate(lines) if ln.strip() and i not in reasons]
+    # body prose ends like a sentence; a long headline does not
+    prose = [i for i in kept if _is_prose(lines[i]) and _SENTENCE_END.search(lines[i].strip())]
+    if prose:
+        _mark_top_chrome(lines, kept, prose[0], reasons)
+        for i in kept:
+            if i in reasons or prose[0] <= i <= prose[-1]:
+                continue
+            ln = lines[i]
+            if _is_section_label(ln):
+                reasons[i] = "section label"
+            elif len(ln.split()) <= 6 and _PROMO_RE.fullmatch(
+                    _strip_decoration(strip_accents(_fold(ln)))):
+                reasons[i] = "self-promotion"
+            elif i > prose[-1] and len(ln.split()) <= 5 and not _SENTENCE_END.search(ln.strip()):
+                reasons[i] = "site chrome"
+        for i in kept[-6:]:
+            if i not in reasons and _AUTHOR_CONTACT.match(lines[i].strip()):
+                reasons[i] = "author contact"
+
+    # 4. captions: a line that ends with a photo credit, or a one-sentence line right above
+    # a credit line
+    for i, ln in enumerate(lines):
+        if i not in reasons and ln.strip():
+            m = _TRAILING_CREDIT.search(ln)
+            if m and m.start() > 0 and _is_prose(ln[: m.start()], 4):
+                reasons[i] = "photo caption"
+        elif reasons.get(i) == "photo credit" and i > 0:
+            # a caption sits on the line right above its credit, with no blank line between
+            above = i - 1
+            if above not in reasons and _is_caption_shaped(lines[above]) and \
+                    not _is_byline_or_date(lines[above]):
+                reasons[above] = "photo caption"
+
+    removed = tuple(Removal(lines[i].strip(), reasons[i]) for i in sorted(reasons))
+    out = [ln for i, ln in enumerate(lines) if i not in reasons]
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
-    return CleanText(text=body, removed=tuple(removed))
+    return CleanText(text=body, removed=removed)
+
+
+_TEASER_LABEL = re.compile(
+    r"(most (popular|read|viewed|shared|commented)( now| stories| articles)?|trending( now| "
+    r"stories)?|recommended( for you| stories| reading)?|related( stories| posts| articles"
+    r"| coverage| content| news| links)?|more (stories|news|headlines|from [\w .'&-]{1,40}|on "
+    r"[\w .'&-]{1,40})|top (stories|news|headlines)|editor'?s'? picks|you (may|might) also "
+    r"like|(read|watch) (more|next|also)|popular( now| stories)?|latest( news| stories"
+    r"| headlines)?|around the web|from our partners|lo mas (leido|visto|compartido|popular)"
+    r"|(las )?mas (leidas?|vistas?|populares)|mas noticias( de [\w .'-]{1,40})?|notas "
+    r"relacionadas|noticias relacionadas|relacionad[oa]s|te puede interesar|tambien te puede "
+    r"interesar|lee tambien|te recomendamos|ultimas noticias|leia tambem|mais (lidas|vistas"
+    r"|populares)|veja tambem|a lire aussi|les plus lus|meistgelesen|mehr zum thema)",
+    re.I,
+)
+# "Jane Roe can be reached at jroe@example.com": contact details, not article text. A bio
+# ("Jane Roe covers immigration for ...") stays: it is the outlet's own text about the author.
+_AUTHOR_CONTACT = re.compile(
+    r"^(?:[A-ZÀ-Þ][\w'’.-]+(?: [A-ZÀ-Þ][\w'’.-]+){1,3} )?(?:can be reached|may be reached|is "
+    r"reachable|puede ser contactad[oa]|se le puede escribir)\b.{0,200}$|^(?:follow|sigue a|siga)"
+    r" (?:him|her|them|the author|al autor|a la autora) (?:on|en) .{0,80}$|^\S+@\S+\.\w+$",
+    re.I,
+)
+
+
+def _is_caption_shaped(line: str) -> bool:
+    """One short sentence: what a caption above a credit line looks like."""
+    words = line.split()
+    return 4 <= len(words) <= 30 and len(re.findall(r"[.!?](\s|$)", line.strip())) <= 1
+
+
+def _is_teaser_headline(line: str) -> bool:
+    """A headline in a list: short, no full stop at the end, maybe numbered."""
+    core = re.sub(r"^\s*(\d{1,2}[.)]?|[•·*-])\s+", "", line.strip())
+    return 0 < len(core.split()) <= 25 and not re.search(r"[.:;,]$", core)
+
+
+def _mark_top_chrome(lines: list[str], kept: list[int], first_prose: int,
+                     reasons: dict[int, str]) -> None:
+    """Before the headline, short lines are the site's: masthead, menus, kickers, buttons."""
+    top = [i for i in kept if i < first_prose]
+    headline = next((i for i in top if len(lines[i].split()) >= 4 and not _is_byline_or_date(
+        lines[i])), None)
+    if headline is None:
+        # no long line: the last short line before the text may be a short headline
+        top = top[:-1]
+        headline = first_prose
+    masthead_done = False
+    for i in top:
+        if i >= headline:
+            break
+        ln = lines[i].strip()
+        if len(ln.split()) > 4 or _is_byline_or_date(ln):
+            continue
+        if _is_section_label(ln):
+            reasons[i] = "section label"
+            masthead_done = True
+        elif not masthead_done and re.fullmatch(r"[\w&'’.-]+(?: [\w&'’.-]+){0,3}", ln) and (
+                ln[0].isupper() or ln[0].isdigit()) and \
+                strip_accents(ln.lower()) not in _SECTION_WORDS:
+            # the first name-like line is the masthead; later ones are section kickers
+            reasons[i] = "masthead"
+            masthead_done = True
+        else:
+            reasons[i] = "site chrome"
+
+
+_BYLINE_OR_DATE = re.compile(
+    r"^(by|por|par|von|de|written by|escrito por)\s|\d{1,2}[/.:-]\d{1,2}|\b(19|20)\d{2}\b"
+    r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic|janv|fev|avr|mai|juin"
+    r"|juil|aout|janeiro|fevereiro|marco|maio|junho|julho|agosto|setembro|outubro|novembro"
+    r"|dezembro|enero|febrero|marzo|abril|mayo|junio|julio|septiembre|octubre|noviembre"
+    r"|diciembre)[a-z]*\.? \d{1,2}\b|\b\d{1,2}(st|nd|rd|th)?( de)? (jan|feb|mar|apr|may|jun"
+    r"|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic|enero|febrero|marzo|abril|mayo|junio|julio"
+    r"|agosto|septiembre|octubre|noviembre|diciembre)"
+    r"|^(for immediate release|press release|news release|comunicado de prensa|para (su )?"
+    r"(publicacion|difusion) inmediata|communique de presse)|:$",
+    re.I,
+)
+
+
+def _is_byline_or_date(line: str) -> bool:
+    """Lines at the top that carry the document's facts: bylines, dates, release headers."""
+    return bool(_BYLINE_OR_DATE.search(strip_accents(line.strip())))
 
 
 def _looks_like_speaker_label(line: str) -> bool:
@@ -505,7 +659,8 @@ _NEGATIVE = set(
     teaser teasers rail carousel slider pagination pager prevnext next-article read-more
     readmore also-read leer-mas relacionadas relacionados noticias-relacionadas compartir
     comentarios publicidad gallery slideshow scroller syndication suscripcion boletin newsletter-signup print email mailto tooltip
-    storyline-related inline-related video-player related-content related-links""".split()
+    storyline-related inline-related video-player related-content related-links caption
+    captions credit credits figcaption wp-caption-text photo-credit image-credit""".split()
 )
 # Words no wrapper of an article carries: inside the article these are always widgets.
 _WIDGETS_STRONG = {"gallery", "slideshow", "carousel", "comments", "commentlist", "related",
