@@ -18,6 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from functools import lru_cache
+from importlib import resources as importlib_resources
+
 from .corpus import GazetteerEntry
 from .models import Entity
 from .textutil import fold_same_length, name_key, straight_quotes
@@ -142,7 +145,11 @@ _ORG_END = set(
     Fundación Movimiento Comité Comisión Consejo Federación Liga Organización Partido Ministerio
     Secretaría Universidad Frente Colectivo Red Instituto Centro Oficina Servicio Departamento
     Unidos Unidas Action Obreras Syndicat Gewerkschaft Verband Bund Ministerium Behörde Amt
-    Institut Université Conseil Fédération Confédération Association Comisiones""".split()
+    Institut Université Conseil Fédération Confédération Association Comisiones Consulate
+    Consulado Embassy Embajada Museum Museo Club Collaborative Nation Assembly Corps Force
+    Opera Orchestra Symphony Hospital Clinic Network Bank Banco Prefeitura Secretaria
+    Ministério Sociedade Fundação Associação Sindicato Conselho Câmara Tribunal Mobilités
+    Carabineros Gendarmería Ejército Armada""".split()
 )
 _ORG_START = set(
     """Department Center Centre Institute Office Bureau Ministry Council Coalition Alliance
@@ -153,7 +160,17 @@ _ORG_START = set(
     Secretaría Universidad Frente Colectivo Inspección Agencia Dirección Procuraduría Fiscalía
     Tribunal Juzgado Ayuntamiento Policía Protección Instituto Comisiones Confederación
     Institut Université Centre Conseil Syndicat Ministère Fédération Confédération Bundesamt
-    Ministerium Verband""".split()
+    Ministerium Verband Consulate Consulado Embassy Embajada Museum Museo Prefeitura
+    Secretaria Ministério Sociedade Fundação Associação Conselho Câmara Metro Carabineros
+    Colegio Guardia Cruz Ejército Armada Fuerza Gendarmería Banco Bank Club""".split()
+)
+# Romance names put the head noun first and an adjective after: "Guardia Nacional",
+# "Colegio Médico", "Policía Federal", "Ministério Público".
+_HEAD_FIRST = set(
+    """Guardia Colegio Policía Secretaría Secretaria Ministerio Ministério Consejo Conselho
+    Tribunal Instituto Servicio Serviço Banco Partido Ejército Armada Fuerza Cruz Fiscalía
+    Procuraduría Defensoría Comisión Comité Congreso Senado Cámara Câmara Junta Sindicato
+    Asamblea Prefeitura Defensoria Polícia Institut Conseil Ministère Parti""".split()
 )
 # Compound words that are organizations by their ending (German: Dienstleistungsgewerkschaft).
 _ORG_SUFFIXES = ("gewerkschaft", "verband", "ministerium", "behörde", "bundesamt", "partei")
@@ -166,7 +183,7 @@ _SENTENCE_STARTERS = set(
     Employees Leaders Officials Representatives Organizers Group Groups Some Many Several
     Pastor Mayor Senator Rep Sen Councilmember Commissioner Captain Judge President Governor
     Director Chief Professor Dr Mr Mrs Ms Rev Father Sister Rabbi Bishop Les Le Die Der Das
-    Au Aux Dans Pour Selon Avec""".split()
+    Au Aux Dans Pour Selon Avec A O Os As Em No Na Nos Nas Do Da""".split()
 )
 _JOINERS = {"and", "&", "y", "e", "und", "et"}  # may join capitalised words inside a name
 _OF = {"of", "for", "on", "against", "de", "del", "para", "por", "contra", "des", "du", "für",
@@ -196,6 +213,32 @@ _ORG_APPOSITIVE = re.compile(
     r"organización|asociación|colectivo|sindicato|empresa|compañía|agrupación|coalición|"
     r"fundación|red|plataforma)\b"
 )
+# "a spokesperson for X", "el concejal de Vox", "an organizer with X": X is an organization
+_AFFILIATION_ROLES = {
+    "spokesperson", "spokesman", "spokeswoman", "member", "members", "organizer", "organizers",
+    "organiser", "director", "president", "founder", "co-founder", "chair", "chairman",
+    "chairwoman", "executive", "employee", "employees", "analyst", "researcher", "lawyer",
+    "attorney", "counsel", "coordinator", "leader", "leaders", "volunteer", "volunteers",
+    "activist", "activists", "secretary", "treasurer", "official", "officials", "staff",
+    "portavoz", "vocero", "vocera", "miembro", "miembros", "integrante", "integrantes",
+    "organizador", "organizadora", "directora", "presidenta", "fundador", "fundadora",
+    "coordinador", "coordinadora", "dirigente", "dirigentes", "concejal", "concejala",
+    "diputado", "diputada", "senador", "senadora", "secretario", "secretaria", "abogado",
+    "abogada", "líder", "militante", "militantes", "porte-parole", "membre", "membres",
+    "professor", "profesor", "profesora", "professeur", "investigador", "investigadora",
+    "dirigeant", "porta-voz", "membro", "membros", "diretor", "diretora",
+}
+_AFFILIATION = re.compile(
+    r"\b(?P<role>[\w-]+)\s+(?:of|for|with|at|from|de|del|da|do|du|des|en|con)\s+(?:the\s+|la\s+|el"
+    r"\s+|los\s+|las\s+|le\s+|a\s+)?(?P<o>[A-ZÀ-Þ][^.;:!?()\n\"“”]{1,80})"
+)
+_FUNCTION_WORDS = {"and", "or", "in", "on", "at", "to", "who", "that", "which", "said", "says",
+                   "y", "o", "en", "que", "quien", "dijo", "e", "et", "qui", "und", "for", "de",
+                   "del", "since", "from", "with", "about"}
+_NOT_ORG_FIRST = {"The", "This", "That", "Los", "Las", "La", "El", "Monday", "Tuesday",
+                  "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+                  "March", "April", "May", "June", "July", "August", "September", "October",
+                  "November", "December"}
 _ACRONYM_OF_PLACE = re.compile(r"\b(?P<o>[A-Z]{3,6} of (?:the )?[A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
 
 
@@ -228,15 +271,17 @@ def find_organizations(
             continue
         if mixed and not (_has_org_word(long_form) and _initials_in(long_form, acr)):
             continue  # "(Madrid)" after a place, "(Reuters)" after a dateline
-        if not mixed and not (_initials_match(long_form, acr) or _has_org_word(long_form)):
-            continue
+        if not mixed and not (_initials_match(long_form, acr) or _has_org_word(long_form) or (
+                len(long_form.split()) >= 2 and _initials_in(long_form, acr))):
+            continue  # "United Steelworkers (USW)": a compound word gives two letters
         known = gaz.lookup(long_form) or (gaz.lookup(acr) if mixed else None)
         if known:
             bag.add(known.name, (long_form, acr), "gazetteer")
         else:
             bag.add(long_form, (acr,), "text")
 
-    for name in _named_groups(text) + _org_shaped_names(text):
+    for name in sorted(dict.fromkeys(_named_groups(text) + _org_shaped_names(text)),
+                       key=lambda n: -len(n)):
         _add_discovered(bag, gaz, name)
     return bag.entities()
 
@@ -251,8 +296,8 @@ def _add_discovered(bag: _EntityBag, gaz: Gazetteer, name: str) -> None:
         return
     if len({e.name for e, _ in gaz.find(name)}) >= 2:
         return  # "Mijente Immigrant Defense Project": two known names run together
-    related = next((c for c in bag.keys if c.startswith(k + " ") or k.endswith(" " + c)
-                    and len(c.split()) >= 3), None)
+    related = next((c for c in bag.keys if c.startswith(k + " ") or (
+        k.endswith(" " + c) and len(c.split()) >= 3)), None)
     if related:
         # a shortened or longer form of a name already found ("Office of Customs and Border
         # Protection" beside "Customs and Border Protection (CBP)")
@@ -280,12 +325,37 @@ def _named_groups(text: str) -> list[str]:
             if name and (len(words) >= 2 or (len(name) >= 4 and rx is _GROUP_NAMED)):
                 out.append(name)
     for m in _ORG_APPOSITIVE.finditer(text):
-        words = m.group("o").split()
+        words = re.split(r"\s+(?:of|de|with|con|from)\s+", m.group("o"))[-1].split()
         while words and (words[0] in _SENTENCE_STARTERS or words[0].lower() in CONNECTORS):
             words = words[1:]
         if words and not (len(words) == 1 and len(words[0]) < 3):
             out.append(" ".join(words))
     out += [m.group("o") for m in _ACRONYM_OF_PLACE.finditer(text)]
+    for m in _AFFILIATION.finditer(text):
+        if m.group("role").lower() not in _AFFILIATION_ROLES:
+            continue
+        frag = m.group("o")
+        words: list[str] = []
+        end = 0
+        for t in TOKEN.finditer(frag):
+            if words and frag[end:t.start()].strip():
+                break  # punctuation or a dash ends the name
+            tok = t.group(0)
+            if _is_cap(tok) or (words and tok.lower() in CONNECTORS):
+                words.append(tok)
+                end = t.end()
+            else:
+                break
+        while words and words[-1].lower() in CONNECTORS:
+            words.pop()
+        if not words or words[0] in _NOT_ORG_FIRST:
+            continue
+        rest = frag[end:].lstrip()
+        nxt = TOKEN.match(rest)
+        if len(words) == 1 and (len(words[0]) < 3 or words[0].isdigit() or (
+                nxt and rest[:1].islower() and nxt.group(0) not in _FUNCTION_WORDS)):
+            continue  # "members of the Jewish community": an adjective, not a name
+        out.append(" ".join(words))
     return out
 
 
@@ -295,6 +365,8 @@ def _long_form_before(prefix: str, acr: str) -> str | None:
     toks = list(TOKEN.finditer(window))
     if not toks or window[toks[-1].end():].strip():
         return None  # something other than a space separates the name from "("
+    if not any(c.isalpha() for c in acr):
+        return None
     # 1. capitalised words and connectors, back to punctuation or a lowercase word
     run: list[re.Match] = []
     for t in reversed(toks):
@@ -315,23 +387,25 @@ def _long_form_before(prefix: str, acr: str) -> str | None:
         return _bare_start(window[start: run[-1].end()].strip())
     # 2. sentence-case names ("Centre national de la recherche scientifique (CNRS)"): walk back
     # over any words whose initials spell the acronym, ending on a capitalised word.
-    letters = [c for c in acr.upper() if c.isalpha()]
-    letters = _undouble(letters)
+    letters = _undouble(_acronym_letters(acr))
     i = len(toks) - 1
     need = len(letters) - 1
     chosen_start = None
-    while i >= 0 and need >= 0 and len(toks) - i <= 14:
+    while i >= 0 and need >= 0 and len(toks) - i <= 24:
         t = toks[i]
-        if i < len(toks) - 1 and re.search(r"[,.;:!?()\"\n]", window[t.end(): toks[i + 1].start()]):
+        # a long official name may hold commas ("Instituto de Transparencia, Información
+        # Pública y ... (ITEI)"); a sentence break ends it
+        if i < len(toks) - 1 and re.search(r"[.;:!?()\"\n]", window[t.end(): toks[i + 1].start()]):
             break
         w = _bare(t.group(0))
         if w.lower() in CONNECTORS:
             i -= 1
             continue
-        if w[:1].upper() != letters[need]:
-            return None
-        need -= 1
-        chosen_start = t.start()
+        if w[:1].upper() == letters[need]:
+            need -= 1
+            chosen_start = t.start()
+        elif not (_is_cap(w) and acr.isupper() and len(letters) >= 3):
+            return None  # only a capitalised word may go unspelled in a long acronym
         i -= 1
     if need < 0 and chosen_start is not None:
         first = TOKEN.match(window, chosen_start).group(0)
@@ -342,6 +416,21 @@ def _long_form_before(prefix: str, acr: str) -> str | None:
 
 def _bare_start(name: str) -> str:
     return _ELISION.sub("", name)
+
+
+def _acronym_letters(acr: str) -> list[str]:
+    """Letters an acronym spells; a digit repeats the letter before it (C5 = CCCCC).
+
+    >>> _acronym_letters("C5"), _acronym_letters("ACLU-WA")
+    (['C', 'C', 'C', 'C', 'C'], ['A', 'C', 'L', 'U', 'W', 'A'])
+    """
+    out: list[str] = []
+    for c in acr.upper():
+        if c.isalpha():
+            out.append(c)
+        elif c.isdigit() and out and 2 <= int(c) <= 9:
+            out.extend(out[-1] * (int(c) - 1))
+    return out
 
 
 def _undouble(letters: list[str]) -> list[str]:
@@ -473,8 +562,11 @@ def _org_shaped_names(text: str) -> list[str]:
         for words in _capitalised_runs(line):
             n = len(words)
             for j, w in enumerate(words):
-                continues = j + 2 < n and (words[j + 1] in _ORG_END or (
-                    words[j + 1].lower() in _OF and _is_cap(words[j + 2]) and
+                after = words[j + 2: j + 4]
+                if after and after[0].lower() in ("the", "la", "el", "les", "le"):
+                    after = after[1:]
+                continues = j + 1 < n and (words[j + 1] in _ORG_END or (
+                    words[j + 1].lower() in _OF and bool(after) and _is_cap(after[0]) and
                     _bare(w) in _ORG_START))  # "Chicago Federation of Labor" is one name
                 if (w in _ORG_END or w.lower().endswith(_ORG_SUFFIXES)) and not continues:
                     k = j
@@ -489,6 +581,15 @@ def _org_shaped_names(text: str) -> list[str]:
                         k += 1
                     if k < j or w.lower().endswith(_ORG_SUFFIXES):
                         out.append(" ".join(words[k: j + 1]))
+                if _bare(w) in _HEAD_FIRST and j + 1 < n and _is_cap(words[j + 1]) and \
+                        words[j + 1].lower() not in CONNECTORS and (j == 0 or not _is_cap(
+                            words[j - 1]) or words[j - 1] in _SENTENCE_STARTERS):
+                    e = j + 2
+                    while e < n and (_is_cap(words[e]) or (words[e].lower() in _OF and e + 1 < n
+                                                          and _is_cap(words[e + 1]))):
+                        e += 1
+                    out.append(" ".join([_bare(w)] + words[j + 1:e]))
+                    continue
                 if _bare(w) in _ORG_START and j + 2 < n and words[j + 1].lower() in _OF:
                     k = j
                     while k > 0 and _is_cap(words[k - 1]) and words[k - 1] not in \
@@ -518,6 +619,16 @@ def _plausible_org(name: str) -> bool:
 
 # =========================================================================== people
 
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Common given names in many languages (indexer/data/given_names.txt)."""
+    text = importlib_resources.files("indexer").joinpath("data/given_names.txt").read_text(
+        encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#")
+                     for w in line.split())
+
+
 _UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _LOW = "a-zß-öø-ÿā-ž"
 _NAME_TOKEN_RE = re.compile(
@@ -534,6 +645,7 @@ _TITLES = set(
     Commissioner Secretary Sheriff Officer Detective Chief Director Reverend Deputy Supervisor
     Captain Lieutenant Sergeant Commander Colonel General Major Coach Professor Doctor Dean
     Ambassador Minister Chancellor Supervisora Alcalde Alcaldesa Senador Senadora Presidente
+    Ald Alderman Alderwoman Councillor Cllr Delegate Del Assemblyman Trustee Superintendent
     Presidenta Padre Monseñor Don Doña Señor Señora Sr Sra Dra Lic Ing Madame Monsieur Herr
     Frau""".split()
 )
@@ -561,6 +673,16 @@ _ROLE_NOUNS = set(
     doctor volunteer resident coordinator strategist consultant historian sociologist
     meteorologist glaciologist coach player cyclist rider driver farmer owner advocate
     campaigner protester demonstrator stower picker sorter counsel secretary treasurer
+    councillor councilor alderman alderwoman poet composer singer musician soprano
+    mezzo-soprano tenor baritone actor actress playwright novelist librettist filmmaker
+    painter dancer chef historian curator infectologist epidemiologist physician surgeon
+    pediatrician psychologist sociologist anthropologist economist lawmaker legislator
+    delegate assemblyman assemblywoman deputy sheriff officer detective prosecutor defender
+    trustee superintendent principal pastor minister bishop imam nun monk organizer
+    consejero consejera regidor regidora diputado diputada edil edila infectólogo infectóloga
+    epidemióloga epidemiólogo cantante compositor compositora poeta actriz dramaturga
+    dramaturgo cineasta pintor pintora bailarina chef historiador historiadora
+    infectologista epidemiologista cantora compositora vereador vereadora
     portavoz vocero vocera organizador organizadora activista estudiante trabajador trabajadora
     empleado empleada ingeniero ingeniera abogado abogada profesor profesora investigador
     investigadora científico científica analista funcionario funcionaria directora fundador
@@ -592,8 +714,8 @@ _ROLE_RE = re.compile(
 _ACCORDING = re.compile(r"\b(according to|según|segun|selon|laut|de acordo com)\b", re.I)
 _CONVERSATION = re.compile(r"\b(talk|talks|talked|spoke|speak|speaks|conversation|interview|"
                            r"interviews|habló|conversó|entrevista)\s+(to|with|con|a)\b", re.I)
-_LABEL = re.compile(rf"^(?P<n>(?:{_NAME_TOKEN_RE.pattern})(?:\s+(?:{_NAME_TOKEN_RE.pattern}|"
-                    rf"(?:de|del|van|von|da|di|la)\b)){{1,3}})\s*:\s+\S", re.M)
+_LABEL = re.compile(rf"^(?P<n>(?:{_NAME_TOKEN_RE.pattern})(?:[ \t]+(?:{_NAME_TOKEN_RE.pattern}|"
+                    rf"(?:de|del|van|von|da|di|la)\b)){{1,3}})[ \t]*:[ \t]+\S", re.M)
 _NOT_NAME_WORDS = set(
     """The This That These Those In On At By From With After Before During Since While When Last
     Meanwhile But And Or So If Monday Tuesday Wednesday Thursday Friday Saturday Sunday January
@@ -612,8 +734,21 @@ _NOT_NAME_WORDS = set(
     Respuesta Interviewer Host Moderator It We They He She I You Un Une Il Elle Nous Ils Der
     Die Das Ein Eine Er Sie Wir Es Mit Auch Am Im Our Their His Her Its Street Road County
     Court University College School Hospital Church Station Airport Bridge Hall Building
-    Tower Plaza Center Centre Mr Mrs Ms Dr Rev""".split()
+    Tower Plaza Center Centre Mr Mrs Ms Dr Rev Chile México Mexico Colombia Perú Peru Cuba
+    Argentina Brasil Brazil Spain España France Francia Italy Italia Germany Alemania China
+    India Japan Japón Canada Canadá Venezuela Ecuador Bolivia Paraguay Uruguay Honduras
+    Guatemala Nicaragua Panamá Panama Haiti Haití Texas California Arizona Florida Oregon
+    Minnesota Jalisco Chiapas Madrid Barcelona Zaragoza Paris París London Londres Berlin
+    Beach Valley Heights Lake River Island Hills Springs Falls Bay Port Harbor Village Town
+    Township Borough Ward District Province Region Airport Station Museum Library Theater
+    Theatre Stadium Arena Gardens Garden Highway Freeway Route Bridge Prize Award Act Law Bill
+    Day Week Month Year Avenida Calle Plaza Colonia Parque Puente Estación Sector Sectors
+    Senior Junior Correspondent Published Updated""".split()
 ) | _TITLES
+_ROLE_OF_THEN_NAME = re.compile(
+    r"\b(?P<role>[\w-]+)\s+(?:de|del|of|for|da|do|du|des|von)\s+(?:la |el |los |las |the )?"
+    r"[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:y\s+|and\s+|de\s+)?[A-ZÀ-Þ][\w'’.-]*){0,4},\s+(?P<n>[A-ZÀ-Þ])"
+)
 _STOP_LINE = re.compile(r"[.;:!?\"“”«»()\[\]\n]")
 
 
@@ -663,7 +798,8 @@ def _run_text(text: str, toks: list[_Tok], a: int, b: int) -> str:
 
 _PREPOSITIONS = {"with", "of", "for", "at", "in", "from", "on", "by", "to", "de", "del", "con",
                  "en", "para", "por", "à", "au", "aux", "chez", "du", "des", "bei", "von", "zu",
-                 "zum", "zur", "im", "am", "an", "auf", "dans", "sur", "a"}
+                 "zum", "zur", "im", "am", "an", "auf", "dans", "sur", "a", "that", "than",
+                 "que", "if", "when", "while", "because"}
 
 
 def _first_name_after(text: str, toks: list[_Tok], i: int, span: int = 8,
@@ -688,9 +824,10 @@ def _first_name_after(text: str, toks: list[_Tok], i: int, span: int = 8,
     return None
 
 
-def _name_before(text: str, toks: list[_Tok], i: int) -> str | None:
-    """The person-shaped name ending right before token i ("Sara Cullinane said")."""
-    if i == 0 or text[toks[i - 1].end: toks[i].start].strip(" ,"):
+def _name_before(text: str, toks: list[_Tok], i: int, comma: bool = False) -> str | None:
+    """The person-shaped name ending right before token i ("Sara Cullinane said"); with
+    comma=True the name may be followed by a comma ("Jim Kowalczyk, who ...")."""
+    if i == 0 or text[toks[i - 1].end: toks[i].start].strip(" ," if comma else " "):
         return None
     k = i
     while k > 0 and (_is_name_token(toks[k - 1].text) or (
@@ -730,7 +867,8 @@ def find_people(
         word = t.text
         low = word.lower()
         if low in _SPEECH:
-            found += [n for n in (_first_name_after(text, toks, k + 1, after=t.end),
+            found += [n for n in (_first_name_after(text, toks, k + 1, after=t.end,
+                                                    adjacent=True),
                                   _name_before(text, toks, k)) if n]
         elif (word in _TITLES or word.rstrip(".") in _TITLES) and \
                 text[t.end: t.end + 2].lstrip(".")[:1] == " ":
@@ -741,6 +879,15 @@ def find_people(
             n = _first_name_after(text, toks, k + 1, span=4, after=t.end, adjacent=True)
             if n:
                 found.append(n)
+    # "La consejera de Hacienda, María Luisa Berdejo, defendió": the name between commas after
+    # a role and its complement
+    for m in _ROLE_OF_THEN_NAME.finditer(text):
+        if m.group("role").lower() in _ROLE_NOUNS:
+            k = index.get(m.start("n"))
+            if k is not None:
+                n = _first_name_after(text, toks, k, span=5)
+                if n:
+                    found.append(n)
     for rx in (_ACCORDING, _CONVERSATION):
         for m in rx.finditer(text):
             k = next((index[s] for s in range(m.end(), min(len(text), m.end() + 3))
@@ -760,10 +907,12 @@ def find_people(
         if any(w in _ROLE_NOUNS for w in head):
             k = index.get(_token_start_before(text, toks, m.start()))
             if k is not None:
-                n = _name_before(text, toks, k + 1)
+                n = _name_before(text, toks, k + 1, comma=True)
                 if n:
                     found.append(n)
     found += [m.group("n") for m in _LABEL.finditer(text)]
+    found += _names_by_given_name(text, toks)
+    found += _names_with_relative_clause(text, toks)
 
     for raw in found:
         name = _clean_person(raw)
@@ -783,6 +932,62 @@ def find_people(
                         if toks[j].text == surname and surname not in bag.entries[name]:
                             bag.entries[name].append(surname)
     return bag.entities()
+
+
+def _names_by_given_name(text: str, toks: list[_Tok]) -> list[str]:
+    """"Rosa Meléndez", "Gov. Roy Cooper": a known given name and a surname, anywhere."""
+    names = given_names()
+    out = []
+    headline_lines = {i for i, line in enumerate(text.split("\n")) if _is_headline_case(line)}
+    line_of = _line_index(text)
+    for k, t in enumerate(toks):
+        if t.text not in names or line_of(t.start) in headline_lines:
+            continue
+        if k > 0 and _is_cap(toks[k - 1].text) and not \
+                re.search(r"[.;:!?\"“”()\n,]", text[toks[k - 1].end: t.start]):
+            continue  # inside a longer capitalised name ("San Fernando", "Santa Monica")
+        for a, b in _name_runs(text, toks, k, min(len(toks), k + 4)):
+            if a == k and b - a >= 2:
+                nxt = toks[b].text if b < len(toks) else ""
+                gap = text[toks[b - 1].end: toks[b].start] if b < len(toks) else ""
+                if nxt in _NOT_NAME_WORDS and not gap.strip():
+                    break  # "Rosa Parks Boulevard", "Martin Luther King Day"
+                out.append(_run_text(text, toks, a, b))
+            break
+    return out
+
+
+def _line_index(text: str):
+    starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+
+    def line_of(pos: int) -> int:
+        lo, hi = 0, len(starts)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if starts[mid] <= pos:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo - 1
+
+    return line_of
+
+
+_RELATIVE = re.compile(r",\s+(?:who|whose|who's|que|quien|quienes|cuyo|cuya|qui|dont|der|die"
+                       r"|dessen|deren|que|cujo|cuja)\b")
+
+
+def _names_with_relative_clause(text: str, toks: list[_Tok]) -> list[str]:
+    """"Jim Kowalczyk, who has owned a two-flat ...": a name followed by a relative clause."""
+    out = []
+    index = {t.end: k for k, t in enumerate(toks)}
+    for m in _RELATIVE.finditer(text):
+        k = index.get(m.start())
+        if k is not None:
+            n = _name_before(text, toks, k + 1, comma=True)
+            if n:
+                out.append(n)
+    return out
 
 
 def _token_start_before(text: str, toks: list[_Tok], pos: int) -> int | None:

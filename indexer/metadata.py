@@ -182,8 +182,9 @@ def extract_metadata(
         "url", (facts.url, "manifest"), (front.get("url") or front.get("link"), "front-matter"),
         (_page_url(page), "html-meta"),
     )
+    mastheads = [r.text for r in clean.removed if r.reason == "masthead"]
     outlet_value, outlet_source = _find_outlet(facts, front, page, url, clean.text, removed,
-                                               registry)
+                                               registry, mastheads)
     outlet = pick("outlet", (outlet_value, outlet_source))
 
     site_names = {_key(n) for n in (outlet, *registry.names_for(outlet),
@@ -307,9 +308,11 @@ _OUTLET_TEXT: list[tuple[re.Pattern, int]] = [
         rf"(?:[-–—]|(?=[A-Z]))", re.M), 3),
     # Statements of where the text appeared
     (re.compile(
-        rf"\b(?:originally (?:appeared|published|ran) (?:on|in|at|by)|first (?:appeared|published)"
+        rf"\b(?i:originally (?:appeared|published|ran) (?:on|in|at|by)|first (?:appeared|published)"
         rf" (?:on|in|by)|was (?:first )?published (?:on|in|by)|publicado originalmente (?:en|por)"
-        rf"|this (?:article|story) (?:first )?appeared (?:on|in)|read the original (?:version|"
+        rf"|this (?:article|story) (?:first )?appeared (?:on|in)|the original (?:article|story|"
+        rf"version|piece|report) (?:appeared|was published|ran) (?:on|in|by)"
+        rf"|read the original (?:version|"
         rf"article|story)? ?(?:in|on|at)|lea la versión original en|la versión original en)"
         rf"\s+(?P<o>{_OUTLET_NAME})"), 3),
     (re.compile(
@@ -317,6 +320,9 @@ _OUTLET_TEXT: list[tuple[re.Pattern, int]] = [
         rf"(?:issue|edition|print edition|number) of (?P<o>{_OUTLET_NAME})"), 3),
     (re.compile(rf"\b(?P<o>{_OUTLET_NAME}) (?:staff writer|staff reporter|reporter|correspondent|"
                 rf"editor|contributor|columnist)s? {_NAME_WORD}"), 1),
+    # a byline naming the outlet: "Noor Haddad for KJZZ", "Por Ana Gil para El Sol"
+    (re.compile(rf"^(?:[Bb]y |[Pp]or |[Pp]ar )?{_NAME_WORD}(?: {_NAME_WORD}){{1,3}},? (?:for|para"
+                rf"|pour|für) (?P<o>{_OUTLET_NAME})(?=\s*(?:[-–—|,]|$))", re.M), 3),
 ]
 # Self-promotion lines the cleaner removed usually name the site.
 _PROMO_NAMES = [
@@ -324,6 +330,7 @@ _PROMO_NAMES = [
                rf"(?P<o>{_OUTLET_NAME})\s*$", re.I),
     re.compile(rf"^get (?P<o>{_OUTLET_NAME}) in your inbox", re.I),
     re.compile(rf"^(?P<o>{_OUTLET_NAME}) (?:depends|relies) on", re.I),
+    re.compile(rf"^sign up (?:for|to) (?P<o>{_OUTLET_NAME})['’]s\b", re.I),
 ]
 _COPYRIGHT = re.compile(
     rf"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{{4}}(?:\s*[-–]\s*\d{{4}})?\s*,?\s*)?"
@@ -332,14 +339,17 @@ _COPYRIGHT = re.compile(
 )
 _COMPANY_SUFFIX = re.compile(
     r"(?:,?\s+(?:LLC|L\.L\.C\.|Inc\.?|Ltd\.?|Limited|Corp\.?|Corporation|Company|Co\.|S\.A\.?"
-    r"|S\.L\.?|GmbH|Media Group|Media|Group|Holdings|Publishing|Newspapers|Communications))+$"
+    r"|S\.L\.?|GmbH|Media Group|Media Partners|Partners|Media|Group|Holdings|Publishing"
+    r"|Newspapers|Communications|Editora|Editorial|Ediciones|Digital News|News & Media"
+    r"|S\.A\. de C\.V\.))+$"
 )
 _NOT_OUTLETS = {"he", "she", "we", "they", "it", "i", "you", "this", "that", "police", "officials",
                 "the company", "amazon", "ice", "the", "el", "la", "reporters", "the agency",
                 "the group", "organizers", "él", "ella", "ellos", "nosotros", "all", "todos"}
 
 
-def _find_outlet(facts, front, page, url, text, removed, registry) -> tuple[str | None, str]:
+def _find_outlet(facts, front, page, url, text, removed, registry,
+                 mastheads: list[str] = ()) -> tuple[str | None, str]:
     if facts.outlet:
         return registry.canonical(facts.outlet), "manifest"
     for key in ("outlet", "publication", "source", "site", "publisher"):
@@ -352,13 +362,14 @@ def _find_outlet(facts, front, page, url, text, removed, registry) -> tuple[str 
         name = _page_outlet(page, url)
         if name:
             return registry.canonical(name), "html-meta"
-    name = find_outlet_in_text(text, removed)
+    name = find_outlet_in_text(text, removed, mastheads)
     if name:
         return registry.canonical(name), "text"
     return None, ""
 
 
-def find_outlet_in_text(text: str, removed: list[str] = ()) -> str | None:
+def find_outlet_in_text(text: str, removed: list[str] = (),
+                        removed_mastheads: list[str] = ()) -> str | None:
     """The outlet a text names as its publisher, by votes: statements such as "Newsweek has
     contacted ... for comment" or "NEW YORK (Reuters) -" count most; a masthead line, the
     copyright holder and the site's self-promotion count less, and must agree.
@@ -377,6 +388,8 @@ def find_outlet_in_text(text: str, removed: list[str] = ()) -> str | None:
 
     def vote(name: str, weight: int) -> None:
         name = _COMPANY_SUFFIX.sub("", name.strip(" .,'-–—:")).strip(" .,'")
+        name = re.sub(r"^(?:by|por)\s+", "", name, flags=re.I)
+        name = re.sub(r"[\s,]+(?:19|20)\d{2}$", "", name)
         name = re.sub(r"\.(com|org|net|es|mx|cl|ar|co|uk|fr|de|pt|br|cz)$", "", name, flags=re.I)
         k = _key(name)
         if not k or _fold(name) in _NOT_OUTLETS or k in _NOT_OUTLETS or len(name) < 2:
@@ -384,6 +397,8 @@ def find_outlet_in_text(text: str, removed: list[str] = ()) -> str | None:
         votes[k] += weight
         display.setdefault(k, name)
 
+    for line in removed_mastheads:
+        vote(line, 2)
     for rx, weight in _OUTLET_TEXT:
         for m in rx.finditer(flat):
             vote(m.group("o"), weight)
@@ -398,11 +413,17 @@ def find_outlet_in_text(text: str, removed: list[str] = ()) -> str | None:
             m = rx.search(line)
             if m:
                 vote(m.group("o"), 1)
-    masthead = _masthead(flat)
-    if masthead:
-        vote(masthead, 2)
+    if not removed_mastheads:
+        masthead = _masthead(flat)
+        if masthead:
+            vote(masthead, 2)
     if not votes:
         return None
+    # "Heraldo de Aragón Editora", "Grupo Milenio": a company name around the outlet's name
+    for k in sorted(votes, key=len, reverse=True):
+        shorter = [o for o in votes if o != k and (k.startswith(o + " ") or k.endswith(" " + o))]
+        if shorter:
+            votes[min(shorter, key=len)] += votes.pop(k)
     best, score = votes.most_common(1)[0]
     return display[best] if score >= 2 else None
 
@@ -699,6 +720,8 @@ _DATE_RXS = [
     re.compile(rf"(?<![\d/.-])(?P<a>\d{{1,2}})[/.-](?P<b>\d{{1,2}})[/.-]{_YEAR}(?![\d/])"),
     # 2019/08/11
     re.compile(rf"\b{_YEAR}/(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})\b"),
+    # 18.ago.2019, 18-Aug-2019
+    re.compile(rf"\b(?P<d>\d{{1,2}})[./-]{_MONTH_RX}[./-]{_YEAR}\b", re.I),
 ]
 _MONTH_YEAR_RX = re.compile(rf"\b{_MONTH_RX}\s+(?:de\s+|of\s+)?{_YEAR}\b", re.I)
 _DAY_FIRST_LANGS = {"es", "fr", "de", "pt", "it", "cs", "nl", "ca", "ru", "pl"}
@@ -927,8 +950,9 @@ _UPDATED_LABEL = re.compile(r"\b(updated|actualizado|modified|mis à jour|aktual
 
 
 _APPEARS_IN = re.compile(
-    r"\b(?:appears|appeared|was published|published|ran|first ran|aparece|aparecio|publicad[oa])"
-    r" (?:in|on|en|el) (?:the )?[^.;]{0,40}?(?:issue|edition|edicion|numero|number)?\b[^.;]{0,40}",
+    r"\b(?:appears|appeared|was published|published|ran|first ran|aparece|aparecio|publicad[oa]"
+    r"|publié|publicado originalmente)(?: by [^.;]{1,60}?)? (?:in|on|en|el|le) (?:the )?[^;]{0,40}?"
+    r"(?:issue|edition|edicion|numero|number)?\b[^;]{0,40}",
     re.I,
 )
 
@@ -970,6 +994,18 @@ def find_text_date(lines: list[str], removed: list[str] = (), language: str = "e
             pd = resolve_year(d, text)
             if pd:
                 return pd
+    # a dateline opening the first paragraphs: "Guadalajara, Jalisco, a 21 de octubre de
+    # 2019.- El Observatorio ...", "SEATTLE, March 3, 2020 -- ..."
+    for ln in lines[:8]:
+        head = ln[:120]
+        for d in iter_text_dates(head, language):
+            rest = head[d.end:]
+            before = head[:d.start]
+            if re.match(r"\s*(?:\.-|\.—|—|–|--| - |\(|/)", rest) and re.fullmatch(
+                    r"[A-ZÀ-Þ][\w .,'’-]{1,60}?,\s*(?:a |el |le |on )?(?:\w+,? )?", before):
+                pd = resolve_year(d, text)
+                if pd:
+                    return pd
     # "This interview appears in the June 2019 issue of ...": a statement of publication
     for ln in lines[:6] + lines[-4:]:
         m = _APPEARS_IN.search(_strip_accents(ln))
@@ -1023,7 +1059,8 @@ def classify_doc_type(lines, removed, facts, page, url, front) -> tuple[str, str
     speakers = Counter()
     for ln in lines:
         m = _TURN.match(ln)
-        if m and len(ln.split()) > 4:
+        # a "Note: ..." line is not a turn; short Q:/A: turns are
+        if m and (len(ln.split()) > 4 or m.group("who") in ("Q", "A", "P", "R")):
             speakers[m.group("who")] += 1
     if (len(speakers) >= 2 and sum(speakers.values()) >= 3) or (
         len(speakers) >= 2 and any(_INTERVIEW_NOTE.search(ln) for ln in lines)
@@ -1034,6 +1071,12 @@ def classify_doc_type(lines, removed, facts, page, url, front) -> tuple[str, str
         if "pressrelease" in types:
             return "press release", "html-meta"
         if "blogposting" in types or (page.first("og:type") or "").lower() == "blog":
+            return "blog post", "html-meta"
+        generator = (page.first("generator") or "").lower()
+        # Blog software: Blogger, Substack, Ghost and Tumblr pages are blogs; a WordPress page
+        # is one unless it describes itself as news.
+        if re.search(r"blogger|substack|ghost|tumblr|medium", generator) or (
+                "wordpress" in generator and not types & {"newsarticle", "reportagenewsarticle"}):
             return "blog post", "html-meta"
     if url and re.search(r"/blogs?/", urlsplit(url).path or ""):
         return "blog post", "url"
