@@ -1,0 +1,86 @@
+"""Shared fixtures: paths, registries, a real index of corpus/ built once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer import build, corpus
+from indexer.models import Document, RawDocument, SourceFacts
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "tests" / "data"
+CORPUS = REPO / "corpus"
+SHARED = Path(os.environ.get("CORPUS_SEARCH_SHARED", REPO.parent / "shared"))
+SEED_IDS = sorted(p.stem for p in CORPUS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def shared_pages() -> Path:
+    """../shared/testdata/pages: real news pages with truth.json (see their README)."""
+    pages = SHARED / "testdata" / "pages"
+    if not pages.is_dir():
+        pytest.fail(f"the shared test pages are missing at {pages}: put ../shared beside the "
+                    f"repository or set CORPUS_SEARCH_SHARED")
+    return pages
+
+
+@pytest.fixture(scope="session")
+def resources() -> corpus.Resources:
+    """The project's outlet registry and gazetteers (corpus/*.toml)."""
+    return corpus.load_resources(CORPUS)
+
+
+@pytest.fixture(scope="session")
+def no_resources() -> corpus.Resources:
+    return corpus.Resources()
+
+
+def make_raw(text: str | bytes, fmt: str = "text", doc_id: str = "doc",
+             facts: SourceFacts | None = None) -> RawDocument:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return RawDocument(id=doc_id, path=f"{doc_id}.txt", format=fmt, data=data,
+                       content_hash=corpus.content_hash(data, facts), source=facts)
+
+
+@pytest.fixture
+def prepare(no_resources):
+    """prepare(text, fmt="text", resources=None, facts=None) -> Document."""
+
+    def run(text: str | bytes, fmt: str = "text", resources: corpus.Resources | None = None,
+            facts: SourceFacts | None = None) -> Document:
+        return build.prepare(make_raw(text, fmt, facts=facts), resources or no_resources)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def corpus_copy(tmp_path_factory) -> Path:
+    """A private copy of corpus/ (tests may not touch the real one)."""
+    dest = tmp_path_factory.mktemp("corpus") / "corpus"
+    shutil.copytree(CORPUS, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory, corpus_copy) -> Path:
+    """A real Whoosh index of the seed corpus, built once for the session."""
+    index_dir = tmp_path_factory.mktemp("index") / "index"
+    build.build_index(corpus_copy, index_dir)
+    return index_dir
+
+
+def write_corpus(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Create a corpus folder from {relative path: content}."""
+    root.mkdir(parents=True, exist_ok=True)
+    for rel, content in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_text(content, encoding="utf-8")
+    return root

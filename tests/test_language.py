@@ -1,0 +1,97 @@
+"""Language detection (document, paragraph, undetermined) and translations."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from indexer import language
+
+EN = ("Warehouse workers walked off the job on Monday to protest productivity quotas that "
+      "they say have made injuries more common at the site.")
+ES = ("Los trabajadores del almacén abandonaron sus puestos el lunes para protestar contra las "
+      "cuotas de productividad que, según dicen, han aumentado las lesiones.")
+FR = ("Les salariés de l'entrepôt ont cessé le travail lundi pour protester contre des cadences "
+      "qui, selon eux, ont multiplié les accidents sur le site.")
+DE = ("Die Beschäftigten des Lagers haben am Montag die Arbeit niedergelegt, um gegen "
+      "Leistungsvorgaben zu protestieren, die nach ihren Angaben zu mehr Verletzungen führen.")
+PT = ("Os trabalhadores do armazém pararam na segunda-feira para protestar contra metas de "
+      "produtividade que, segundo eles, aumentaram os acidentes no local.")
+
+
+@pytest.mark.parametrize(("text", "code"), [(EN, "en"), (ES, "es"), (FR, "fr"), (DE, "de"),
+                                            (PT, "pt")])
+def test_document_language(text, code):
+    guess = language.detect_language(text)
+    assert guess.code == code
+    assert guess.confidence > 0.9
+
+
+@pytest.mark.parametrize("text", ["", "ICE", "ICE 2019 NYC", "#NoTech4ICE @amazon 2019",
+                                  "https://example.org/a/b", "12/08/2019 - 15:30"])
+def test_too_short_is_undetermined(text):
+    assert language.detect_language(text).code == "und"
+
+
+def test_detection_is_deterministic_across_processes():
+    # Without a seed langdetect can answer differently from one run to the next on a
+    # short, mixed text; with it, every process gives the same answer and confidence.
+    probe = "Amazon ICE protesta trabajadores workers huelga strike hoy today"
+    code = ("from indexer.language import detect_language as d;"
+            f"print(d({probe!r}))")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True).stdout for _ in range(3)}
+    assert len(outputs) == 1
+    assert outputs.pop().strip() == str(language.detect_language(probe))
+
+
+def test_spanish_paragraph_inside_an_english_text_is_found():
+    paragraphs = [EN, ES, EN, "Short line."]
+    assert language.detect_paragraph_languages(paragraphs, "en") == ("en", "es", "en", "en")
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "expected"),
+    [
+        (["Body text."] * 7 + ["This article was translated from Spanish."], (True, "es")),
+        (["Translated from the French by Jane Doe.", "Body."], (True, "fr")),
+        (["(Machine translation)", "Body."], (True, None)),
+        (["Artículo traducido del inglés por la redacción.", "Cuerpo."], (True, "en")),
+        (["Body.", "This story was originally published in Portuguese."], (True, "pt")),
+        (["The report, translated from Spanish by the group, says the raids rose sharply "
+          "in the spring and that families were separated in at least twelve cases."],
+         (False, None)),
+        (["Nothing about translations here at all."], (False, None)),
+    ],
+)
+def test_translation_notes(paragraphs, expected):
+    assert language.find_translation_note(paragraphs) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        # manifest wins
+        (("en", None, "es", (False, None), ()), (True, "es", "manifest")),
+        (("en", False, None, (True, "es"), ("es",)), (False, None, "manifest")),
+        # a note in the text
+        (("en", None, None, (True, "fr"), ()), (True, "fr", "text")),
+        # the outlet publishes only in Spanish, the text is English
+        (("en", None, None, (False, None), ("es",)), (True, "es", "registry")),
+        # a bilingual outlet publishing in English: no translation
+        (("en", None, None, (False, None), ("en", "es")), (False, None, None)),
+        # undetermined language says nothing
+        (("und", None, None, (False, None), ("es",)), (False, None, None)),
+    ],
+)
+def test_infer_translation(args, expected):
+    info = language.infer_translation(*args)
+    assert (info.translated, info.original_language, info.source) == expected
+
+
+def test_language_names():
+    assert language.language_name("es") == "Spanish"
+    assert language.language_name("xx") == "xx"
+    assert language.language_name(None) == ""
