@@ -177,9 +177,19 @@ def _new_generation(index_dir: Path) -> Path:
     return gen
 
 
-def _remove_stale_generations(index_dir: Path, keep: set[Path]) -> None:
-    """Drop generations that are neither live nor the one before it (readers may hold it)."""
-    gens = sorted(p for p in index_dir.glob("gen-*") if p.is_dir())
+def _generation_number(gen: Path) -> int:
+    return int(gen.name[4:]) if gen.name[4:].isdigit() else -1
+
+
+def _remove_stale_generations(index_dir: Path, live: Path | None) -> None:
+    """Keep the live generation and the one before it (a reader may still hold it); drop
+    older ones, and newer ones, which are builds that died half way."""
+    gens = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()), key=_generation_number)
+    if live is None:
+        keep: set[Path] = set()
+    else:
+        older = [g for g in gens if _generation_number(g) < _generation_number(live)]
+        keep = {live, *older[-1:]}
     for gen in gens:
         if gen not in keep:
             shutil.rmtree(gen, ignore_errors=True)
@@ -210,6 +220,7 @@ def build_index(
         resources = corpus.load_resources(corpus_dir)
         fingerprint = pipeline_fingerprint(resources)
         live = current_generation(index_dir)
+        _remove_stale_generations(index_dir, live)
         report = BuildReport()
         full = rebuild or live is None or _read_fingerprint(live) != fingerprint
         if full and live is not None and not rebuild:
@@ -251,7 +262,7 @@ def build_index(
                                                       "schema": schema.SCHEMA_VERSION}))
             if full:
                 _write_atomic(index_dir / CURRENT, gen.name + "\n")
-                _remove_stale_generations(index_dir, keep={gen, *( [live] if live else [])})
+                _remove_stale_generations(index_dir, gen)
         except OSError as exc:
             raise _write_error(index_dir, exc) from exc
 

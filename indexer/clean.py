@@ -88,7 +88,8 @@ _WIDGETS: dict[str, list[str]] = {
         r"(post|submit|publicar|enviar) (comment|comentario)",
     ],
     "share/follow widget": [
-        r"(compartilhe|compartilhar|partager|teilen)( no| sur| auf)?( facebook| twitter| whatsapp)?",
+        r"(compartilhe|compartilhar|partager|teilen)( no| sur| auf)?"
+        r"( facebook| twitter| whatsapp)?",
         r"(copiar|copia|copy) (liga|link|enlace|url)", r"(salvar|guardar|save) (para ler depois|"
         r"para leer despues|for later|to read later|article|articulo)",
         r"(endereco|direccion|address) da pagina|page address|url (da|de la) pagina",
@@ -99,11 +100,13 @@ _WIDGETS: dict[str, list[str]] = {
         r"siguenos en google news",
         r"(follow|like|join) us on (facebook|twitter|x|instagram|linkedin|youtube|tiktok|telegram|"
         r"whatsapp|threads|bluesky)[\w ,&]*",
-        r"siguenos en (facebook|twitter|x|instagram|linkedin|youtube|tiktok|telegram|whatsapp)[\w ,y]*",
+        r"siguenos en (facebook|twitter|x|instagram|linkedin|youtube|tiktok|telegram"
+        r"|whatsapp)[\w ,y]*",
         r"share( this)?( article| story| post| page)?( on| via)?( facebook| twitter| x| email| "
         r"whatsapp| linkedin)?:?",
         r"(compartir|comparte|compartelo)( en| por)?( facebook| twitter| x| whatsapp| correo)?:?",
-        r"(copy|copied) (link|url)", r"copiar (enlace|link)", r"(print|imprimir)( this)?( article)?",
+        r"(copy|copied) (link|url)", r"copiar (enlace|link)",
+        r"(print|imprimir)( this)?( article)?",
     ],
     "newsletter prompt": [
         r".{0,80}\b(delivered|sent) (to|in) your inbox.{0,80}", r"enter your e-?mail( address)?",
@@ -111,7 +114,8 @@ _WIDGETS: dict[str, list[str]] = {
         r"join (thought-provoking )?conversations.{0,160}",
         r"(introduce|ingresa|escribe) tu (correo|e-?mail).{0,30}",
         r"receba (no seu|em seu) e-?mail.{0,80}", r".{0,60}cada (manana|dia|semana) en tu correo",
-        r"get .{1,60} (in|to) your inbox.{0,80}", r"(recibe|recibir) .{0,60}(en tu|a tu) correo.{0,60}",
+        r"get .{1,60} (in|to) your inbox.{0,80}",
+        r"(recibe|recibir) .{0,60}(en tu|a tu) correo.{0,60}",
         r"join our (mailing list|newsletter|email list|community).{0,80}",
         r"(subscribe|suscribete|suscribase|assine|abonnez-vous) (today|now|hoy|ya|ahora)\b.{0,120}",
         r".{0,60}(depends|relies|counts) on (your|reader|readers') support.{0,80}",
@@ -119,7 +123,8 @@ _WIDGETS: dict[str, list[str]] = {
         r"(recibe|suscribete a|unete a) (nuestro|nuestra|el) (boletin|newsletter|canal).{0,80}",
         r"(sign up|subscribe|register) (for|to) (our|the|my)?[\w' -]{0,40}newsletters?.{0,80}",
         r"(get|receive) (our|the)[\w' -]{0,40}newsletter.{0,80}",
-        r"(suscribete|suscribase|registrate)( a| al)?( nuestro| nuestra)?( boletin| newsletter).{0,80}",
+        r"(suscribete|suscribase|registrate)( a| al)?( nuestro| nuestra)?"
+        r"( boletin| newsletter).{0,80}",
         r"(subscribe|suscribete|suscribirse|subscribe now|subscribe today)",
         r"already a subscriber\?.{0,40}", r"(sign|log) in( to continue| to read)?",
     ],
@@ -223,9 +228,11 @@ _SECTION_WORDS = set(
     actualidad sociedad comunicados comunicado prensa""".split()
 ) | _UI_WORDS
 
-_CREDIT_WORDS = r"(photos?|photographs?|images?|pictures?|fotos?|fotografias?|imagen(es)?|credits?|creditos?|courtesy|cortesia|video)"
+_CREDIT_WORDS = (r"(photos?|photographs?|images?|pictures?|fotos?|fotografias?|imagen(es)?"
+                 r"|credits?|creditos?|courtesy|cortesia|video)")
 _AGENCIES = (
-    r"(getty( images)?|ap( photos?)?|afp( via getty images)?|reuters|efe|shutterstock|istock(photo)?"
+    r"(getty( images)?|ap( photos?)?|afp( via getty images)?|reuters|efe|shutterstock"
+    r"|istock(photo)?"
     r"|the associated press|associated press|bloomberg( via getty images)?|nyt|the new york times"
     r"|via getty images|alamy|sipa|zuma( press)?|anadolu|europa press|xinhua|epa(-efe)?|upi"
     r"|corbis|newscom|imago|dpa|ansa|notimex|cuartoscuro|unsplash|pexels|flickr)"
@@ -543,9 +550,12 @@ _BYLINE_OR_DATE = re.compile(
     r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic|janv|fev|avr|mai|juin"
     r"|juil|aout|janeiro|fevereiro|marco|maio|junho|julho|agosto|setembro|outubro|novembro"
     r"|dezembro|enero|febrero|marzo|abril|mayo|junio|julio|septiembre|octubre|noviembre"
-    r"|diciembre)[a-z]*\.? \d{1,2}\b|\b\d{1,2}(st|nd|rd|th)?( de)? (jan|feb|mar|apr|may|jun"
+    r"|diciembre)[a-z]*\.? \d{1,2}(st|nd|rd|th)?\b"
+    r"|\b\d{1,2}(st|nd|rd|th)?( de)? (jan|feb|mar|apr|may|jun"
     r"|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic|enero|febrero|marzo|abril|mayo|junio|julio"
     r"|agosto|septiembre|octubre|noviembre|diciembre)"
+    r"|^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves"
+    r"|viernes|sabado|domingo)\b"
     r"|^(for immediate release|press release|news release|comunicado de prensa|para (su )?"
     r"(publicacion|difusion) inmediata|communique de presse)|:$",
     re.I,
@@ -658,7 +668,8 @@ _NEGATIVE = set(
     toolbar skip hidden offscreen visually-hidden sr-only byline-social author-bio bio
     teaser teasers rail carousel slider pagination pager prevnext next-article read-more
     readmore also-read leer-mas relacionadas relacionados noticias-relacionadas compartir
-    comentarios publicidad gallery slideshow scroller syndication suscripcion boletin newsletter-signup print email mailto tooltip
+    comentarios publicidad gallery slideshow scroller syndication suscripcion boletin
+    newsletter-signup print email mailto tooltip
     storyline-related inline-related video-player related-content related-links caption
     captions credit credits figcaption wp-caption-text photo-credit image-credit""".split()
 )

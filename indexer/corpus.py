@@ -90,21 +90,25 @@ def id_for(relpath: str) -> str:
     return relpath[: -len(suffix)] if suffix else relpath
 
 
-def walk(root: Path) -> Iterator[Path]:
-    """Relative paths of candidate files; hidden entries, data files and page assets left out."""
+def walk(root: Path) -> list[Path]:
+    """Relative paths of candidate files, sorted; hidden entries, the corpus's own data files
+    and the asset folders of saved web pages left out. Directory symlinks are not followed."""
+    root = Path(root)
+    found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
         names = set(filenames)
         # A browser's "save page, complete" puts page.html beside a page_files/ of assets.
-        dirnames[:] = sorted(
+        dirnames[:] = [
             d for d in dirnames
             if not d.startswith(".")
             and not (d.endswith("_files") and ({d[:-6] + ".html", d[:-6] + ".htm"} & names))
-        )
-        for name in sorted(filenames):
+        ]
+        for name in filenames:
             if name.startswith(".") or (here == root and name in DATA_FILES):
                 continue
-            yield (here / name).relative_to(root)
+            found.append((here / name).relative_to(root))
+    return sorted(found, key=lambda p: p.as_posix())
 
 
 def read_file(root: Path, rel: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -164,7 +168,8 @@ def decode(data: bytes, fmt: str = "text") -> tuple[str, str]:
             try:
                 return _checked(data[len(bom):].decode(codec)), codec
             except UnicodeDecodeError as exc:
-                raise DocumentError(f"undecodable: invalid {codec} after its byte-order mark") from exc
+                raise DocumentError(
+                    f"undecodable: invalid {codec} after its byte-order mark") from exc
     for magic, kind in _MAGIC.items():
         if data.startswith(magic):
             raise DocumentError(f"binary file ({kind})")
@@ -369,10 +374,12 @@ def _entries(path: Path, table: str, allowed: set[str]) -> list[dict]:
         if unknown:
             raise ManifestError(f"{where} ({e['name']}): unknown key(s) {sorted(unknown)}")
         for key in ("aliases", "domains"):
-            if key in e and not (isinstance(e[key], list) and all(isinstance(v, str) for v in e[key])):
+            value = e.get(key, [])
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
                 raise ManifestError(f"{where} ({e['name']}): {key} must be a list of strings")
         lang = e.get("language")
         if lang is not None and not (isinstance(lang, str) or (
                 isinstance(lang, list) and all(isinstance(v, str) for v in lang))):
-            raise ManifestError(f"{where} ({e['name']}): language must be a code or a list of codes")
+            raise ManifestError(
+                f"{where} ({e['name']}): language must be a code or a list of codes")
     return entries

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
 from functools import lru_cache
 from importlib import resources as importlib_resources
 
@@ -69,6 +68,23 @@ class _EntityBag:
                 lst.append(n)
             self.keys.setdefault(name_key(n), target)
         return target
+
+    def restore(self, straight: str, original: str) -> None:
+        """Give names found in straightened text back their original typography (’ “ ”)."""
+        if straight == original:
+            return
+
+        def orig(name: str) -> str:
+            i = straight.find(name)
+            return original[i: i + len(name)] if i >= 0 else name
+
+        entries: dict[str, list[str]] = {}
+        sources: dict[str, str] = {}
+        for name, aliases in self.entries.items():
+            new = orig(name) if self.sources.get(name) != "gazetteer" else name
+            entries[new] = [orig(a) for a in aliases]
+            sources[new] = self.sources.get(name, "text")
+        self.entries, self.sources = entries, sources
 
     def entities(self) -> tuple[Entity, ...]:
         return tuple(
@@ -250,7 +266,7 @@ def find_organizations(
     >>> [e.name for e in find_organizations("Members of the Tenant Defense Network (TDN) met.")]
     ['Tenant Defense Network']
     """
-    text = straight_quotes(text)
+    original, text = text, straight_quotes(text)
     gaz = gazetteer(gazetteer_entries)
     bag = _EntityBag()
     for entry, form in gaz.find(text):
@@ -283,6 +299,7 @@ def find_organizations(
     for name in sorted(dict.fromkeys(_named_groups(text) + _org_shaped_names(text)),
                        key=lambda n: -len(n)):
         _add_discovered(bag, gaz, name)
+    bag.restore(text, original)
     return bag.entities()
 
 
@@ -696,7 +713,8 @@ _ROLE_NOUNS = set(
     porte-parole militant militante étudiant étudiante chercheur chercheuse professeur
     glaciologue directeur directrice présidente maire sénateur sénatrice député députée avocat
     avocate syndicaliste
-    porta-voz ativista trabalhador pesquisador prefeito prefeita deputado advogado jornalista""".split()
+    porta-voz ativista trabalhador pesquisador prefeito prefeita deputado advogado
+    jornalista""".split()
 )
 _NATIONALITIES = set(
     """estadounidense mexicano mexicana neerlandés neerlandesa holandés holandesa italiano
@@ -743,7 +761,13 @@ _NOT_NAME_WORDS = set(
     Township Borough Ward District Province Region Airport Station Museum Library Theater
     Theatre Stadium Arena Gardens Garden Highway Freeway Route Bridge Prize Award Act Law Bill
     Day Week Month Year Avenida Calle Plaza Colonia Parque Puente Estación Sector Sectors
-    Senior Junior Correspondent Published Updated""".split()
+    Senior Junior Correspondent Published Updated Later Earlier Then Now Still However Also
+    Today Yesterday Tomorrow Instead Afterwards Afterward Finally Eventually Recently Currently
+    Previously Nevertheless Moreover Furthermore Indeed Perhaps Maybe Here There Asked When
+    Where Why How What Who Which Whether Despite Although Though Unlike Like Such Every Each
+    Luego Después Antes Ahora Hoy Ayer Mañana Además También Entonces Aquí Allí Cuando Donde
+    Mientras Aunque Ante Tras Sin Incluso Puis Ensuite Aujourd Hier Alors Ainsi Heute Gestern
+    Dann Jetzt Hoje Ontem Depois Agora Também Então""".split()
 ) | _TITLES
 _ROLE_OF_THEN_NAME = re.compile(
     r"\b(?P<role>[\w-]+)\s+(?:de|del|of|for|da|do|du|des|von)\s+(?:la |el |los |las |the )?"
@@ -853,7 +877,7 @@ def find_people(
     >>> [e.name for e in find_people("dijo la meteoróloga Alejandra Ríos Zúñiga, del SMN.")]
     ['Alejandra Ríos Zúñiga']
     """
-    text = straight_quotes(text)
+    original, text = text, straight_quotes(text)
     gaz = gazetteer(gazetteer_entries)
     bag = _EntityBag()
     org_keys = {name_key(n) for e in organizations for n in (e.name, *e.aliases)}
@@ -931,6 +955,7 @@ def find_people(
                     for name, surname in full.items():
                         if toks[j].text == surname and surname not in bag.entries[name]:
                             bag.entries[name].append(surname)
+    bag.restore(text, original)
     return bag.entities()
 
 

@@ -101,7 +101,8 @@ def language_name(code: str | None) -> str:
 _LANG_WORD = r"([A-Za-zÀ-ÿ]+)"
 _NOTE_PATTERNS = [
     # English
-    rf"\b(?:this|the) (?:article|story|text|interview|piece|report|post|note) (?:was |has been |is )?"
+    rf"\b(?:this|the) (?:article|story|text|interview|piece|report|post|note) "
+    rf"(?:was |has been |is )?"
     rf"(?:machine[- ]|automatically )?translated (?:from|out of) (?:the )?{_LANG_WORD}\b",
     rf"\b(?:machine[- ])?translated (?:from|out of) (?:the )?{_LANG_WORD}\b",
     rf"\btranslation from (?:the )?{_LANG_WORD}\b",

@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from indexer import clean
 
+from .conftest import DATA
+
 # --------------------------------------------------------------------------- normalisation
 
 
@@ -121,11 +123,13 @@ By Ana Ruiz | Nov. 3, 2019
 Share on Facebook
 Tweet
 
-The city council on Tuesday postponed a vote on a $2 million contract for police drones after residents filled the chamber to object.
+The city council on Tuesday postponed a vote on a $2 million contract for police drones after
+residents filled the chamber to object.
 
 Photo: Lee Park/The Valley Ledger
 
-“Nobody asked us whether we want to be watched from the sky,” said Marta Gil, who lives near the park.
+“Nobody asked us whether we want to be watched from the sky,” said Marta Gil, who lives near
+the park.
 
 Photo: Lee Park/The Valley Ledger
 
@@ -274,32 +278,7 @@ def test_cleaning_is_idempotent_and_never_drops_prose(lines):
 
 # --------------------------------------------------------------------------- HTML
 
-PAGE = """<!doctype html><html lang="en"><head><title>Storm closes port - Coastal Times</title>
-<style>.x{color:red}</style><script>var tracking = "do not index me";</script></head>
-<body>
-<div class="cookie-banner">We use cookies. <button>Accept</button></div>
-<header class="site-header"><a href="/">Coastal Times</a>
- <nav><ul><li><a href="/news">News</a></li><li><a href="/sports">Sports</a></li></ul></nav>
-</header>
-<main>
-<article class="story">
- <h1>Storm closes port for second day</h1>
- <p class="dek">Shipping backs up along the coast as winds stay above 90 km/h for the second day running.</p>
- <div class="share-tools"><a href="#">Share on Facebook</a> <a href="#">Tweet</a></div>
- <div class="story-body">
-  <p>The port authority kept all berths closed on Wednesday as the storm, the strongest in a decade, stalled off the coast, officials said.</p>
-  <figure><img src="a.jpg"><figcaption>Waves hit the pier. Photo: J. Doe/Coastal Times</figcaption></figure>
-  <p>“We will not reopen until the wind drops below 50 km/h,” said harbour master Ines Vidal, adding that crews were inspecting the cranes.</p>
-  <aside class="related"><h3>Related</h3><ul><li><a href="/a">Port strike ends</a></li><li><a href="/b">New cranes arrive</a></li></ul></aside>
-  <p>More than 40 ships were waiting at anchor, according to tracking data, and trucks lined the access road for several kilometres.</p>
-  <div class="newsletter-signup"><p>Get the Coastal Times briefing in your inbox every morning, free of charge, by signing up here.</p><form><input name="email"></form></div>
-  <p>Forecasters expect the winds to ease by Friday.</p>
- </div>
-</article>
-<section id="comments"><h2>Comments</h2><div class="comment"><p>I live by the port and this is the worst storm I have ever seen in all my years here.</p></div></section>
-</main>
-<footer><p>© 2022 Coastal Times Publishing. All rights reserved.</p><a href="/privacy">Privacy Policy</a></footer>
-</body></html>"""
+PAGE = (DATA / "coastal_times.html").read_text(encoding="utf-8")
 
 
 def test_html_article_kept_and_furniture_removed():

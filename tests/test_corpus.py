@@ -72,7 +72,7 @@ def test_symlinks_inside_followed_outside_and_loops_refused(tmp_path):
     os.symlink(root / "loop2.txt", root / "loop1.txt")
     os.symlink(root / "loop1.txt", root / "loop2.txt")
     os.symlink(root, root / "dirloop")
-    found = {getattr(d, "path"): d for d in corpus.iter_corpus(root)}
+    found = {d.path: d for d in corpus.iter_corpus(root)}
     assert isinstance(found["alias.txt"], RawDocument)
     assert "outside the corpus" in found["escape.txt"].reason
     assert "looping" in found["loop1.txt"].reason

@@ -1,0 +1,299 @@
+"""The build: seeds end to end, no-manifest extraction, incremental and atomic updates."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from indexer import build
+from indexer.errors import CorpusError, IndexLockedError, IndexNotFoundError, ManifestError
+from indexer.search import CorpusIndex
+
+from .conftest import CORPUS, DATA, REPO, SEED_IDS, write_corpus
+
+# --------------------------------------------------------------------------- the seeds
+
+
+@pytest.fixture(scope="module")
+def seeds(corpus_index):
+    with CorpusIndex(corpus_index) as ix:
+        yield {doc_id: ix.document(doc_id) for doc_id in SEED_IDS}
+
+
+def test_every_seed_is_indexed(corpus_index):
+    with CorpusIndex(corpus_index) as ix:
+        assert ix.document_ids() == SEED_IDS
+
+
+def test_press_release_seed(seeds):
+    d = seeds["000_fc7d4a9f0a56cd29"]
+    assert d.title.startswith("Dozens of immigrant rights activists are Occupying the Amazon")
+    assert (d.date.isoformat(), d.date.precision, d.provenance["date"]) == (
+        "2018-07-10", "day", "text")
+    assert (d.doc_type, d.provenance["doc_type"]) == ("press release", "text")
+    assert d.outlet == "Movimiento Cosecha" and d.provenance["outlet"] == "manifest"
+    assert {"U.S. Immigration and Customs Enforcement", "Movimiento Cosecha", "Amazon"} <= {
+        e.name for e in d.organizations}
+    assert [p.name for p in d.people] == ["Cata Santiago"]
+
+
+def test_blog_seed_date_and_chrome(seeds):
+    d = seeds["001_48559113dea98757"]
+    assert d.date.isoformat() == "2019-08-01" and d.provenance["date"] == "text"
+    assert d.doc_type == "blog post"
+    assert d.title.startswith("CPD Network Leads Charge Against Amazon")
+    assert "Header Image Mobile Header Image" in [r.text for r in d.removed]
+    assert "Header Image" not in d.body
+
+
+def test_interview_seed(seeds):
+    d = seeds["002_2a4115fd894731b4"]
+    assert d.doc_type == "interview"
+    assert (d.date.isoformat(), d.date.precision) == ("2018-07", "month")
+    assert d.title == ("Pressing Amazon to stop cooperating with ICE, with Cata Santiago of "
+                       "Movimiento Cosecha")
+    assert {"Cata Santiago", "Sarah Jaffe"} <= {p.name for p in d.people}
+
+
+def test_translated_seed(seeds):
+    d = seeds["003_bf74998e5c9b8689"]
+    assert (d.language, d.original_language, d.translated) == ("en", "es", True)
+    assert d.provenance["translated"] == "registry"
+    assert d.outlet == "La Opinión"
+    assert d.original_title.startswith("Exigen a Amazon")
+    aliases = {e.name: e.aliases for e in d.organizations}
+    assert "Migration and Customs Service" in aliases["U.S. Immigration and Customs Enforcement"]
+    assert "Department of National Security" in aliases["U.S. Department of Homeland Security"]
+    removed = [r.text for r in d.removed]
+    for residue in ("Please enter your comment!", "Please enter your name here",
+                    "Click on the star of Google News and follow us",
+                    "Photo supplied / Photo supplied"):
+        assert residue in removed and residue not in d.body
+    # every sentence of the article survives
+    for sentence in ("Union and religious leaders, families and allies of immigrants joined",
+                     "As a result of protest actions, Police arrested 11 siblings",
+                     "They said in the letter."):
+        assert sentence in d.body
+
+
+def test_newsweek_seed(seeds):
+    d = seeds["004_3ef628bc7d8abaa3"]
+    assert d.outlet == "Newsweek"
+    assert (d.date.isoformat(), d.date.precision) == ("2019-08", "month")
+    assert "Jews for Racial & Economic Justice" in {e.name for e in d.organizations}
+
+
+def test_body_keeps_original_typography(seeds):
+    assert "“I cannot be a bystander" in seeds["000_fc7d4a9f0a56cd29"].body
+    assert "Amazon’s contracts" in seeds["000_fc7d4a9f0a56cd29"].body
+
+
+def test_facts_the_text_carries_are_found_without_the_manifest(tmp_path):
+    corpus_dir = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus_dir)
+    (corpus_dir / "sources.toml").unlink()
+    build.build_index(corpus_dir, tmp_path / "index")
+    with CorpusIndex(tmp_path / "index") as ix:
+        release = ix.document("000_fc7d4a9f0a56cd29")
+        blog = ix.document("001_48559113dea98757")
+        newsweek = ix.document("004_3ef628bc7d8abaa3")
+    assert (release.date.isoformat(), release.provenance["date"]) == ("2018-07-10", "text")
+    assert (blog.date.isoformat(), blog.provenance["date"]) == ("2019-08-01", "text")
+    assert (newsweek.outlet, newsweek.provenance["outlet"]) == ("Newsweek", "text")
+
+
+# --------------------------------------------------------------------------- incremental
+
+STORY = ("Council Delays Vote on Drone Contract\n\nBy Ana Ruiz | Nov. 3, 2019\n\n"
+         "The city council postponed a vote on a contract for police drones after residents "
+         "objected, the clerk said on Tuesday.")
+
+
+def _ids(index_dir: Path) -> list[str]:
+    with CorpusIndex(index_dir) as ix:
+        return ix.document_ids()
+
+
+def test_incremental_add_update_unchanged_remove(tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": STORY, "sub/b.txt": STORY + " Two."})
+    index_dir = tmp_path / "i"
+    r1 = build.build_index(corpus_dir, index_dir)
+    assert (sorted(r1.added), r1.rebuilt) == (["a", "sub/b"], True)
+
+    (corpus_dir / "c.md").write_text("# New one\n\n" + STORY)
+    (corpus_dir / "a.txt").write_text(STORY + " Changed.")
+    r2 = build.build_index(corpus_dir, index_dir)
+    assert (r2.added, r2.updated, r2.unchanged, r2.removed, r2.rebuilt) == (
+        ["c"], ["a"], ["sub/b"], [], False)
+
+    (corpus_dir / "sub" / "b.txt").unlink()
+    r3 = build.build_index(corpus_dir, index_dir)
+    assert (r3.removed, sorted(r3.unchanged)) == (["sub/b"], ["a", "c"])
+    assert _ids(index_dir) == ["a", "c"]
+    with CorpusIndex(index_dir) as ix:
+        assert ix.document("a").body.endswith("Changed.")
+
+
+def test_manifest_change_updates_only_that_document(tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": STORY, "b.txt": STORY})
+    build.build_index(corpus_dir, tmp_path / "i")
+    (corpus_dir / "sources.toml").write_text('[a]\noutlet = "Valley Ledger"\n')
+    r = build.build_index(corpus_dir, tmp_path / "i")
+    assert (r.updated, r.unchanged) == (["a"], ["b"])
+    with CorpusIndex(tmp_path / "i") as ix:
+        assert ix.document("a").outlet == "Valley Ledger"
+
+
+def test_registry_change_reprocesses_everything_in_a_new_generation(tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": STORY})
+    index_dir = tmp_path / "i"
+    build.build_index(corpus_dir, index_dir)
+    first = build.current_generation(index_dir)
+    (corpus_dir / "organizations.toml").write_text('[[organization]]\nname = "Drone Union"\n')
+    r = build.build_index(corpus_dir, index_dir)
+    assert r.rebuilt and r.added == ["a"]
+    assert any("registries changed" in w for w in r.warnings)
+    assert build.current_generation(index_dir) != first
+
+
+def test_rebuild_switches_generations_atomically(tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": STORY})
+    index_dir = tmp_path / "i"
+    build.build_index(corpus_dir, index_dir)
+    gen1 = build.current_generation(index_dir)
+    r = build.build_index(corpus_dir, index_dir, rebuild=True)
+    gen2 = build.current_generation(index_dir)
+    assert r.rebuilt and r.added == ["a"] and gen2 != gen1
+    build.build_index(corpus_dir, index_dir, rebuild=True)
+    # the live generation and the one before it are kept (readers may still hold it)
+    gens = sorted(p.name for p in index_dir.glob("gen-*"))
+    assert gens == [gen2.name, build.current_generation(index_dir).name]
+
+
+def test_failed_build_leaves_previous_index(tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": STORY})
+    index_dir = tmp_path / "i"
+    build.build_index(corpus_dir, index_dir)
+    (corpus_dir / "sources.toml").write_text("[a\nbroken")
+    with pytest.raises(ManifestError):
+        build.build_index(corpus_dir, index_dir, rebuild=True)
+    assert _ids(index_dir) == ["a"]
+
+
+def test_build_report_is_saved(tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": STORY, "empty.txt": ""})
+    build.build_index(corpus_dir, tmp_path / "i")
+    report = build.read_last_report(tmp_path / "i")
+    assert report["added"] == ["a"]
+    assert report["skipped"] == [{"path": "empty.txt", "reason": "empty file"}]
+
+
+# --------------------------------------------------------------------------- bad documents
+
+
+def test_bad_documents_are_skipped_with_their_reason_and_the_rest_lands(tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {
+        "good.txt": STORY,
+        "empty.txt": "",
+        "blank.md": "   \n\n  ",
+        "binary.txt": b"\x89PNG\r\n\x1a\n" + bytes(200),
+        "nul.txt": b"text\x00with\x00nul" * 20,
+        "big.txt": "word " * 300_000,
+        "only-chrome.txt": "Share this:\nAdvertisement\nComments (2)",
+        "story.html": "<p>One version</p>",
+        "story.txt": "Another version of the same id.",
+        "latin1.txt": "Crónica de la huelga en el almacén, según los trabajadores.".encode(
+            "latin-1"),
+    })
+    os.symlink(tmp_path / "missing.txt", corpus_dir / "dangling.txt")
+    r = build.build_index(corpus_dir, tmp_path / "i", max_bytes=1_000_000)
+    reasons = {s.path: s.reason for s in r.skipped}
+    assert reasons == {
+        "empty.txt": "empty file", "blank.md": "empty file",
+        "binary.txt": "binary file (PNG image)",
+        "nul.txt": "binary file (contains NUL bytes)",
+        "big.txt": "too large: 1.5 MB, the limit is 1.0 MB",
+        "only-chrome.txt": "no text left after cleaning",
+        "story.txt": "duplicate id 'story' (already taken by story.html)",
+        "dangling.txt": "broken or looping symbolic link",
+    }
+    assert sorted(r.added) == ["good", "latin1", "story"]
+    with CorpusIndex(tmp_path / "i") as ix:
+        assert "Crónica de la huelga" in ix.document("latin1").body
+
+
+def test_a_document_that_turns_bad_keeps_its_indexed_version(tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": STORY})
+    build.build_index(corpus_dir, tmp_path / "i")
+    (corpus_dir / "a.txt").write_bytes(b"%PDF-1.4 garbage")
+    r = build.build_index(corpus_dir, tmp_path / "i")
+    assert r.removed == [] and "the version indexed before is kept" in r.skipped[0].reason
+    assert _ids(tmp_path / "i") == ["a"]
+
+
+def test_missing_corpus_and_missing_index():
+    with pytest.raises(CorpusError, match="does not exist"):
+        build.build_index(Path("/nonexistent/corpus"), Path("/tmp/never"))
+    with pytest.raises(IndexNotFoundError, match="corpus-search index --index"):
+        CorpusIndex("/nonexistent/index").document("x")
+
+
+# --------------------------------------------------------------------------- concurrency
+
+
+def test_a_second_concurrent_build_is_refused(tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": STORY})
+    index_dir = tmp_path / "i"
+    index_dir.mkdir()
+    with build.build_lock(index_dir):
+        with pytest.raises(IndexLockedError, match="another build is running"):
+            build.build_index(corpus_dir, index_dir)
+        proc = subprocess.run(
+            [sys.executable, "-m", "indexer", "index", "--corpus", str(corpus_dir),
+             "--index", str(index_dir)], capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Error: another build is running") and "Traceback" not in \
+        proc.stderr
+    build.build_index(corpus_dir, index_dir)  # free again
+
+
+def _big_corpus(root: Path, n: int) -> Path:
+    texts = sorted(p for p in (DATA / "heldout").glob("*.txt"))
+    files = {}
+    for i in range(n):
+        src = texts[i % len(texts)].read_text(encoding="utf-8")
+        files[f"gen/{i:04d}.txt"] = f"{src}\n\nVariant {i}."
+    return write_corpus(root, files)
+
+
+@pytest.mark.parametrize("rebuild", [True, False])
+def test_killed_build_leaves_previous_index_intact_and_next_build_completes(tmp_path, rebuild):
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": STORY, "b.txt": STORY + " B."})
+    index_dir = tmp_path / "i"
+    build.build_index(corpus_dir, index_dir)
+    _big_corpus(corpus_dir, 400)
+    cmd = [sys.executable, "-m", "indexer", "index", "--corpus", str(corpus_dir),
+           "--index", str(index_dir)] + (["--rebuild"] if rebuild else [])
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                            cwd=REPO)
+    # wait until the build is well under way, then kill it without warning
+    deadline = time.monotonic() + 120
+    for line in proc.stderr:
+        if "(20%)" in line or time.monotonic() > deadline:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert _ids(index_dir) == ["a", "b"]  # the previous index, whole and searchable
+    r = build.build_index(corpus_dir, index_dir)
+    assert len(r.added) == 400 and sorted(r.unchanged) == ["a", "b"] and not r.rebuilt
+    assert len(_ids(index_dir)) == 402
+    # the killed build's half-written generation was cleaned up
+    assert len(list(index_dir.glob("gen-*"))) <= 2

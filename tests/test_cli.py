@@ -1,0 +1,123 @@
+"""The corpus-search command: help, output, JSON shapes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.cli import main
+
+from .conftest import write_corpus
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_every_command_has_help(runner):
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    commands = list(main.commands)
+    assert {"index", "show", "stats", "evaluate"} <= set(commands)
+    for name in commands:
+        sub = runner.invoke(main, [name, "--help"])
+        assert sub.exit_code == 0 and "Usage:" in sub.output, name
+
+
+def test_index_prints_a_summary_and_progress(runner, tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {
+        "a.txt": "A Headline Here\n\nThe body of the article says something, at length.",
+        "bad.txt": b"%PDF-1.5",
+    })
+    result = runner.invoke(main, ["index", "--corpus", str(corpus_dir), "--index",
+                                  str(tmp_path / "i")])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 1 documents" in result.output
+    assert "1 added, 0 updated, 0 unchanged, 0 removed, 1 skipped" in result.output
+    assert "skipped bad.txt: binary file (PDF)" in result.output
+    assert "Indexing: 2/2 files (100%)" in result.stderr
+
+
+def test_index_json_report(runner, tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": "Body text of the article here."})
+    result = runner.invoke(main, ["index", "--corpus", str(corpus_dir), "--index",
+                                  str(tmp_path / "i"), "--json"])
+    report = json.loads(result.stdout)
+    assert report["added"] == ["a"] and report["skipped"] == [] and report["rebuilt"] is True
+
+
+SHOW_KEYS = {"id", "title", "body", "outlet", "date", "date_precision", "language",
+             "language_confidence", "original_language", "translated", "doc_type",
+             "organizations", "people", "url", "author", "provenance", "removed"}
+
+
+def test_show_json_has_every_documented_key(runner, corpus_index):
+    result = runner.invoke(main, ["show", "003_bf74998e5c9b8689", "--index", str(corpus_index),
+                                  "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert SHOW_KEYS <= set(data)
+    assert (data["date"], data["date_precision"]) == ("2019-11-25", "day")
+    assert (data["translated"], data["original_language"]) == (True, "es")
+    assert data["provenance"]["outlet"] == "manifest"
+    assert "Please enter your comment!" in data["removed"]
+
+
+def test_show_month_precision_date_is_truncated(runner, corpus_index):
+    data = json.loads(runner.invoke(main, ["show", "004_3ef628bc7d8abaa3", "--index",
+                                           str(corpus_index), "--json"]).output)
+    assert (data["date"], data["date_precision"]) == ("2019-08", "month")
+
+
+def test_show_text_output(runner, corpus_index):
+    result = runner.invoke(main, ["show", "003_bf74998e5c9b8689", "--index", str(corpus_index)])
+    assert result.exit_code == 0
+    assert "Translated from: Spanish" in result.output
+    assert "Removed by the cleaner" in result.output and "[comment form]" in result.output
+
+
+def test_stats(runner, corpus_index):
+    data = json.loads(runner.invoke(main, ["stats", "--index", str(corpus_index),
+                                           "--json"]).output)
+    assert data["documents"] == 5
+    assert data["by_language"] == {"en": 5}
+    assert data["by_outlet"]["Newsweek"] == 1
+    assert data["by_year"] == {"2018": 2, "2019": 3}
+    assert data["translated"] == 1 and data["index_bytes"] > 0
+    text = runner.invoke(main, ["stats", "--index", str(corpus_index)]).output
+    assert "5 documents, 1 translated" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show", "x", "--index", "/nonexistent"],
+         "Error: no index in /nonexistent; build it with: corpus-search index --index "
+         "/nonexistent"),
+        (["stats", "--index", "/nonexistent"], "Error: no index in /nonexistent"),
+        (["index", "--corpus", "/nonexistent"], "Error: corpus folder /nonexistent does not exist"),
+    ],
+)
+def test_errors_are_one_line_without_traceback(runner, args, message):
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_unknown_document(runner, corpus_index):
+    result = runner.invoke(main, ["show", "nope", "--index", str(corpus_index)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no document with id 'nope'")
+
+
+def test_bad_manifest_is_an_error_naming_the_file(runner, tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": "Text.", "sources.toml": "[a]\nx = 1\n"})
+    result = runner.invoke(main, ["index", "--corpus", str(corpus_dir), "--index",
+                                  str(tmp_path / "i")])
+    assert result.exit_code == 1
+    assert "sources.toml" in result.stderr and "unknown key(s) x" in result.stderr

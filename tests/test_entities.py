@@ -1,0 +1,188 @@
+"""Organizations and people: gazetteer merges, discovery by shape and by context."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.corpus import GazetteerEntry
+from indexer.entities import find_organizations, find_people, given_names
+
+GAZ = (
+    GazetteerEntry("U.S. Immigration and Customs Enforcement",
+                   ("ICE", "Immigration and Customs Enforcement")),
+    GazetteerEntry("U.S. Department of Homeland Security", ("DHS",
+                                                             "Department of Homeland Security")),
+    GazetteerEntry("Amazon", ("Amazon.com",)),
+)
+
+
+def orgs(text: str, gaz=GAZ) -> dict[str, set[str]]:
+    return {e.name: set(e.aliases) for e in find_organizations(text, gaz)}
+
+
+def people(text: str, gaz=()) -> list[str]:
+    return [e.name for e in find_people(text, gaz)]
+
+
+# --------------------------------------------------------------------------- organizations
+
+
+def test_acronym_merges_a_mistranslated_long_form_into_the_known_organization():
+    text = ("The Migration and Customs Service (ICE) and the Department of National Security "
+            "(DHS) were named.")
+    found = orgs(text)
+    assert set(found) == {"U.S. Immigration and Customs Enforcement",
+                          "U.S. Department of Homeland Security"}
+    assert "Migration and Customs Service" in found["U.S. Immigration and Customs Enforcement"]
+    assert "Department of National Security" in found["U.S. Department of Homeland Security"]
+
+
+def test_known_names_are_matched_without_case_or_accents_and_acronyms_with_case():
+    found = orgs("AMAZÓN and amazon.com sold it; the ice melted; ICE agents came.")
+    assert set(found) == {"Amazon", "U.S. Immigration and Customs Enforcement"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "alias"),
+    [
+        ("Members of the Tenant Defense Network (TDN) rallied.", "Tenant Defense Network", "TDN"),
+        ("According to Jews for Racial & Economic Justice (JFREJ), 40 were held.",
+         "Jews for Racial & Economic Justice", "JFREJ"),
+        ("explica una glaciologa del Centre national de la recherche scientifique (CNRS) hoy.",
+         "Centre national de la recherche scientifique", "CNRS"),
+        ("La Comisión Nacional del Agua (Conagua) informó.", "Comisión Nacional del Agua",
+         "Conagua"),
+        ("Die Vereinte Dienstleistungsgewerkschaft (Verdi) rief auf.",
+         "Vereinte Dienstleistungsgewerkschaft", "Verdi"),
+        ("Las Comisiones Obreras (CCOO) convocaron.", "Comisiones Obreras", "CCOO"),
+        ("the American Civil Liberties Union of Washington (ACLU-WA) said",
+         "American Civil Liberties Union of Washington", "ACLU-WA"),
+        ("workers voted to join the United Steelworkers (USW) last week",
+         "United Steelworkers", "USW"),
+        ("professeur à l’Université Grenoble Alpes (UGA), qui", "Université Grenoble Alpes",
+         "UGA"),
+    ],
+)
+def test_long_form_and_acronym(text, name, alias):
+    found = orgs(text, ())
+    assert name in found and alias in found[name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trabajadores de San Fernando de Henares (Madrid) votaron.",
+        "SHAKOPEE, Minn. (Reuters) - Workers walked out.",
+        "Shares of Amazon.com Inc (AMZN.O) fell.",
+        "The meeting starts at 10 (AM) sharp.",
+    ],
+)
+def test_parentheses_that_are_not_acronyms(text):
+    assert not [n for n in orgs(text, ()) if n not in ("Amazon",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Volunteers with the Tech Workers Coalition said so.", "Tech Workers Coalition"),
+        ("The Multnomah County Sheriff's Office said it had no role.",
+         "Multnomah County Sheriff's Office"),
+        ("a spokesperson for the Department of Environmental Protection said",
+         "Department of Environmental Protection"),
+        ("the Chicago Federation of Labor has been helpful", "Chicago Federation of Labor"),
+        ("La Guardia Nacional cerró el paso.", "Guardia Nacional"),
+        ("Segundo o Colegio Médico, a situação é grave.", "Colegio Médico"),
+        ("A Prefeitura de São Paulo afirma que vai levar equipes.", "Prefeitura de São Paulo"),
+        ("The employee group, which calls itself We Won’t Build It, met.", "We Won’t Build It"),
+        ("The Innovation Law Lab, a Portland nonprofit, tracks arrests.", "Innovation Law Lab"),
+        ("El concejal de Vox, Ramón Albiac, explicó su voto.", "Vox"),
+        ("The ACLU of Michigan has asked the council to act.", "ACLU of Michigan"),
+    ],
+)
+def test_organizations_by_shape_and_context(text, expected):
+    assert expected in orgs(text, ())
+
+
+def test_shorter_and_longer_forms_of_one_name_merge():
+    found = orgs("The Arizona Commission on the Arts gave money. The Arizona Commission said.", ())
+    assert list(found) == ["Arizona Commission on the Arts"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#JewsAgainstICE Protesters Occupy Amazon Bookstore to Demand Company Cuts Ties With It",
+        "dozens of members of the Jewish community were arrested",
+        "Andrés Molina, a staff attorney with the group, said it.",
+        "Mijente Immigrant Defense Project",  # two known names run together
+    ],
+)
+def test_organization_false_friends(text):
+    gaz = (GazetteerEntry("Mijente"), GazetteerEntry("Immigrant Defense Project"))
+    assert set(orgs(text, gaz)) <= {"Mijente", "Immigrant Defense Project", "Amazon"}
+
+
+# --------------------------------------------------------------------------- people
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("“We build these tools,” said Priya Raman, a software engineer.", "Priya Raman"),
+        ("Sara Cullinane said the fight would go on.", "Sara Cullinane"),
+        ("said Amazon spokeswoman Kelly Thorne on Monday", "Kelly Thorne"),
+        ("“Lo haremos”, dijo la meteoróloga Alejandra Ríos Zúñiga, del SMN.",
+         "Alejandra Ríos Zúñiga"),
+        ("sobre la neerlandesa Femke de Wit y la italiana", "Femke de Wit"),
+        ("« C’est grave », explique Élodie Marchand, glaciologue.", "Élodie Marchand"),
+        ("„Nein“, sagte Verdi-Streikleiter Jörg Weißenfels vor dem Tor.", "Jörg Weißenfels"),
+        ("„Ja“, sagte Amazon-Sprecherin Katrin Böhm.", "Katrin Böhm"),
+        ("said Captain Mark Ellison, who oversees the unit", "Mark Ellison"),
+        ("Ald. Teresa Quintero (46th), who hosted the meeting, said", "Teresa Quintero"),
+        ("the businessman Peter Thiel among others", "Peter Thiel"),
+        ("El seleccionador nacional, Jesús Olmedo, admitió que", "Jesús Olmedo"),
+        ("La consejera de Hacienda, María Luisa Berdejo, defendió la rebaja.",
+         "María Luisa Berdejo"),
+        ("Rosa Meléndez, whose husband has worked there since 2012, waited.", "Rosa Meléndez"),
+        ("The debate comes weeks after Gov. Roy Cooper vetoed the bill.", "Roy Cooper"),
+        ("“It doesn't matter,” said Hye-jin Cho, a policy analyst.", "Hye-jin Cho"),
+        ("Gabriel Ortiz: When did people start talking about it?", "Gabriel Ortiz"),
+        ("according to Marisol Vega, a counsel at the group", "Marisol Vega"),
+        ("Mezzo-soprano Isabel Duarte, who sings the mother, said", "Isabel Duarte"),
+    ],
+)
+def test_people_by_context(text, expected):
+    assert expected in people(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the protest in the San Diego Sector drew agents",
+        "en Sonora, Coahuila y Nuevo León, informó el Servicio Meteorológico",
+        "la plantilla de Amazon en San Fernando de Henares aprueba la huelga",
+        "a march down Rosa Parks Boulevard on Sunday",
+        "Senior Correspondent\nPublished: 2019-10-18",
+        "professeur à l’Université Grenoble Alpes (UGA), qui",
+        "noted that a pilot in the Tucson Sector had logged more",
+    ],
+)
+def test_people_false_friends(text):
+    assert people(text) == []
+
+
+def test_surname_mentions_join_the_full_name():
+    (person,) = find_people("said Ana María Ruiz, an organizer. Later Ruiz said more.")
+    assert person.name == "Ana María Ruiz" and "Ruiz" in person.aliases
+
+
+def test_gazetteer_people_and_aliases():
+    gaz = (GazetteerEntry("Jeff Bezos", ("Bezos",)),)
+    (person,) = find_people("Jeff Bezos’ new home; Bezos did not answer.", gaz)
+    assert person.name == "Jeff Bezos" and person.source == "gazetteer"
+
+
+def test_given_names_lexicon_is_multilingual():
+    names = given_names()
+    assert {"Rosa", "Jörg", "Élodie", "Halima", "Hye-jin", "João"} <= names
+    assert "The" not in names

@@ -1,0 +1,75 @@
+"""The index schema: analyzers, per-language fields, stored round trip."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh.qparser import QueryParser
+
+from indexer import build, schema
+from indexer.models import Document, Entity, PartialDate, Removal
+
+from .conftest import write_corpus
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "tokens"),
+    [
+        ("en", "Immigrants protested", ["immigr", "protest"]),
+        ("es", "Los inmigrantes protestaron", ["los", "inmigr", "protest"]),
+        ("es", "Clérigos", ["clerig"]),
+        ("es", "Clerigos", ["clerig"]),
+        (None, "Clérigos y #NoTech4ICE won’t", ["clerigos", "y", "notech4ice", "won", "t"]),
+        (None, "U.S. agency", ["u.s", "agency"]),
+    ],
+)
+def test_analyzers(language, text, tokens):
+    from indexer.clean import normalize_for_index
+
+    assert [t.text for t in schema.analyzer(language)(normalize_for_index(text))] == tokens
+
+
+def test_fields_route_by_language():
+    assert schema.text_field("es") == "text_es"
+    assert schema.text_field("cs") == "text_xx"
+    assert schema.title_field("und") == "title_xx"
+
+
+def test_stored_round_trip():
+    doc = Document(
+        id="x/y", path="x/y.txt", format="text", content_hash="h", body="Uno.\n\nDos.",
+        title="T", original_title="O", outlet="El Sol", url="https://x", author="A B",
+        doc_type="interview", date=PartialDate(2019, 8), language="es",
+        language_confidence=0.99, paragraph_languages=("es", "en"), original_language=None,
+        translated=False, organizations=(Entity("Org", ("O",), "text"),),
+        people=(Entity("Ana Gil", (), "gazetteer"),), provenance={"date": "manifest"},
+        removed=(Removal("Share", "share/follow widget"),),
+    )
+    stored = schema.document_fields(doc)
+    assert stored["text_es"] == "Uno." and stored["text_en"] == "Dos."
+    assert stored["year"] == "2019" and stored["date_end"].day == 31
+    back = schema.document_from_stored({k: v for k, v in stored.items()
+                                        if not k.startswith(("text_", "title_"))})
+    assert back == doc
+
+
+def test_index_finds_unaccented_and_spanish_word_forms(tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {
+        "es.txt": "Protesta en la tienda\n\nLos Clérigos y Laicos Unidos protestaron frente a "
+                  "la tienda de Amazon para exigir que deje de colaborar con las autoridades "
+                  "migratorias, según los organizadores de la manifestación.",
+        "en.txt": "Workers protest\n\nWarehouse workers protested outside the store on "
+                  "Monday to demand an end to the contracts, organizers said.",
+    })
+    build.build_index(corpus_dir, tmp_path / "i")
+    ix = build.open_index(tmp_path / "i")
+    with ix.searcher() as s:
+        def hits(field: str, q: str) -> list[str]:
+            query = QueryParser(field, ix.schema).parse(q)
+            return sorted(h["id"] for h in s.search(query))
+
+        assert hits("text_es", "Clerigos") == ["es"]          # accents folded
+        assert hits("text_exact", "clerigos") == ["es"]
+        assert hits("text_es", "protestar") == ["es"]         # Spanish stemming
+        assert hits("text_en", "protesting") == ["en"]        # English stemming
+        assert hits("text_exact", "protesting") == []         # exact: word forms as written
+        assert hits("text_exact", '"los clerigos y laicos"') == ["es"]
