@@ -26,6 +26,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/corpus-search index --corpus corpus --index index
 	$(BIN)/corpus-search stats --index index
+	$(BIN)/corpus-search search '"deportation machine" Amazon' --per-page 3 --index index
 
 ## test: install what the tests need and run all of them (lint included)
 test: install-dev

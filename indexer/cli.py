@@ -5,8 +5,10 @@ Library errors become one `Error: ...` line and a non-zero exit, never a traceba
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import click
 from . import build
 from .errors import CorpusSearchError
 from .language import language_name
-from .search import CorpusIndex
+from .search import CorpusIndex, SearchResults, make_query
 
 DEFAULT_CORPUS = os.environ.get("CORPUS_SEARCH_CORPUS", "corpus")
 DEFAULT_INDEX = os.environ.get("CORPUS_SEARCH_INDEX", "index")
@@ -168,6 +170,88 @@ def stats(index_dir: str, as_json: bool) -> None:
         click.echo(f"\n{title}:")
         for value, n in counts.items():
             click.echo(f"  {n:6d}  {value}")
+
+
+# --------------------------------------------------------------------------- search
+
+
+def _emphasise(fragment: str) -> str:
+    """Snippet HTML to terminal text: <mark> becomes bold, entities are unescaped."""
+    parts = re.split(r"(<mark[^>]*>.*?</mark>)", fragment)
+    out = []
+    for part in parts:
+        m = re.fullmatch(r"<mark[^>]*>(.*?)</mark>", part)
+        if m:
+            out.append(click.style(html.unescape(m.group(1)), bold=True, underline=True))
+        else:
+            out.append(html.unescape(part))
+    return "".join(out)
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@click.option("--outlet", multiple=True, help="Only this outlet (repeat for several: OR).")
+@click.option("--org", multiple=True, help="Only documents mentioning this organization.")
+@click.option("--person", multiple=True, help="Only documents mentioning this person.")
+@click.option("--lang", multiple=True, help="Language code, e.g. en, es.")
+@click.option("--type", "doc_type", multiple=True,
+              help="press release, blog post, interview or news article.")
+@click.option("--from", "date_from", help="From date: 2019, 2019-08 or 2019-08-11.")
+@click.option("--to", "date_to", help="To date: 2019, 2019-08 or 2019-08-11.")
+@click.option("--translated", help="true: only translations; false: only originals.")
+@click.option("--original-lang", help="Only translations from this language.")
+@click.option("--sort", default="relevance", show_default=True,
+              help="relevance, newest or oldest.")
+@click.option("--page", default="1", show_default=True, help="Page number.")
+@click.option("--per-page", default="10", show_default=True, help="Hits per page (1-100).")
+@click.option("--exact", is_flag=True, help="Match word forms as written (no stemming).")
+@click.option("--json", "as_json", is_flag=True, help="Print the HTTP API's JSON object.")
+@index_option
+def search(query, outlet, org, person, lang, doc_type, date_from, date_to, translated,
+           original_lang, sort, page, per_page, exact, as_json, index_dir) -> None:
+    """Search the index. QUERY uses Whoosh syntax: AND OR NOT, "phrases", "a b"~3, word~,
+    wildcards*, title: outlet: org: person: author: lang: type: year: date:[2019-01 TO 2019-06]."""
+    sq = make_query(q=query, outlet=outlet, org=org, person=person, lang=lang, type=doc_type,
+                    date_from=date_from, date_to=date_to, sort=sort, page=page,
+                    per_page=per_page, exact=exact, translated=translated,
+                    original_lang=original_lang)
+    with CorpusIndex(index_dir) as ix:
+        results = ix.search(sq)
+    if as_json:
+        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_results(results)
+
+
+def _print_results(r: SearchResults) -> None:
+    first = (r.page - 1) * r.per_page + 1
+    last = first + len(r.hits) - 1
+    shown = f"{first}-{last} of " if r.hits else ""
+    click.echo(click.style(f"{shown}{r.total} documents", bold=True) +
+               click.style(f"  query: {r.parsed_query}", dim=True))
+    for note in r.notes:
+        click.echo(click.style(f"note: {note}", fg="yellow"))
+    if r.suggestion:
+        click.echo(f"Did you mean: {click.style(r.suggestion, bold=True)}?")
+    for i, h in enumerate(r.hits, first):
+        facts = [x for x in (h.outlet, h.date, h.doc_type) if x]
+        lang = h.language + (f", translated from {language_name(h.original_language)}"
+                             if h.translated and h.original_language else
+                             ", translated" if h.translated else "")
+        click.echo()
+        click.echo(f"{i:>3}. " + click.style(_emphasise(h.title_html or h.title or h.id),
+                                             bold=True))
+        click.echo(f"     {' · '.join(facts)} [{lang}]" + click.style(f"  {h.id}", dim=True))
+        for snip in h.snippets:
+            click.echo("     " + _emphasise(snip))
+    if r.total:
+        click.echo()
+        for name in ("outlet", "doc_type", "year"):
+            values = ", ".join(f"{v.value} ({v.count})" for v in r.facets[name][:8])
+            click.echo(click.style(f"{name}: ", dim=True) + values)
+    if r.total > r.page * r.per_page:
+        click.echo(click.style(f"page {r.page} of {r.pages}: --page {r.page + 1} for more",
+                               dim=True))
 
 
 # --------------------------------------------------------------------------- evaluate

@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
-from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from .clean import normalize_for_index
 from .models import Document, Entity, PartialDate, Removal
 
 #: Bump when fields or analysis change: an index with another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Languages with their own stemmed field; other languages go to the unstemmed `text_xx`.
 STEMMED_LANGUAGES = ("en", "es", "fr", "de", "pt")
@@ -60,6 +60,14 @@ EXACT_TEXT_FIELDS = ("text_exact", "title_exact")
 FACET_FIELDS = ("outlet", "organizations", "people", "language", "year", "doc_type")
 
 
+UNDATED_LAST = 99_999_999  # sort key of an undated document when the oldest come first
+
+
+def _text(analyzer, **kw) -> TEXT:
+    # A word the analyzer splits ("won't" -> won, t) is a phrase, not two loose words.
+    return TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase", **kw)
+
+
 def build_schema() -> Schema:
     """The index schema."""
     exact = analyzer()
@@ -71,8 +79,8 @@ def build_schema() -> Schema:
         "title": STORED(),
         "original_title": STORED(),
         "body": STORED(),
-        "text_exact": TEXT(analyzer=exact, phrase=True),
-        "title_exact": TEXT(analyzer=exact, phrase=True, field_boost=TITLE_BOOST),
+        "text_exact": _text(exact),
+        "title_exact": _text(exact, field_boost=TITLE_BOOST),
         # facets and filters: exact values, stored for display
         "outlet": ID(stored=True, sortable=True),
         "organizations": KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
@@ -83,16 +91,19 @@ def build_schema() -> Schema:
         "doc_type": ID(stored=True, sortable=True),
         "year": ID(stored=True, sortable=True),
         # searchable names behind `outlet:`, `org:`, `person:`, `author:` queries
-        "outlet_text": TEXT(analyzer=exact, phrase=True),
-        "org_text": TEXT(analyzer=exact, phrase=True),
-        "people_text": TEXT(analyzer=exact, phrase=True),
-        "author": TEXT(analyzer=exact, stored=True, phrase=True),
+        "outlet_text": _text(exact),
+        "org_text": _text(exact),
+        "people_text": _text(exact),
+        "author": _text(exact, stored=True),
         # dates: the start and end of what the date can mean (a month-precision date spans
         # the month), `date` for sorting
         "date": DATETIME(stored=True, sortable=True),
         "date_start": DATETIME(),
         "date_end": DATETIME(),
         "date_precision": STORED(),
+        # yyyymmdd; undated documents sort last whichever way
+        "sort_newest": NUMERIC(sortable=True, bits=32),
+        "sort_oldest": NUMERIC(sortable=True, bits=32),
         "url": STORED(),
         "language_confidence": STORED(),
         "paragraph_languages": STORED(),
@@ -102,8 +113,8 @@ def build_schema() -> Schema:
     }
     for lang in (*STEMMED_LANGUAGES, OTHER):
         ana = analyzer(lang if lang != OTHER else None)
-        fields[f"text_{lang}"] = TEXT(analyzer=ana, phrase=True)
-        fields[f"title_{lang}"] = TEXT(analyzer=ana, phrase=True, field_boost=TITLE_BOOST)
+        fields[f"text_{lang}"] = _text(ana)
+        fields[f"title_{lang}"] = _text(ana, field_boost=TITLE_BOOST)
     return Schema(**fields)
 
 
@@ -160,6 +171,9 @@ def document_fields(doc: Document) -> dict[str, object]:
         f["author"] = doc.author
     if doc.url:
         f["url"] = doc.url
+    key = int(doc.date.start.strftime("%Y%m%d")) if doc.date else None
+    f["sort_newest"] = key or 0
+    f["sort_oldest"] = key or UNDATED_LAST
     if doc.date:
         f["date"] = _midnight(doc.date.start)
         f["date_start"] = _midnight(doc.date.start)

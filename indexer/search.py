@@ -1,17 +1,314 @@
-"""Reading the index: documents, statistics and (see SearchQuery) search.
+"""SearchQuery -> SearchResults: parse, filter, facets, highlights, paging. Also documents
+and statistics. The CLI, the web pages and the JSON API all call `CorpusIndex.search`.
 
-Whoosh objects never leave this module; callers get dataclasses from models.py.
+Whoosh objects never leave this module; callers get dataclasses.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+import re
 import threading
-from dataclasses import dataclass, field
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from whoosh import qparser
+from whoosh import query as wq
+from whoosh.qparser import plugins as qplugins
+
 from . import build, schema
-from .errors import DocumentNotFoundError, IndexNotFoundError
-from .models import Document
+from .clean import normalize_for_index
+from .errors import DocumentNotFoundError, IndexNotFoundError, ParameterError
+from .language import LANGUAGE_NAMES
+from .models import DOC_TYPES, Document, PartialDate
+from .textutil import fold
+
+MAX_QUERY_LENGTH = 1000
+MAX_PER_PAGE = 100
+SORTS = ("relevance", "newest", "oldest")
+FACETS = ("outlet", "organization", "person", "language", "year", "doc_type")
+FACET_LIMIT = 50  # values listed per facet (selected values are always listed)
+SNIPPETS_PER_HIT = 3
+
+# =========================================================================== the question
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A search: query text plus filters, sort and page. Build it with `make_query`."""
+
+    text: str = ""
+    outlets: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    date_from: PartialDate | None = None
+    date_to: PartialDate | None = None
+    original_language: str | None = None
+    translated: bool | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+    exact: bool = False
+
+    def filters(self) -> dict[str, object]:
+        """The filters in the shape of the request parameters (for URLs and JSON)."""
+        out: dict[str, object] = {}
+        for key, value in (("outlet", self.outlets), ("org", self.organizations),
+                           ("person", self.people), ("lang", self.languages),
+                           ("type", self.doc_types)):
+            if value:
+                out[key] = list(value)
+        if self.date_from:
+            out["from"] = self.date_from.isoformat()
+        if self.date_to:
+            out["to"] = self.date_to.isoformat()
+        if self.original_language:
+            out["original_lang"] = self.original_language
+        if self.translated is not None:
+            out["translated"] = self.translated
+        return out
+
+
+_DOC_TYPE_ALIASES = {
+    "press release": "press release", "press-release": "press release",
+    "press_release": "press release", "pressrelease": "press release", "release": "press release",
+    "blog post": "blog post", "blog": "blog post", "blog-post": "blog post",
+    "blog_post": "blog post", "blogpost": "blog post", "post": "blog post",
+    "interview": "interview", "interviews": "interview",
+    "news article": "news article", "news": "news article", "article": "news article",
+    "news-article": "news article", "news_article": "news article",
+}
+_LANGUAGE_BY_NAME = {name.lower(): code for code, name in LANGUAGE_NAMES.items()}
+_TRUE = {"1", "true", "yes", "on", "y", "t"}
+_FALSE = {"0", "false", "no", "off", "n", "f", ""}
+
+
+def _values(raw: object) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    items = [raw] if isinstance(raw, str) else list(raw)
+    return tuple(dict.fromkeys(str(v).strip() for v in items if str(v).strip()))
+
+
+def parse_bool(parameter: str, raw: object) -> bool:
+    """A boolean parameter: 1/0, true/false, yes/no, on/off."""
+    if isinstance(raw, bool):
+        return raw
+    value = str(raw).strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ParameterError(parameter, f"{parameter} must be true or false, not {raw!r}")
+
+
+def _int(parameter: str, raw: object, low: int, high: int, what: str) -> int:
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        raise ParameterError(parameter, f"{parameter} must be {what}, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ParameterError(parameter, f"{parameter} must be {what}, not {value}")
+    return value
+
+
+def parse_partial_date(parameter: str, raw: str) -> PartialDate:
+    """A date bound: 2019, 2019-08 or 2019-08-11 (also 2019/08/11)."""
+    value = str(raw).strip().replace("/", "-")
+    try:
+        return PartialDate.parse(value)
+    except ValueError:
+        raise ParameterError(
+            parameter, f"{parameter} must be a date written 2019, 2019-08 or 2019-08-11, "
+                       f"not {raw!r}") from None
+
+
+def _language_code(parameter: str, raw: str) -> str:
+    value = raw.strip().lower()
+    value = _LANGUAGE_BY_NAME.get(value, value)
+    if not re.fullmatch(r"[a-z]{2,3}", value):
+        raise ParameterError(parameter, f"{parameter} must be a language code such as 'en' or "
+                                        f"'es', not {raw!r}")
+    return value
+
+
+def make_query(
+    q: str | None = "",
+    outlet: object = (),
+    org: object = (),
+    person: object = (),
+    lang: object = (),
+    type: object = (),  # noqa: A002 - the parameter's public name
+    date_from: str | None = None,
+    date_to: str | None = None,
+    sort: str | None = None,
+    page: object = 1,
+    per_page: object = 10,
+    exact: object = False,
+    translated: object = None,
+    original_lang: str | None = None,
+) -> SearchQuery:
+    """Validate raw parameter values (strings from the CLI or a URL) into a SearchQuery.
+
+    Raises ParameterError naming the parameter: "page must be a positive integer, not 0".
+    """
+    text = "" if q is None else str(q)
+    if len(text) > MAX_QUERY_LENGTH:
+        raise ParameterError("q", f"the query is {len(text):,} characters long; the limit is "
+                                  f"{MAX_QUERY_LENGTH:,}")
+    types = []
+    for t in _values(type):
+        norm = _DOC_TYPE_ALIASES.get(t.lower())
+        if norm is None:
+            raise ParameterError("type", f"type must be one of {', '.join(DOC_TYPES)}, "
+                                         f"not {t!r}")
+        types.append(norm)
+    start = parse_partial_date("from", date_from) if date_from not in (None, "") else None
+    end = parse_partial_date("to", date_to) if date_to not in (None, "") else None
+    if start and end and start.start > end.end:
+        raise ParameterError("from", f"from ({start.isoformat()}) is after to "
+                                     f"({end.isoformat()})")
+    sort_value = (sort or "relevance").strip().lower()
+    if sort_value not in SORTS:
+        raise ParameterError("sort", f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    return SearchQuery(
+        text=text,
+        outlets=_values(outlet), organizations=_values(org), people=_values(person),
+        languages=tuple(dict.fromkeys(_language_code("lang", v) for v in _values(lang))),
+        doc_types=tuple(dict.fromkeys(types)),
+        date_from=start, date_to=end,
+        original_language=_language_code("original_lang", original_lang)
+        if original_lang not in (None, "") else None,
+        translated=None if translated in (None, "") else parse_bool("translated", translated),
+        sort=sort_value,
+        page=_int("page", page, 1, 1_000_000, "a positive integer"),
+        per_page=_int("per_page", per_page, 1, MAX_PER_PAGE,
+                      f"an integer from 1 to {MAX_PER_PAGE}"),
+        exact=parse_bool("exact", exact),
+    )
+
+
+# =========================================================================== the answer
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: document metadata, score and highlighted snippets (HTML, only <mark>)."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    date: str | None
+    date_precision: str | None
+    language: str
+    original_language: str | None
+    translated: bool
+    doc_type: str
+    organizations: tuple[str, ...]
+    url: str | None
+    score: float | None
+    snippets: tuple[str, ...]
+    title_html: str | None = None
+    people: tuple[str, ...] = ()
+    author: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "title": self.title, "outlet": self.outlet, "date": self.date,
+            "date_precision": self.date_precision, "language": self.language,
+            "original_language": self.original_language, "translated": self.translated,
+            "doc_type": self.doc_type, "organizations": list(self.organizations),
+            "people": list(self.people), "author": self.author, "url": self.url,
+            "score": self.score, "snippets": list(self.snippets),
+        }
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    selected: bool = False
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "count": self.count, "selected": self.selected}
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """What a search found. `to_dict` is the JSON of the CLI and the HTTP API."""
+
+    query: SearchQuery
+    parsed_query: str
+    total: int
+    hits: tuple[Hit, ...]
+    facets: dict[str, tuple[FacetValue, ...]]
+    suggestion: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def page(self) -> int:
+        return self.query.page
+
+    @property
+    def per_page(self) -> int:
+        return self.query.per_page
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query.text,
+            "parsed_query": self.parsed_query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "sort": self.query.sort,
+            "exact": self.query.exact,
+            "filters": self.query.filters(),
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": {name: [v.to_dict() for v in values]
+                       for name, values in self.facets.items()},
+            "suggestion": self.suggestion,
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class Match:
+    """One match in a document: paragraph number (from 1), offsets in it, context HTML."""
+
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    context: str
+
+    def to_dict(self) -> dict:
+        return {"paragraph": self.paragraph, "start": self.start, "end": self.end,
+                "text": self.text, "context": self.context}
+
+
+@dataclass(frozen=True)
+class DocumentMatches:
+    doc_id: str
+    query: str
+    parsed_query: str
+    matches: tuple[Match, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.matches)
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "parsed_query": self.parsed_query, "total": self.total,
+                "matches": [m.to_dict() for m in self.matches]}
 
 
 @dataclass(frozen=True)
@@ -38,39 +335,551 @@ class IndexStats:
         }
 
 
-class CorpusIndex:
-    """A handle on an index folder: one searcher, kept open and refreshed when the index changes.
+# =========================================================================== query text
 
-    Safe to share between threads: the searcher is swapped under a lock and never closed while
-    a call may still be using it (the old one is left to the garbage collector).
+_QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"',
+                            "″": '"', "‹": "'", "›": "'", "‚": "'", "‛": "'", "`": "'"})
+# ‘single’ or 'single' quotes around words delimit a phrase; an apostrophe inside or at the
+# end of a word ("won’t", "Bezos’") stays an apostrophe.
+_SINGLE_QUOTED = re.compile(r"(?<![\w'])['‘]([^'‘’\"]+?)['’](?![\w'])")
+
+
+def normalize_query_text(text: str) -> str:
+    """Typography-proof query text: every kind of quote delimits a phrase.
+
+    >>> normalize_query_text("“we won’t” ‘be complicit’ «nunca» „niemals“")
+    '"we won\\'t" "be complicit" "nunca" "niemals"'
+    """
+    text = unicodedata.normalize("NFC", text).translate(_QUOTE_MAP)
+    text = _SINGLE_QUOTED.sub(r'"\1"', text)
+    text = text.replace("’", "'").replace("‘", "'")
+    return normalize_for_index(re.sub(r"\s+", " ", text)).strip()
+
+
+# User-facing field names -> how they are searched.
+_FIELD_NAMES = {
+    "title": "title", "headline": "title", "text": "text", "body": "text",
+    "outlet": "outlet", "source": "outlet", "publication": "outlet",
+    "org": "org", "organization": "org", "organisation": "org", "orgs": "org",
+    "person": "person", "people": "person", "speaker": "person",
+    "author": "author", "by": "author",
+    "lang": "lang", "language": "lang", "original": "original",
+    "type": "type", "doc_type": "type", "year": "year", "date": "date",
+    "translated": "translated",
+}
+_INTERNAL = {"outlet": "outlet_text", "org": "org_text", "person": "people_text",
+             "author": "author", "lang": "language", "original": "original_language",
+             "type": "doc_type", "year": "year", "translated": "translated"}
+_FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]+):(?=\S)")
+
+
+def _read_value(text: str, i: int) -> int:
+    """End of the value starting at text[i]: a quoted phrase, (group), [range] or a word."""
+    if i >= len(text):
+        return i
+    opener = text[i]
+    if opener == '"':
+        end = text.find('"', i + 1)
+        if end == -1:
+            return len(text)
+        j = end + 1
+        m = re.match(r"~\d+", text[j:])  # proximity "a b"~3
+        return j + (m.end() if m else 0)
+    if opener in "([{":
+        closer = {"(": ")", "[": "]", "{": "}"}[opener]
+        depth = 0
+        for j in range(i, len(text)):
+            if text[j] == opener:
+                depth += 1
+            elif text[j] == closer:
+                depth -= 1
+                if depth == 0:
+                    return j + 1
+        return len(text)
+    m = re.match(r"[^\s()]+", text[i:])
+    return i + (m.end() if m else 0)
+
+
+@dataclass
+class _Compiled:
+    query: wq.Query
+    described: str
+    date_ranges: list[tuple[dt.date, dt.date]]
+    notes: list[str]
+    browse: bool
+
+
+def _date_range(value: str) -> tuple[dt.date, dt.date] | None:
+    """A `date:` value: 2019, 2019-08, 2019-08-11, [2019-01 TO 2019-06], >2019-08, <=2019."""
+    v = value.strip().strip('"')
+    m = re.fullmatch(r"[\[{]\s*(\S*)\s+(?:to|TO|-)\s+(\S*)\s*[\]}]", v)
+    try:
+        if m:
+            lo = PartialDate.parse(m.group(1)).start if m.group(1) not in ("", "*") else \
+                dt.date.min
+            hi = PartialDate.parse(m.group(2)).end if m.group(2) not in ("", "*") else \
+                dt.date.max
+            return (lo, hi)
+        m = re.fullmatch(r"(>=|<=|>|<)\s*(\S+)", v)
+        if m:
+            d = PartialDate.parse(m.group(2))
+            return {
+                ">=": (d.start, dt.date.max), ">": (d.end + dt.timedelta(days=1), dt.date.max),
+                "<=": (dt.date.min, d.end), "<": (dt.date.min, d.start - dt.timedelta(days=1)),
+            }[m.group(1)]
+        m = re.fullmatch(r"(\S+?)\.\.(\S+)", v)
+        if m:
+            return (PartialDate.parse(m.group(1)).start, PartialDate.parse(m.group(2)).end)
+        d = PartialDate.parse(v)
+        return (d.start, d.end)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _field_value(kind: str, value: str) -> str | None:
+    """Normalise the value of a keyword-like field query; None if it cannot match anything."""
+    inner = value.strip('"')
+    if kind == "lang" or kind == "original":
+        code = _LANGUAGE_BY_NAME.get(inner.lower(), inner.lower())
+        return code if re.fullmatch(r"[a-z]{2,3}", code) else None
+    if kind == "type":
+        norm = _DOC_TYPE_ALIASES.get(inner.lower())
+        return f'"{norm}"' if norm else None
+    if kind == "translated":
+        low = inner.lower()
+        return "true" if low in _TRUE else "false" if low in _FALSE - {""} else None
+    return value
+
+
+def _rewrite(text: str, exact: bool) -> tuple[str, list[tuple[dt.date, dt.date]], list[str]]:
+    """User fields -> internal fields; `date:` parts taken out as date ranges."""
+    out: list[str] = []
+    ranges: list[tuple[dt.date, dt.date]] = []
+    notes: list[str] = []
+    pos = 0
+    text_fields = ("text_exact",) if exact else schema.STEMMED_TEXT_FIELDS
+    title_fields = ("title_exact",) if exact else schema.STEMMED_TITLE_FIELDS
+    for m in _FIELD_PREFIX.finditer(text):
+        if m.start() < pos:
+            continue
+        kind = _FIELD_NAMES.get(m.group(1).lower())
+        if kind is None:
+            continue
+        end = _read_value(text, m.end())
+        value = text[m.end():end]
+        out.append(text[pos:m.start()])
+        pos = end
+        if kind == "date":
+            rng = _date_range(value)
+            if rng:
+                ranges.append(rng)
+            else:
+                notes.append(f"date:{value} is not a date (use 2019, 2019-08, 2019-08-11 or "
+                             f"[2019-01 TO 2019-06]); searched as words")
+                out.append(" " + value.strip("[]{}") + " ")
+            continue
+        if kind in ("title", "text"):
+            fields = title_fields if kind == "title" else text_fields
+            out.append("(" + " OR ".join(f"{f}:{value}" for f in fields) + ")")
+            continue
+        norm = _field_value(kind, value)
+        if norm is None:
+            notes.append(f"{m.group(1)}:{value} matches nothing of that kind; searched as words")
+            out.append(" " + value + " ")
+            continue
+        out.append(f"{_INTERNAL[kind]}:{norm}")
+    out.append(text[pos:])
+    return "".join(out), ranges, notes
+
+
+_ALLOWED_FIELDS = (schema.STEMMED_TEXT_FIELDS + schema.STEMMED_TITLE_FIELDS +
+                   schema.EXACT_TEXT_FIELDS + tuple(sorted(set(_INTERNAL.values()))))
+_SPECIAL = re.compile(r'[()\[\]{}"^~*?:+\-!\\]')
+
+
+def _parser(sch, fields: tuple[str, ...]) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(list(fields), sch, group=qparser.AndGroup)
+    parser.remove_plugin_class(qplugins.SingleQuotePlugin)  # quotes are normalised already
+    parser.remove_plugin_class(qplugins.FieldsPlugin)
+    parser.remove_plugin_class(qplugins.EveryPlugin)
+    names = "|".join(sorted(_ALLOWED_FIELDS, key=len, reverse=True))
+    parser.add_plugin(qplugins.FieldsPlugin(expr=rf"(?P<text>{names}):", remove_unknown=False))
+    parser.add_plugin(qplugins.FuzzyTermPlugin())
+    parser.add_plugin(qplugins.PlusMinusPlugin())
+    return parser
+
+
+def _contains_terms(q: wq.Query) -> bool:
+    if q is wq.NullQuery:
+        return False
+    if q.is_leaf():
+        return True
+    return any(_contains_terms(c) for c in q.children())
+
+
+def compile_query(text: str, exact: bool, sch) -> _Compiled:
+    """Query text -> a Whoosh query, never raising: malformed syntax degrades to words."""
+    norm = normalize_query_text(text)
+    rewritten, ranges, notes = _rewrite(norm, exact)
+    fields = (schema.EXACT_TEXT_FIELDS if exact else
+              schema.STEMMED_TEXT_FIELDS + schema.STEMMED_TITLE_FIELDS)
+    if not rewritten.strip() or re.fullmatch(r"[\s*]*", rewritten):
+        return _Compiled(wq.Every(), "everything" + _describe_ranges(ranges), ranges, notes, True)
+    parser = _parser(sch, fields)
+    try:
+        q = parser.parse(rewritten)
+    except Exception:  # Whoosh's parser raises odd errors on odd input; words still work
+        notes.append("the query's syntax could not be read; its words were searched instead")
+        q = None
+    if q is None or not _contains_terms(q):
+        words = _SPECIAL.sub(" ", rewritten)
+        try:
+            q = parser.parse(words) if words.strip() else wq.NullQuery
+        except Exception:
+            q = wq.NullQuery
+        if not _contains_terms(q):
+            notes.append("no search words in the query: showing everything")
+            return _Compiled(wq.Every(), "everything" + _describe_ranges(ranges), ranges, notes,
+                             True)
+    return _Compiled(q, describe_query(q) + _describe_ranges(ranges), ranges, notes, False)
+
+
+def _describe_ranges(ranges: list[tuple[dt.date, dt.date]]) -> str:
+    parts = []
+    for lo, hi in ranges:
+        a = "" if lo == dt.date.min else lo.isoformat()
+        b = "" if hi == dt.date.max else hi.isoformat()
+        parts.append(f" AND date:[{a} TO {b}]")
+    return "".join(parts)
+
+
+# How a query reads back to a person: internal field names become user ones, the per-language
+# copies of a word collapse to one.
+_DISPLAY_FIELD = {"outlet_text": "outlet", "org_text": "org", "people_text": "person",
+                  "author": "author", "language": "lang", "original_language": "original",
+                  "doc_type": "type", "year": "year", "translated": "translated"}
+
+
+def describe_query(q: wq.Query) -> str:
+    """A readable form of a compiled query (stems shown as the index sees them).
+
+    >>> describe_query(wq.And([wq.Term("text_en", "immigr"), wq.Term("title_en", "amazon")]))
+    '(immigr AND title:amazon)'
+    """
+    if isinstance(q, wq.Every):
+        return "everything"
+    if isinstance(q, wq.Or):
+        parts = list(dict.fromkeys(describe_query(c) for c in q.children()))
+        titles = [p for p in parts if p.startswith("title:")]
+        texts = [p for p in parts if not p.startswith("title:")]
+        if texts and all(t.removeprefix("title:") in texts for t in titles):
+            parts = texts  # the title copy of the same word adds nothing to read
+        parts = list(dict.fromkeys(parts))
+        return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+    if isinstance(q, wq.And):
+        return "(" + " AND ".join(describe_query(c) for c in q.children()) + ")"
+    if isinstance(q, wq.AndNot):
+        return f"({describe_query(q.a)} AND NOT {describe_query(q.b)})"
+    if isinstance(q, wq.Not):
+        return f"NOT {describe_query(q.query)}"
+    if isinstance(q, wq.AndMaybe):
+        return f"({describe_query(q.a)} ANDMAYBE {describe_query(q.b)})"
+    prefix = _field_prefix(getattr(q, "fieldname", None))
+    if isinstance(q, wq.Phrase):
+        slop = f"~{q.slop}" if q.slop and q.slop > 1 else ""
+        return f'{prefix}"{" ".join(q.words)}"{slop}'
+    if isinstance(q, wq.FuzzyTerm):
+        return f"{prefix}{q.text}~{q.maxdist}"
+    if isinstance(q, (wq.Prefix,)):
+        return f"{prefix}{q.text}*"
+    if isinstance(q, (wq.Term, wq.Wildcard)):
+        text = q.text.decode() if isinstance(q.text, bytes) else str(q.text)
+        return f'{prefix}"{text}"' if " " in text else f"{prefix}{text}"
+    return str(q)
+
+
+def _field_prefix(fieldname: str | None) -> str:
+    if not fieldname:
+        return ""
+    if fieldname.startswith("title_"):
+        return "title:"
+    if fieldname.startswith("text_"):
+        return ""
+    return f"{_DISPLAY_FIELD.get(fieldname, fieldname)}:"
+
+
+# =========================================================================== highlighting
+
+
+@dataclass
+class _Spec:
+    """What to mark in text, per index field: words, phrases, patterns, fuzzy words."""
+
+    terms: dict[str, set[str]] = field(default_factory=dict)
+    phrases: dict[str, list[tuple[tuple[str, ...], int]]] = field(default_factory=dict)
+    patterns: dict[str, list[re.Pattern]] = field(default_factory=dict)
+    fuzzy: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
+
+    def empty(self, fieldname: str) -> bool:
+        return not (self.terms.get(fieldname) or self.phrases.get(fieldname) or
+                    self.patterns.get(fieldname) or self.fuzzy.get(fieldname))
+
+
+def _spec(q: wq.Query, spec: _Spec | None = None) -> _Spec:
+    """Collect what a query matches, leaving out what it excludes (NOT ...)."""
+    spec = spec or _Spec()
+    if isinstance(q, wq.Not):
+        return spec
+    if isinstance(q, wq.AndNot):
+        return _spec(q.a, spec)
+    name = getattr(q, "fieldname", None)
+    if isinstance(q, wq.Phrase):
+        spec.phrases.setdefault(name, []).append((tuple(q.words), max(1, q.slop or 1)))
+    elif isinstance(q, wq.FuzzyTerm):
+        spec.fuzzy.setdefault(name, []).append((q.text, q.maxdist, q.prefixlength))
+    elif isinstance(q, wq.Prefix):
+        spec.patterns.setdefault(name, []).append(re.compile(re.escape(q.text) + r".*"))
+    elif isinstance(q, wq.Wildcard):
+        rx = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in q.text)
+        spec.patterns.setdefault(name, []).append(re.compile(rx))
+    elif isinstance(q, wq.Term) and isinstance(q.text, str):
+        spec.terms.setdefault(name, set()).add(q.text)
+    elif not q.is_leaf():
+        for child in q.children():
+            _spec(child, spec)
+    return spec
+
+
+def _within(a: str, b: str, maxdist: int) -> bool:
+    """Levenshtein distance of a and b is at most maxdist."""
+    if abs(len(a) - len(b)) > maxdist:
+        return False
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > maxdist:
+            return False
+        prev = cur
+    return prev[-1] <= maxdist
+
+
+_ANALYZERS: dict[str, object] = {}
+
+
+def _analyzer_for(fieldname: str):
+    ana = _ANALYZERS.get(fieldname)
+    if ana is None:
+        lang = fieldname.split("_", 1)[1]
+        ana = schema.analyzer(lang if lang in schema.STEMMED_LANGUAGES else None)
+        _ANALYZERS[fieldname] = ana
+    return ana
+
+
+def find_spans(text: str, fieldname: str, spec: _Spec) -> list[tuple[int, int]]:
+    """Character spans of text that the query matches, analysed as `fieldname` is indexed.
+
+    A phrase is one span; its words elsewhere are not marked unless the query also asks for
+    them on their own.
+    """
+    if spec.empty(fieldname):
+        return []
+    toks = [(t.text, t.pos, t.startchar, t.endchar)
+            for t in _analyzer_for(fieldname)(normalize_for_index(text), positions=True,
+                                               chars=True)]
+    spans: list[tuple[int, int]] = []
+    by_pos = {pos: (word, s, e) for word, pos, s, e in toks}
+    for words, slop in spec.phrases.get(fieldname, ()):
+        for word, pos, s, _e in toks:
+            if word != words[0]:
+                continue
+            at, end, ok = pos, None, True
+            for w in words[1:]:
+                nxt = next((p for p in range(at + 1, at + 1 + slop) if p in by_pos and
+                            by_pos[p][0] == w), None)
+                if nxt is None:
+                    ok = False
+                    break
+                at = nxt
+            if ok:
+                end = by_pos[at][2] if len(words) > 1 else _e
+                spans.append((s, end))
+    terms = spec.terms.get(fieldname, set())
+    patterns = spec.patterns.get(fieldname, ())
+    fuzzy = spec.fuzzy.get(fieldname, ())
+    for word, _pos, s, e in toks:
+        if word in terms or any(p.fullmatch(word) for p in patterns) or any(
+                word.startswith(t[:pl]) and _within(word, t, d) for t, d, pl in fuzzy):
+            spans.append((s, e))
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None,
+         ids: list[str] | None = None) -> str:
+    """HTML of text[start:end] with spans wrapped in <mark>; everything else escaped.
+
+    >>> mark("a <b> c", [(0, 1), (6, 7)])
+    '<mark>a</mark> &lt;b&gt; <mark>c</mark>'
+    """
+    end = len(text) if end is None else end
+    out, at = [], start
+    for i, (s, e) in enumerate(spans):
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(html.escape(text[at:s], quote=False))
+        attr = f' id="{ids[i]}"' if ids else ""
+        out.append(f"<mark{attr}>{html.escape(text[s:e], quote=False)}</mark>")
+        at = e
+    out.append(html.escape(text[at:end], quote=False))
+    return "".join(out)
+
+
+def _window(text: str, spans: list[tuple[int, int]], width: int = 240) -> tuple[int, int]:
+    """A window of about `width` characters around the first span, cut at word boundaries."""
+    s0 = spans[0][0]
+    start = max(0, s0 - width // 3)
+    end = min(len(text), start + width)
+    if start > 0:
+        space = text.rfind(" ", 0, start + 1)
+        start = space + 1 if space != -1 and start - space < 30 else start
+    if end < len(text):
+        space = text.find(" ", end)
+        end = space if space != -1 and space - end < 30 else end
+    return start, end
+
+
+def _snippet(text: str, spans: list[tuple[int, int]], width: int = 240) -> str:
+    start, end = _window(text, spans, width)
+    body = mark(text, spans, start, end)
+    return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+
+
+def _paragraph_fields(doc_langs: list[str], n: int, language: str, exact: bool) -> list[str]:
+    if exact:
+        return ["text_exact"] * n
+    langs = list(doc_langs) + [language] * (n - len(doc_langs))
+    return [schema.text_field(lang) for lang in langs[:n]]
+
+
+def document_spans(paragraphs: list[str], paragraph_languages: list[str], language: str,
+                   spec: _Spec, exact: bool) -> list[list[tuple[int, int]]]:
+    """Matched spans per paragraph."""
+    fields = _paragraph_fields(paragraph_languages, len(paragraphs), language, exact)
+    return [find_spans(p, f, spec) for p, f in zip(paragraphs, fields, strict=True)]
+
+
+def _snippets(paragraphs: list[str], spans: list[list[tuple[int, int]]],
+              limit: int = SNIPPETS_PER_HIT) -> tuple[str, ...]:
+    scored = []
+    for i, (p, sp) in enumerate(zip(paragraphs, spans, strict=True)):
+        if not sp:
+            continue
+        # a window per cluster of matches
+        j = 0
+        while j < len(sp):
+            start, end = _window(p, sp[j:])
+            inside = [s for s in sp if s[0] >= start and s[1] <= end]
+            distinct = len({normalize_for_index(p[s:e]).lower() for s, e in inside})
+            scored.append((distinct, len(inside), -i, i, sp[j:]))
+            j += max(1, len(inside))
+    scored.sort(key=lambda x: x[:3], reverse=True)
+    chosen = sorted(scored[:limit], key=lambda x: (x[3], x[4][0][0]))
+    if not chosen:
+        first = paragraphs[0] if paragraphs else ""
+        cut = first[:240]
+        if len(first) > 240:
+            cut = cut[: cut.rfind(" ")] + "…" if " " in cut else cut + "…"
+        return (html.escape(cut, quote=False),) if cut else ()
+    return tuple(_snippet(paragraphs[i], sp) for *_, i, sp in chosen)
+
+
+# =========================================================================== facets
+
+
+class _FacetTable:
+    """Per index reader: for each facet field, the values of every document (by docnum)."""
+
+    FIELDS = {"outlet": "outlet", "organization": "organizations", "person": "people",
+              "language": "language", "year": "year", "doc_type": "doc_type"}
+
+    def __init__(self, reader) -> None:
+        self.values: dict[str, dict[int, list[str]]] = {}
+        for facet, fieldname in self.FIELDS.items():
+            per_doc: dict[int, list[str]] = {}
+            for term in reader.lexicon(fieldname):
+                value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                for docnum in reader.postings(fieldname, term).all_ids():
+                    per_doc.setdefault(docnum, []).append(value)
+            self.values[facet] = per_doc
+
+    def count(self, facet: str, docs: set[int]) -> Counter:
+        per_doc = self.values[facet]
+        counts: Counter = Counter()
+        for d in docs:
+            vals = per_doc.get(d)
+            if vals:
+                counts.update(vals)
+        return counts
+
+
+# =========================================================================== the index
+
+
+class CorpusIndex:
+    """A handle on an index folder: the one entry point for reading it.
+
+    Each thread gets its own Whoosh searcher (they are not safe to share), kept open and
+    refreshed when a build changes the index; nothing is opened per query.
     """
 
     def __init__(self, index_dir: str | Path) -> None:
         self.index_dir = Path(index_dir)
+        self._local = threading.local()
         self._lock = threading.Lock()
-        self._gen: Path | None = None
-        self._ix = None
-        self._searcher = None
+        self._facet_tables: dict[tuple, _FacetTable] = {}
 
-    def _current(self):
-        """The searcher for the live index, reopened if a build changed it."""
-        with self._lock:
-            gen = build.current_generation(self.index_dir)
-            if gen is None:
-                raise IndexNotFoundError(str(self.index_dir))
-            if gen != self._gen or self._searcher is None:
-                self._ix = build.open_index(self.index_dir)
-                self._searcher = self._ix.searcher()
-                self._gen = gen
-            elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
-            return self._searcher
+    # ------------------------------------------------------------------ searchers
+
+    def _searcher(self):
+        """This thread's searcher for the live index, reopened if a build changed it."""
+        local = self._local
+        gen = build.current_generation(self.index_dir)
+        if gen is None:
+            raise IndexNotFoundError(str(self.index_dir))
+        s = getattr(local, "searcher", None)
+        if s is None or local.gen != gen:
+            ix = build.open_index(self.index_dir)
+            if s is not None:
+                s.close()
+            local.searcher, local.gen, local.ix = ix.searcher(), gen, ix
+            local.version = (gen.name, ix.latest_generation())
+        elif not s.up_to_date():
+            local.searcher = s.refresh()
+            local.version = (gen.name, local.ix.latest_generation())
+        return local.searcher
+
+    @property
+    def generation(self) -> str:
+        gen = build.current_generation(self.index_dir)
+        return gen.name if gen else ""
 
     def close(self) -> None:
-        with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher = self._ix = self._gen = None
+        s = getattr(self._local, "searcher", None)
+        if s is not None:
+            s.close()
+            self._local.searcher = None
 
     def __enter__(self) -> CorpusIndex:
         return self
@@ -78,28 +887,228 @@ class CorpusIndex:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _facet_table(self, s) -> _FacetTable:
+        key = self._local.version
+        with self._lock:
+            table = self._facet_tables.get(key)
+            if table is None:
+                table = _FacetTable(s.reader())
+                self._facet_tables = {key: table}  # keep only the current one
+        return table
+
     # ------------------------------------------------------------------ documents
 
     def document(self, doc_id: str) -> Document:
         """The stored document with this id."""
-        s = self._current()
-        stored = s.document(id=doc_id)
+        stored = self._searcher().document(id=doc_id)
         if stored is None:
             raise DocumentNotFoundError(f"no document with id '{doc_id}' in {self.index_dir}")
         return schema.document_from_stored(stored)
 
     def document_ids(self) -> list[str]:
-        s = self._current()
-        return sorted(f["id"] for f in s.all_stored_fields())
+        return sorted(f["id"] for f in self._searcher().all_stored_fields())
 
     def __len__(self) -> int:
-        return self._current().doc_count()
+        return self._searcher().doc_count()
+
+    # ------------------------------------------------------------------ search
+
+    def search(self, sq: SearchQuery) -> SearchResults:
+        """Run a search: hits of the requested page, exact total, facets, suggestion."""
+        s = self._searcher()
+        compiled = compile_query(sq.text, sq.exact, s.schema)
+        q = compiled.query
+        groups = self._filter_groups(sq, compiled.date_ranges)
+        flt = _and([g for g in groups.values()])
+        sort = sq.sort
+        if compiled.browse and sort == "relevance":
+            sort = "newest"  # browsing has no relevance: newest first
+        kwargs: dict = {}
+        if sort == "newest":
+            kwargs = {"sortedby": ["sort_newest", "id"], "reverse": True}
+        elif sort == "oldest":
+            kwargs = {"sortedby": ["sort_oldest", "id"]}
+        limit = sq.page * sq.per_page
+        results = s.search(q, limit=limit, filter=flt, **kwargs)
+        total = len(results)
+        first = (sq.page - 1) * sq.per_page
+        spec = _spec(q)
+        hits = tuple(self._hit(results[i], spec, sq.exact, compiled.browse or sort != "relevance")
+                     for i in range(first, min(limit, results.scored_length())))
+        facets = self._facets(s, q, sq, groups)
+        suggestion = None
+        if not compiled.browse and total < 5:
+            suggestion = self._suggest(s, sq, total)
+        return SearchResults(query=sq, parsed_query=compiled.described, total=total, hits=hits,
+                             facets=facets, suggestion=suggestion, notes=tuple(compiled.notes))
+
+    def count(self, sq: SearchQuery) -> int:
+        """How many documents a search finds (no hits, no facets)."""
+        s = self._searcher()
+        compiled = compile_query(sq.text, sq.exact, s.schema)
+        flt = _and(list(self._filter_groups(sq, compiled.date_ranges).values()))
+        return len(s.search(compiled.query, limit=1, filter=flt))
+
+    def _hit(self, hit, spec: _Spec, exact: bool, unscored: bool) -> Hit:
+        f = hit.fields()
+        body = f.get("body", "")
+        paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
+        spans = document_spans(paragraphs, f.get("paragraph_languages") or [],
+                               f.get("language", "und"), spec, exact)
+        title = f.get("title")
+        title_html = None
+        if title:
+            tfield = "title_exact" if exact else schema.title_field(f.get("language", "und"))
+            title_html = mark(title, find_spans(title, tfield, spec))
+        date = f.get("date")
+        precision = f.get("date_precision")
+        ents = f.get("entities") or {}
+        return Hit(
+            id=f["id"], title=title, outlet=f.get("outlet"),
+            date=_iso(date, precision), date_precision=precision if date else None,
+            language=f.get("language", "und"), original_language=f.get("original_language"),
+            translated=bool(f.get("translated")), doc_type=f.get("doc_type", "news article"),
+            organizations=tuple(e[0] for e in ents.get("organizations", ())),
+            people=tuple(e[0] for e in ents.get("people", ())),
+            author=f.get("author"), url=f.get("url"),
+            score=None if unscored else round(float(hit.score), 4),
+            snippets=_snippets(paragraphs, spans), title_html=title_html,
+        )
+
+    # ------------------------------------------------------------------ filters, facets
+
+    def _filter_groups(self, sq: SearchQuery, date_ranges) -> dict[str, wq.Query]:
+        """One query per filter group; different groups AND, values within a group OR."""
+        groups: dict[str, wq.Query] = {}
+        for key, fieldname, values in (("outlet", "outlet", sq.outlets),
+                                       ("organization", "organizations", sq.organizations),
+                                       ("person", "people", sq.people),
+                                       ("language", "language", sq.languages),
+                                       ("doc_type", "doc_type", sq.doc_types)):
+            if values:
+                groups[key] = wq.Or([wq.Term(fieldname, v) for v in values])
+        if sq.original_language:
+            groups["original_language"] = wq.Term("original_language", sq.original_language)
+        if sq.translated is not None:
+            groups["translated"] = wq.Term("translated", sq.translated)
+        ranges = list(date_ranges)
+        if sq.date_from or sq.date_to:
+            ranges.append((sq.date_from.start if sq.date_from else dt.date.min,
+                           sq.date_to.end if sq.date_to else dt.date.max))
+        if ranges:
+            # a document dated to a month or a year matches a range its span overlaps
+            lo = max(r[0] for r in ranges)
+            hi = min(r[1] for r in ranges)
+            groups["year"] = wq.And([
+                wq.DateRange("date_start", None, _day_end(hi)),
+                wq.DateRange("date_end", _day_start(lo), None),
+            ]) if lo <= hi else wq.NullQuery
+        return groups
+
+    def _facets(self, s, q, sq: SearchQuery, groups: dict[str, wq.Query]
+                ) -> dict[str, tuple[FacetValue, ...]]:
+        """Exact counts per facet; a facet's own selection is left out of its counts."""
+        table = self._facet_table(s)
+        base = set(s.docs_for_query(q))
+        group_docs = {name: set(s.docs_for_query(g)) if g is not wq.NullQuery else set()
+                      for name, g in groups.items()}
+        selected = {"outlet": set(sq.outlets), "organization": set(sq.organizations),
+                    "person": set(sq.people), "language": set(sq.languages),
+                    "doc_type": set(sq.doc_types), "year": self._selected_years(sq)}
+        out: dict[str, tuple[FacetValue, ...]] = {}
+        for facet in FACETS:
+            docs = base
+            for name, d in group_docs.items():
+                if name != facet:
+                    docs = docs & d
+            counts = table.count(facet, docs)
+            values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            if facet == "year":
+                values = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
+            shown = values[:FACET_LIMIT]
+            listed = {v for v, _ in shown}
+            shown += [(v, counts.get(v, 0)) for v in sorted(selected[facet] - listed)]
+            out[facet] = tuple(FacetValue(v, n, v in selected[facet]) for v, n in shown)
+        return out
+
+    @staticmethod
+    def _selected_years(sq: SearchQuery) -> set[str]:
+        if sq.date_from and sq.date_to and sq.date_from.year == sq.date_to.year and \
+                sq.date_from.start == dt.date(sq.date_from.year, 1, 1) and \
+                sq.date_to.end == dt.date(sq.date_to.year, 12, 31):
+            return {str(sq.date_from.year)}
+        return set()
+
+    # ------------------------------------------------------------------ did you mean
+
+    def _suggest(self, s, sq: SearchQuery, total: int) -> str | None:
+        """A spelling the index knows, when it finds more than what was typed."""
+        norm = normalize_query_text(sq.text)
+        corrector = s.corrector("text_exact")
+        changed = False
+
+        def fix(m: re.Match) -> str:
+            nonlocal changed
+            word = m.group(0)
+            if word in ("AND", "OR", "NOT", "ANDMAYBE") or len(word) < 3 or word.isdigit():
+                return word
+            f = fold(word)
+            if s.doc_frequency("text_exact", f) or s.doc_frequency("title_exact", f):
+                return word
+            options = corrector.suggest(f, limit=1, maxdist=2, prefix=1)
+            if options and options[0] != f:
+                changed = True
+                return options[0]
+            return word
+
+        # words outside field prefixes ("org:" and the like stay as typed)
+        fixed = re.sub(r"(?<![\w:])[^\W\d_][\w']*(?![\w:])", fix, norm)
+        if not changed or fixed == norm:
+            return None
+        if self.count(replace(sq, text=fixed)) > total:
+            return fixed
+        return None
+
+    # ------------------------------------------------------------------ matches
+
+    def all_matches(self, doc_id: str, text: str, exact: bool = False) -> DocumentMatches:
+        """Every match of a query in one document, with paragraph number and context."""
+        s = self._searcher()
+        doc = self.document(doc_id)
+        compiled = compile_query(text, exact, s.schema)
+        spec = _spec(compiled.query)
+        paragraphs = doc.paragraphs
+        spans = document_spans(paragraphs, list(doc.paragraph_languages), doc.language, spec,
+                               exact)
+        matches = []
+        for i, (p, sp) in enumerate(zip(paragraphs, spans, strict=True), 1):
+            for start, end in sp:
+                ws, we = _window(p, [(start, end)], 200)
+                context = ("…" if ws > 0 else "") + mark(p, [(start, end)], ws, we) + (
+                    "…" if we < len(p) else "")
+                matches.append(Match(i, start, end, p[start:end], context))
+        return DocumentMatches(doc_id, text, compiled.described, tuple(matches))
+
+    def highlight_document(self, doc: Document, text: str, exact: bool = False
+                           ) -> tuple[list[str], int]:
+        """The document's paragraphs as HTML with every match marked (ids m1, m2, ...)."""
+        s = self._searcher()
+        spec = _spec(compile_query(text, exact, s.schema).query) if text.strip() else _Spec()
+        paragraphs = doc.paragraphs
+        spans = document_spans(paragraphs, list(doc.paragraph_languages), doc.language, spec,
+                               exact)
+        out, n = [], 0
+        for p, sp in zip(paragraphs, spans, strict=True):
+            ids = [f"m{n + k + 1}" for k in range(len(sp))]
+            n += len(sp)
+            out.append(mark(p, sp, ids=ids))
+        return out, n
 
     # ------------------------------------------------------------------ stats
 
     def stats(self) -> IndexStats:
         """Documents per outlet, language, year and type; size on disk."""
-        s = self._current()
+        s = self._searcher()
         total = s.doc_count()
 
         def counts(fieldname: str) -> dict[str, int]:
@@ -115,12 +1124,39 @@ class CorpusIndex:
                 out["(unknown)"] = missing
             return out
 
-        translated = sum(1 for f in s.all_stored_fields() if f.get("translated"))
-        gen = self._gen
+        gen = build.current_generation(self.index_dir)
         size = sum(p.stat().st_size for p in gen.iterdir() if p.is_file()) if gen else 0
         return IndexStats(
             documents=total, by_outlet=counts("outlet"), by_language=counts("language"),
             by_year=dict(sorted(counts("year").items())), by_doc_type=counts("doc_type"),
-            translated=translated, index_bytes=size, generation=gen.name if gen else "",
-            last_build=build.read_last_report(self.index_dir),
+            translated=s.doc_frequency("translated", True), index_bytes=size,
+            generation=gen.name if gen else "", last_build=build.read_last_report(
+                self.index_dir),
         )
+
+
+def _and(queries: list[wq.Query]) -> wq.Query | None:
+    queries = [q for q in queries if q is not None]
+    if not queries:
+        return None
+    return queries[0] if len(queries) == 1 else wq.And(queries)
+
+
+def _day_start(d: dt.date) -> dt.datetime:
+    d = max(d, dt.date(1, 1, 2))
+    return dt.datetime(d.year, d.month, d.day)
+
+
+def _day_end(d: dt.date) -> dt.datetime:
+    d = min(d, dt.date(9999, 12, 30))
+    return dt.datetime(d.year, d.month, d.day, 23, 59, 59)
+
+
+def _iso(date: dt.datetime | None, precision: str | None) -> str | None:
+    if date is None:
+        return None
+    if precision == "year":
+        return f"{date.year:04d}"
+    if precision == "month":
+        return f"{date.year:04d}-{date.month:02d}"
+    return date.date().isoformat()

@@ -1,0 +1,428 @@
+"""The search engine: query language, filters, facets, highlights, ranking, paging."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer import build
+from indexer.errors import ParameterError
+from indexer.search import CorpusIndex, make_query, normalize_query_text
+
+from .conftest import CORPUS, DATA, write_corpus
+
+
+@pytest.fixture(scope="module")
+def ix(tmp_path_factory):
+    """The seeds plus the held-out documents (English, Spanish, French, German, Portuguese)."""
+    root = tmp_path_factory.mktemp("search") / "corpus"
+    shutil.copytree(CORPUS, root)
+    for folder in ("heldout", "heldout2"):
+        dest = root / folder
+        dest.mkdir()
+        for f in (DATA / folder).iterdir():
+            if f.name not in ("truth.json", "README.md"):
+                shutil.copy(f, dest / f.name)
+    index_dir = root.parent / "index"
+    build.build_index(root, index_dir)
+    with CorpusIndex(index_dir) as index:
+        yield index
+
+
+def search(ix, **kw):
+    return ix.search(make_query(**kw))
+
+
+def ids(results) -> list[str]:
+    return [h.id for h in results.hits]
+
+
+SEED_000 = "000_fc7d4a9f0a56cd29"
+SEED_001 = "001_48559113dea98757"
+SEED_002 = "002_2a4115fd894731b4"
+SEED_003 = "003_bf74998e5c9b8689"
+SEED_004 = "004_3ef628bc7d8abaa3"
+
+# --------------------------------------------------------------------------- ranking
+
+
+@pytest.mark.parametrize(
+    ("q", "top"),
+    [
+        ("Clérigos y Laicos Unidos", SEED_003),
+        ('"cannot be a bystander" Cosecha', SEED_000),
+        ("Tisha B'Av", SEED_004),
+        ("#WeWontBeComplicit", SEED_000),
+        ("Sarah Jaffe interview", SEED_002),
+        ("House Antitrust Subcommittee", SEED_001),
+        ("Rekognition shareholders letter", "heldout/01_amazon-rekognition-letter"),
+        ("huelga Black Friday San Fernando", "heldout/06_huelga-amazon-san-fernando"),
+        ("glacier Argentière", "heldout/13_glacier-argentiere"),
+        ("sarampo vacina", "heldout2/07_sarampo-dia-d"),
+    ],
+)
+def test_ranking_regressions(ix, q, top):
+    assert ids(search(ix, q=q))[0] == top
+
+
+def test_title_matches_rank_higher(ix):
+    # the same word in a title beats it in the body alone
+    r = search(ix, q="Palantir Columbia")
+    assert r.hits[0].id == "heldout/08_mt-columbia-palantir"
+
+
+# --------------------------------------------------------------------------- query language
+
+
+def test_default_operator_is_and(ix):
+    both = search(ix, q="Palantir Whole")
+    either = search(ix, q="Palantir OR Whole")
+    assert 0 < both.total < either.total
+    assert SEED_003 in ids(both)
+
+
+def test_not_and_minus(ix):
+    with_ice = search(ix, q="Amazon", per_page=100).total
+    without = search(ix, q="Amazon NOT ICE", per_page=100)
+    assert without.total == search(ix, q="Amazon -ICE").total
+    assert 0 < without.total < with_ice
+    assert SEED_000 not in ids(without)
+
+
+def test_phrase_and_proximity(ix):
+    assert search(ix, q='"facial recognition software"').total >= 1
+    assert search(ix, q='"recognition facial"').total == 0
+    # "stop selling their technology", "stop selling ICE technology": one word between
+    assert search(ix, q='"selling technology"').total == 0
+    assert SEED_000 in ids(search(ix, q='"selling technology"~2'))
+
+
+def test_fuzzy_and_wildcard(ix):
+    assert SEED_004 in ids(search(ix, q="Newsweak~", per_page=50))
+    assert search(ix, q="Rekogni*").total >= 2
+
+
+def test_field_queries(ix):
+    assert set(ids(search(ix, q='title:"facial recognition"'))) == {
+        "heldout/01_amazon-rekognition-letter", "heldout/11_detroit-facial-recognition"}
+    assert search(ix, q="title:Rekognition").total == 0  # only in its body
+    assert ids(search(ix, q='outlet:"la opinion"', sort="oldest")) == [
+        "heldout/05_vigilia-adelanto", SEED_003]  # 2019-08-15, then 2019-11-25
+    assert SEED_004 in ids(search(ix, q="org:JFREJ"))
+    assert SEED_002 in ids(search(ix, q='person:"Cata Santiago"'))
+    assert all(h.language == "es" for h in search(ix, q="lang:es", per_page=50).hits)
+    assert {h.doc_type for h in search(ix, q="type:interview", per_page=50).hits} == {
+        "interview"}
+    assert {h.doc_type for h in search(ix, q='type:"press release"', per_page=50).hits} == {
+        "press release"}
+
+
+def test_unknown_and_internal_field_names_are_words(ix):
+    for q in ("body:Amazon", "path:x", "content_hash:abc", "foo:bar", "id:x"):
+        r = search(ix, q=q)  # never raises
+        assert r.parsed_query
+
+
+@pytest.mark.parametrize(
+    ("curly", "straight"),
+    [
+        ("“We won’t be complicit”", '"We won\'t be complicit"'),
+        ("‘deportation machine’", '"deportation machine"'),
+        ("«deportation machine»", '"deportation machine"'),
+        ("„deportation machine“", '"deportation machine"'),
+        ("Tisha B’Av", "Tisha B'Av"),
+        ("won’t", "won't"),
+    ],
+)
+def test_typography_proof_queries(ix, curly, straight):
+    a, b = search(ix, q=curly, per_page=100), search(ix, q=straight, per_page=100)
+    assert a.total == b.total > 0 and ids(a) == ids(b)
+
+
+def test_single_quotes_delimit_phrases_but_apostrophes_stay():
+    assert normalize_query_text("'a b' won't Bezos' home") == '"a b" won\'t Bezos\' home'
+
+
+def test_hashtags_found_with_or_without_hash(ix):
+    assert ids(search(ix, q="#NoTech4ICE")) == ids(search(ix, q="NoTech4ICE")) == [SEED_001]
+
+
+def test_stemmed_by_default_exact_on_request(ix):
+    stemmed = search(ix, q="deporting")
+    exact = search(ix, q="deporting", exact=True)
+    assert stemmed.total > exact.total
+    assert search(ix, q="deportation", exact=True).total >= 1
+    # exact mode still folds case and accents
+    assert search(ix, q="CLERIGOS", exact=True).total == 1
+
+
+def test_accent_insensitive_in_both_modes(ix):
+    for exact in (False, True):
+        assert ids(search(ix, q="Clerigos", exact=exact)) == ids(search(ix, q="Clérigos",
+                                                                         exact=exact))
+    assert search(ix, q="Ibanez").total == search(ix, q="Ibáñez").total >= 1
+
+
+def test_spanish_documents_by_spanish_word_forms(ix):
+    # "trabajadoras" and "trabajadores" share the Spanish stem "trabaj"
+    r = search(ix, q="trabajadoras", lang="es", per_page=50)
+    assert "heldout/06_huelga-amazon-san-fernando" in ids(r)
+
+
+def test_spanish_original_title_of_a_translation_is_searchable(ix):
+    assert SEED_003 in ids(search(ix, q="lucrar costillas"))
+
+
+def test_malformed_input_degrades_and_says_how(ix):
+    for q, parsed in (("(((", "everything"), ("*", "everything"), ('"unclosed phrase', None),
+                      ("AND OR", None), ("a~~~", None), ("title:", None), ("[TO]", None)):
+        r = search(ix, q=q)
+        assert r.parsed_query
+        if parsed:
+            assert r.parsed_query == parsed
+    assert search(ix, q="(((").notes
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
+def test_query_text_never_raises(ix, text):
+    r = search(ix, q=text)
+    assert r.total >= 0 and isinstance(r.parsed_query, str)
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(['"', "(", ")", "AND", "OR", "NOT", "title:", "org:", "~",
+                                 "*", "date:", "[", "]", "TO", "2019", "amazon", "ICE", "-",
+                                 "+", "^2", "'", "“", "»", ":", "\\"]), max_size=12))
+def test_syntax_soup_never_raises(ix, parts):
+    r = search(ix, q=" ".join(parts))
+    assert r.total >= 0
+
+
+def _start(date: str) -> str:
+    """A partial ISO date as the first day it can mean (sorting uses that day)."""
+    return date + "-01" * (3 - len(date.split("-")))
+
+
+def test_empty_query_browses_everything_newest_first(ix):
+    r = search(ix, per_page=100)
+    assert r.total == len(ix)
+    dates = [_start(h.date) for h in r.hits if h.date]
+    assert dates == sorted(dates, reverse=True)
+    assert r.hits[-1].date is None  # undated last
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("frm", "to", "must", "must_not"),
+    [
+        # day precision: the Whoosh trap read such a range as the whole year
+        ("2019-08-02", "2019-08-10", [SEED_004], [SEED_001, SEED_003]),
+        ("2019-08-01", "2019-08-01", [SEED_001, SEED_004], [SEED_003]),
+        ("2019-08", "2019-08", [SEED_001, SEED_004], [SEED_003, SEED_000]),
+        ("2018", "2018", [SEED_000, SEED_002], [SEED_001]),
+        # a month-precision date matches a range that overlaps its month
+        ("2018-07-20", "2018-08-15", [SEED_002], [SEED_000]),
+        ("2019-11-25", None, [SEED_003], [SEED_004]),
+        (None, "2018-07-09", [SEED_002], [SEED_000]),
+    ],
+)
+def test_date_ranges_mean_what_they_say(ix, frm, to, must, must_not):
+    found = set(ids(search(ix, date_from=frm, date_to=to, per_page=100)))
+    assert set(must) <= found and not set(must_not) & found
+
+
+def test_date_field_in_query_text(ix):
+    assert set(ids(search(ix, q="date:2019-08", per_page=50))) == set(
+        ids(search(ix, date_from="2019-08", date_to="2019-08", per_page=50)))
+    r = search(ix, q="date:[2018-07-01 TO 2018-07-31] amazon", per_page=50)
+    assert set(ids(r)) == {SEED_000, SEED_002}
+    assert "date:[2018-07-01 TO 2018-07-31]" in r.parsed_query
+    assert search(ix, q="date:yesterday").notes
+
+
+# --------------------------------------------------------------------------- filters, facets
+
+
+def test_several_outlets_or_and_facets_keep_other_outlets(ix):
+    r = search(ix, q="ICE", outlet=["Newsweek", "La Opinión"], per_page=50)
+    assert {h.outlet for h in r.hits} == {"Newsweek", "La Opinión"}
+    outlets = {v.value: v for v in r.facets["outlet"]}
+    assert outlets["Newsweek"].selected and outlets["La Opinión"].selected
+    # the outlet facet ignores its own selection: other outlets still show their counts
+    all_ice = {v.value: v.count for v in search(ix, q="ICE").facets["outlet"]}
+    assert {k: v.count for k, v in outlets.items()} == all_ice
+    # other facets count only the selected outlets' documents
+    assert sum(v.count for v in r.facets["doc_type"]) == r.total
+
+
+def test_facet_counts_under_combined_filters(ix):
+    r = search(ix, q="Amazon", lang="en", type="news article", per_page=100)
+    assert r.total == sum(1 for h in r.hits)
+    assert {(h.language, h.doc_type) for h in r.hits} == {("en", "news article")}
+    langs = {v.value: v.count for v in r.facets["language"]}
+    # language facet ignores the language filter but keeps the type filter
+    expected = search(ix, q="Amazon", type="news article", per_page=100)
+    assert langs == {k: sum(1 for h in expected.hits if h.language == k) for k in langs}
+    for facet, values in r.facets.items():
+        for v in values:
+            if not v.selected:
+                assert v.count > 0, facet
+
+
+def test_organization_filter_and_facet(ix):
+    r = search(ix, org=["Mijente", "Palantir Technologies"], per_page=100)
+    assert r.total >= 3
+    orgs = {v.value: v for v in r.facets["organization"]}
+    assert orgs["Mijente"].selected and orgs["Palantir Technologies"].selected
+
+
+def test_translation_filters(ix):
+    r = search(ix, translated="true", per_page=100)
+    assert set(ids(r)) >= {SEED_003, "heldout/08_mt-columbia-palantir",
+                           "heldout2/08_ratp-strike-translated"}
+    assert all(h.translated for h in r.hits)
+    assert ids(search(ix, original_lang="fr")) == ["heldout2/08_ratp-strike-translated"]
+
+
+def test_year_facet_selection(ix):
+    r = search(ix, date_from="2018", date_to="2018", per_page=100)
+    years = {v.value: v for v in r.facets["year"]}
+    assert years["2018"].selected and not years["2019"].selected
+    assert years["2019"].count > 0  # the year facet ignores the date filter
+
+
+# --------------------------------------------------------------------------- highlights
+
+
+def test_snippets_mark_matches_and_escape_text(ix):
+    r = search(ix, q="Amazon")
+    for h in r.hits:
+        for snip in h.snippets:
+            assert "<mark>" in snip or not any("<mark>" in s for s in h.snippets)
+            assert "<" not in re.sub(r"</?mark>", "", snip)
+    assert 1 <= len(r.hits[0].snippets) <= 3
+
+
+def test_phrase_query_marks_only_the_phrase(ix):
+    r = search(ix, q='"deportation machine"', per_page=50)
+    marked = {m for h in r.hits for s in h.snippets for m in re.findall(r"<mark>(.*?)</mark>", s)}
+    assert marked == {"deportation machine"}
+    # another word of the query is marked on its own; the phrase's words are not
+    r2 = search(ix, q='"deportation machine" Amazon', per_page=50)
+    marks = {m for h in r2.hits for s in h.snippets for m in re.findall(r"<mark>(.*?)</mark>", s)}
+    assert "Amazon" in marks and "deportation machine" in marks
+    assert not {"deportation", "machine"} & marks
+
+
+def test_stemmed_matches_are_marked_as_written(ix):
+    r = search(ix, q="deport")
+    marks = {m.lower() for h in r.hits for s in h.snippets
+             for m in re.findall(r"<mark>(.*?)</mark>", s)}
+    assert {"deportation", "deport"} & marks
+
+
+def test_title_html_is_marked(ix):
+    h = search(ix, q="facial recognition").hits[0]
+    assert "<mark>facial</mark> <mark>recognition</mark>" in h.title_html
+
+
+def test_all_matches_in_one_document(ix):
+    m = ix.all_matches(SEED_002, "Amazon")
+    assert m.total == ix.document(SEED_002).body.count("Amazon")
+    assert [x.paragraph for x in m.matches] == sorted(x.paragraph for x in m.matches)
+    first = m.matches[0]
+    para = ix.document(SEED_002).paragraphs[first.paragraph - 1]
+    assert para[first.start:first.end] == "Amazon" and "<mark>Amazon</mark>" in first.context
+    phrase = ix.all_matches(SEED_002, '"deportation machine"')
+    assert phrase.total == ix.document(SEED_002).body.count("deportation machine") == 2
+    assert {x.text for x in phrase.matches} == {"deportation machine"}
+
+
+# --------------------------------------------------------------------------- paging, sorting
+
+
+def test_paging_is_exact_and_deep_pages_work(ix):
+    everything = search(ix, q="Amazon", per_page=100)
+    pages = [search(ix, q="Amazon", per_page=3, page=p) for p in range(1, 20)]
+    assert all(p.total == everything.total for p in pages)
+    collected = [i for p in pages for i in ids(p)]
+    assert collected == ids(everything)
+    assert search(ix, q="Amazon", page=500).hits == ()
+
+
+def test_sorting(ix):
+    newest = [_start(h.date) for h in search(ix, q="Amazon", sort="newest", per_page=100).hits
+              if h.date]
+    oldest = [_start(h.date) for h in search(ix, q="Amazon", sort="oldest", per_page=100).hits
+              if h.date]
+    assert newest == sorted(newest, reverse=True) and oldest == sorted(oldest)
+    assert all(h.score is None for h in search(ix, sort="newest").hits)
+    scores = [h.score for h in search(ix, q="Amazon").hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+# --------------------------------------------------------------------------- suggestions
+
+
+def test_did_you_mean_suggests_real_words(ix):
+    r = search(ix, q="Palantri")
+    assert r.total == 0 and r.suggestion == "palantir"
+    r = search(ix, q="goverment surveilance")
+    assert r.suggestion and "govern " not in r.suggestion + " "  # words, not stems
+    assert search(ix, q="Palantir").suggestion is None
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+@pytest.mark.parametrize(
+    ("kw", "parameter"),
+    [
+        ({"page": 0}, "page"), ({"page": "x"}, "page"), ({"per_page": 1000}, "per_page"),
+        ({"per_page": 0}, "per_page"), ({"sort": "best"}, "sort"),
+        ({"date_from": "yesterday"}, "from"), ({"date_to": "2019-13"}, "to"),
+        ({"date_from": "2020", "date_to": "2019"}, "from"), ({"type": "op-ed"}, "type"),
+        ({"lang": "english!"}, "lang"), ({"exact": "maybe"}, "exact"),
+        ({"q": "x" * 1001}, "q"), ({"translated": "sometimes"}, "translated"),
+    ],
+)
+def test_bad_parameters_name_themselves(kw, parameter):
+    with pytest.raises(ParameterError) as info:
+        make_query(**kw)
+    assert info.value.parameter == parameter
+    assert str(info.value).startswith(parameter) or parameter in str(info.value)
+
+
+def test_parameter_aliases():
+    sq = make_query(lang=["Spanish", "en"], type=["blog", "press-release"], exact="on")
+    assert sq.languages == ("es", "en") and sq.doc_types == ("blog post", "press release")
+    assert sq.exact is True
+
+
+# --------------------------------------------------------------------------- index handle
+
+
+def test_searcher_is_reused_and_refreshed_after_a_build(tmp_path, monkeypatch):
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": "Alpha story about the port strike."})
+    build.build_index(corpus_dir, tmp_path / "i")
+    opened = []
+    real = build.open_index
+    monkeypatch.setattr(build, "open_index", lambda d: opened.append(d) or real(d))
+    with CorpusIndex(tmp_path / "i") as index:
+        for _ in range(5):
+            index.search(make_query(q="strike"))
+        assert len(opened) == 1
+        (corpus_dir / "b.txt").write_text("Beta story about the port strike, later.")
+        build.build_index(corpus_dir, tmp_path / "i")
+        assert index.search(make_query(q="strike")).total == 2  # same handle sees the update
+        build.build_index(corpus_dir, tmp_path / "i", rebuild=True)
+        assert index.search(make_query(q="strike")).total == 2  # and a new generation
