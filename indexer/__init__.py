@@ -1,0 +1,26 @@
+"""corpus-search: a full-text search engine over a corpus of news coverage.
+
+    >>> from indexer import CorpusIndex, make_query      # doctest: +SKIP
+    >>> with CorpusIndex("index") as ix:                  # doctest: +SKIP
+    ...     results = ix.search(make_query(q='"deportation machine"', lang="en"))
+"""
+
+from .build import build_index, prepare
+from .errors import CorpusSearchError, ParameterError
+from .models import Document, PartialDate
+from .search import (
+    CorpusIndex,
+    DocumentMatches,
+    FacetValue,
+    Hit,
+    Match,
+    SearchQuery,
+    SearchResults,
+    make_query,
+)
+
+__all__ = [
+    "CorpusIndex", "CorpusSearchError", "Document", "DocumentMatches", "FacetValue", "Hit",
+    "Match", "ParameterError", "PartialDate", "SearchQuery", "SearchResults", "build_index",
+    "make_query", "prepare",
+]

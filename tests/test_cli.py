@@ -21,7 +21,7 @@ def test_every_command_has_help(runner):
     result = runner.invoke(main, ["--help"])
     assert result.exit_code == 0
     commands = list(main.commands)
-    assert {"index", "show", "stats", "evaluate"} <= set(commands)
+    assert {"index", "show", "stats", "evaluate", "search"} <= set(commands)
     for name in commands:
         sub = runner.invoke(main, [name, "--help"])
         assert sub.exit_code == 0 and "Usage:" in sub.output, name
@@ -121,3 +121,57 @@ def test_bad_manifest_is_an_error_naming_the_file(runner, tmp_path):
                                   str(tmp_path / "i")])
     assert result.exit_code == 1
     assert "sources.toml" in result.stderr and "unknown key(s) x" in result.stderr
+
+
+# --------------------------------------------------------------------------- search
+
+HIT_KEYS = {"id", "title", "outlet", "date", "date_precision", "language", "original_language",
+            "translated", "doc_type", "organizations", "url", "score", "snippets"}
+
+
+def test_search_json_shape(runner, corpus_index):
+    result = runner.invoke(main, ["search", '"deportation machine"', "--index",
+                                  str(corpus_index), "--json", "--per-page", "2"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {"query", "parsed_query", "total", "page", "per_page", "hits", "facets",
+            "suggestion"} <= set(data)
+    assert data["query"] == '"deportation machine"' and data["per_page"] == 2
+    assert HIT_KEYS <= set(data["hits"][0])
+    assert set(data["facets"]) >= {"outlet", "organization", "language", "year", "doc_type"}
+    assert {"value", "count", "selected"} == set(data["facets"]["outlet"][0])
+    assert "<mark>deportation machine</mark>" in " ".join(data["hits"][0]["snippets"])
+
+
+def test_search_filters_on_the_command_line(runner, corpus_index):
+    data = json.loads(runner.invoke(main, [
+        "search", "Amazon", "--outlet", "Newsweek", "--outlet", "La Opinión", "--from", "2019",
+        "--to", "2019-12", "--sort", "oldest", "--index", str(corpus_index), "--json"]).output)
+    assert [h["outlet"] for h in data["hits"]] == ["Newsweek", "La Opinión"]
+    assert data["filters"] == {"outlet": ["Newsweek", "La Opinión"], "from": "2019",
+                               "to": "2019-12"}
+
+
+def test_search_terminal_output(runner, corpus_index):
+    result = runner.invoke(main, ["search", "Palantri", "--index", str(corpus_index)])
+    assert result.exit_code == 0
+    assert "0 documents" in result.output and "Did you mean: palantir?" in result.output
+    result = runner.invoke(main, ["search", "Palantir", "--index", str(corpus_index)])
+    assert "Palantir" in result.output and "<mark>" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--page", "0"], "Error: page must be a positive integer, not 0"),
+        (["--per-page", "1000"], "Error: per_page must be an integer from 1 to 100, not 1000"),
+        (["--from", "yesterday"], "Error: from must be a date written 2019, 2019-08 or "
+                                  "2019-08-11, not 'yesterday'"),
+        (["--sort", "best"], "Error: sort must be one of relevance, newest, oldest, not 'best'"),
+        (["--type", "op-ed"], "Error: type must be one of"),
+    ],
+)
+def test_search_bad_parameters_exit_2(runner, corpus_index, args, message):
+    result = runner.invoke(main, ["search", "x", "--index", str(corpus_index), *args])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message)
