@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-dev index lint format bench clean
+.PHONY: run test install install-dev browser index serve lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,19 +22,30 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## run: build (or update) the index from corpus/, then show what is in it and a search
+## run: build (or update) the index from corpus/, then serve the UI on http://$(HOST):$(PORT)/
 run: install
 	$(BIN)/corpus-search index --corpus corpus --index index
-	$(BIN)/corpus-search stats --index index
-	$(BIN)/corpus-search search '"deportation machine" Amazon' --per-page 3 --index index
+	$(BIN)/corpus-search serve --index index --host $(HOST) --port $(PORT)
 
-## test: install what the tests need and run all of them (lint included)
-test: install-dev
+## test: install what the tests need (Python packages, Debian's chromium) and run all tests
+test: install-dev browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+# Debian's chromium and chromedriver for the browser tests, installed when missing.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium and chromium-driver for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	fi
+
 index: install
 	$(BIN)/corpus-search index --corpus corpus --index index
+
+serve: install
+	$(BIN)/corpus-search serve --index index --host $(HOST) --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .

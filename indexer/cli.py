@@ -254,6 +254,35 @@ def _print_results(r: SearchResults) -> None:
                                dim=True))
 
 
+# --------------------------------------------------------------------------- serve
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on.")
+@index_option
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads.")
+def serve(host: str, port: int, index_dir: str, threads: int) -> None:
+    """Serve the web UI and the JSON API (waitress, a production WSGI server)."""
+    import waitress
+
+    from search_ui import create_app
+
+    app = create_app({"INDEX_DIR": index_dir})
+    if build.current_generation(Path(index_dir)) is None:
+        click.echo(f"warning: no index in {index_dir} yet; pages will say so until "
+                   f"`corpus-search index --index {index_dir}` has run", err=True)
+    click.echo(f"Serving corpus search on http://{host}:{port}/ (index: {index_dir}); "
+               f"Ctrl-C stops it.", err=True)
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="corpus-search",
+                       _quiet=True)
+    except OSError as exc:
+        raise CorpusSearchError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+
+
 # --------------------------------------------------------------------------- evaluate
 
 

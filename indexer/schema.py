@@ -18,7 +18,7 @@ from .clean import normalize_for_index
 from .models import Document, Entity, PartialDate, Removal
 
 #: Bump when fields or analysis change: an index with another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Languages with their own stemmed field; other languages go to the unstemmed `text_xx`.
 STEMMED_LANGUAGES = ("en", "es", "fr", "de", "pt")
@@ -90,6 +90,7 @@ def build_schema() -> Schema:
         "translated": BOOLEAN(stored=True),
         "doc_type": ID(stored=True, sortable=True),
         "year": ID(stored=True, sortable=True),
+        "month": ID(),  # YYYY-MM for documents dated to a month or a day: the timeline
         # searchable names behind `outlet:`, `org:`, `person:`, `author:` queries
         "outlet_text": _text(exact),
         "org_text": _text(exact),
@@ -180,6 +181,8 @@ def document_fields(doc: Document) -> dict[str, object]:
         f["date_end"] = _midnight(doc.date.end)
         f["date_precision"] = doc.date.precision
         f["year"] = f"{doc.date.year:04d}"
+        if doc.date.month:
+            f["month"] = f"{doc.date.year:04d}-{doc.date.month:02d}"
     return f
 
 

@@ -249,6 +249,7 @@ class SearchResults:
     facets: dict[str, tuple[FacetValue, ...]]
     suggestion: str | None = None
     notes: tuple[str, ...] = ()
+    timeline: tuple[tuple[str, int], ...] = ()  # (YYYY-MM, documents), every month in range
 
     @property
     def page(self) -> int:
@@ -277,6 +278,7 @@ class SearchResults:
                        for name, values in self.facets.items()},
             "suggestion": self.suggestion,
             "notes": list(self.notes),
+            "timeline": [{"month": m, "count": n} for m, n in self.timeline],
         }
 
 
@@ -812,7 +814,8 @@ class _FacetTable:
     """Per index reader: for each facet field, the values of every document (by docnum)."""
 
     FIELDS = {"outlet": "outlet", "organization": "organizations", "person": "people",
-              "language": "language", "year": "year", "doc_type": "doc_type"}
+              "language": "language", "year": "year", "doc_type": "doc_type",
+              "month": "month"}
 
     def __init__(self, reader) -> None:
         self.values: dict[str, dict[int, list[str]]] = {}
@@ -902,7 +905,7 @@ class CorpusIndex:
         """The stored document with this id."""
         stored = self._searcher().document(id=doc_id)
         if stored is None:
-            raise DocumentNotFoundError(f"no document with id '{doc_id}' in {self.index_dir}")
+            raise DocumentNotFoundError(f"no document with id '{doc_id}' in the index")
         return schema.document_from_stored(stored)
 
     def document_ids(self) -> list[str]:
@@ -935,12 +938,34 @@ class CorpusIndex:
         spec = _spec(q)
         hits = tuple(self._hit(results[i], spec, sq.exact, compiled.browse or sort != "relevance")
                      for i in range(first, min(limit, results.scored_length())))
-        facets = self._facets(s, q, sq, groups)
+        facets, timeline = self._facets(s, q, sq, groups)
         suggestion = None
         if not compiled.browse and total < 5:
             suggestion = self._suggest(s, sq, total)
         return SearchResults(query=sq, parsed_query=compiled.described, total=total, hits=hits,
-                             facets=facets, suggestion=suggestion, notes=tuple(compiled.notes))
+                             facets=facets, suggestion=suggestion, notes=tuple(compiled.notes),
+                             timeline=timeline)
+
+    def iter_hits(self, sq: SearchQuery):
+        """Every hit of a search in order, one at a time, ignoring page and per_page (exports).
+
+        Yields (total, Hit); the total is the same on every row.
+        """
+        s = self._searcher()
+        compiled = compile_query(sq.text, sq.exact, s.schema)
+        flt = _and(list(self._filter_groups(sq, compiled.date_ranges).values()))
+        sort = "newest" if compiled.browse and sq.sort == "relevance" else sq.sort
+        kwargs: dict = {}
+        if sort == "newest":
+            kwargs = {"sortedby": ["sort_newest", "id"], "reverse": True}
+        elif sort == "oldest":
+            kwargs = {"sortedby": ["sort_oldest", "id"]}
+        results = s.search(compiled.query, limit=None, filter=flt, **kwargs)
+        spec = _spec(compiled.query)
+        total = len(results)
+        unscored = compiled.browse or sort != "relevance"
+        for i in range(results.scored_length()):
+            yield total, self._hit(results[i], spec, sq.exact, unscored)
 
     def count(self, sq: SearchQuery) -> int:
         """How many documents a search finds (no hits, no facets)."""
@@ -1006,8 +1031,9 @@ class CorpusIndex:
         return groups
 
     def _facets(self, s, q, sq: SearchQuery, groups: dict[str, wq.Query]
-                ) -> dict[str, tuple[FacetValue, ...]]:
-        """Exact counts per facet; a facet's own selection is left out of its counts."""
+                ) -> tuple[dict[str, tuple[FacetValue, ...]], tuple[tuple[str, int], ...]]:
+        """Exact counts per facet (a facet's own selection is left out of its counts), and
+        matching documents per month."""
         table = self._facet_table(s)
         base = set(s.docs_for_query(q))
         group_docs = {name: set(s.docs_for_query(g)) if g is not wq.NullQuery else set()
@@ -1029,7 +1055,10 @@ class CorpusIndex:
             listed = {v for v, _ in shown}
             shown += [(v, counts.get(v, 0)) for v in sorted(selected[facet] - listed)]
             out[facet] = tuple(FacetValue(v, n, v in selected[facet]) for v, n in shown)
-        return out
+        final = base
+        for d in group_docs.values():
+            final = final & d
+        return out, _months(table.count("month", final))
 
     @staticmethod
     def _selected_years(sq: SearchQuery) -> set[str]:
@@ -1133,6 +1162,20 @@ class CorpusIndex:
             generation=gen.name if gen else "", last_build=build.read_last_report(
                 self.index_dir),
         )
+
+
+def _months(counts: Counter) -> tuple[tuple[str, int], ...]:
+    """Counts per month with the empty months between filled in, oldest first."""
+    if not counts:
+        return ()
+    first, last = min(counts), max(counts)
+    y, m = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{y:04d}-{m:02d}" <= last and len(out) < 600:
+        key = f"{y:04d}-{m:02d}"
+        out.append((key, counts.get(key, 0)))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return tuple(out)
 
 
 def _and(queries: list[wq.Query]) -> wq.Query | None:

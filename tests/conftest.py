@@ -84,3 +84,49 @@ def write_corpus(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             p.write_text(content, encoding="utf-8")
     return root
+
+
+# --------------------------------------------------------------------------- web
+
+
+@pytest.fixture(scope="session")
+def web_corpus(tmp_path_factory) -> Path:
+    """Seeds, held-out documents and a hostile one, for the web tests."""
+    root = tmp_path_factory.mktemp("web") / "corpus"
+    shutil.copytree(CORPUS, root)
+    for folder in ("heldout", "heldout2"):
+        (root / folder).mkdir()
+        for f in (DATA / folder).iterdir():
+            if f.name not in ("truth.json", "README.md"):
+                shutil.copy(f, root / folder / f.name)
+    (root / "hostile.html").write_text(HOSTILE_PAGE, encoding="utf-8")
+    return root
+
+
+HOSTILE_PAGE = """<html><head><title>=cmd|' /C calc'!A0 <script>alert('title')</script></title>
+<meta property="og:title" content="=HYPERLINK(&quot;x&quot;) <img src=x onerror=alert('og')>">
+<meta property="og:site_name" content="<b>Evil Outlet</b>">
+</head><body><article>
+<p>Protesters said the <script>alert('body')</script> contract was wrong, and the council
+<img src=x onerror="alert('img')"> agreed to review it, the Evil Coalition (EC) said.</p>
+<p>&lt;script&gt;alert('escaped')&lt;/script&gt; appeared in the text as a string, twice over.</p>
+</article></body></html>"""
+
+
+@pytest.fixture(scope="session")
+def web_index(tmp_path_factory, web_corpus) -> Path:
+    index_dir = web_corpus.parent / "index"
+    build.build_index(web_corpus, index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def app(web_index):
+    from search_ui import create_app
+
+    return create_app({"INDEX_DIR": str(web_index), "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

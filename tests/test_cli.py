@@ -175,3 +175,42 @@ def test_search_bad_parameters_exit_2(runner, corpus_index, args, message):
     result = runner.invoke(main, ["search", "x", "--index", str(corpus_index), *args])
     assert result.exit_code == 2
     assert result.stderr.startswith(message)
+
+
+# --------------------------------------------------------------------------- serve
+
+
+def test_serve_runs_a_real_server(corpus_index):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from .conftest import REPO
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "indexer", "serve", "--port", str(port),
+                             "--index", str(corpus_index)], cwd=REPO,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=Amazon",
+                                            timeout=2) as r:
+                    data = json.loads(r.read())
+                    server = r.headers.get("Server")
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert data["total"] == 5
+        assert server == "corpus-search"  # waitress, not Flask's development server
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert "Serving corpus search on http://127.0.0.1:" in proc.stderr.read()
