@@ -31,7 +31,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from . import clean, corpus, language, metadata, schema
+from . import clean, corpus, language, metadata, quotes, schema
 from .errors import (
     CorpusError,
     DocumentError,
@@ -39,10 +39,10 @@ from .errors import (
     IndexNotFoundError,
     IndexWriteError,
 )
-from .models import BuildReport, Document, RawDocument, Skipped, SourceFacts
+from .models import BuildReport, Document, Entity, RawDocument, Skipped, SourceFacts
 
 #: Bump when extraction changes in a way that should re-process every document.
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 
 CURRENT = "CURRENT"
 LOCK = "build.lock"
@@ -94,6 +94,9 @@ def prepare(raw: RawDocument, resources: corpus.Resources) -> Document:
         language.find_translation_note(paragraphs), registry.languages(meta.outlet),
     )
     prov.update(meta.provenance)
+    found_quotes, new_speakers = quotes.extract_quotes(
+        cleaned.text, meta.people, meta.organizations, meta.doc_type, meta.author)
+    people = meta.people + tuple(Entity(n, (), "text") for n in new_speakers)
     if trans.source:
         prov["translated"] = trans.source
         if trans.original_language:
@@ -104,8 +107,9 @@ def prepare(raw: RawDocument, resources: corpus.Resources) -> Document:
         outlet=meta.outlet, url=meta.url, author=meta.author, doc_type=meta.doc_type,
         date=meta.date, language=lang, language_confidence=confidence,
         paragraph_languages=para_langs, original_language=trans.original_language,
-        translated=trans.translated, organizations=meta.organizations, people=meta.people,
-        provenance=prov, removed=cleaned.removed,
+        translated=trans.translated, organizations=meta.organizations,
+        people=tuple(sorted(people, key=lambda e: e.name.lower())),
+        provenance=prov, removed=cleaned.removed, quotes=found_quotes,
     )
 
 
@@ -311,18 +315,21 @@ def _apply_changes(writer, corpus_dir, manifest, resources, existing, report, pr
             except RecursionError:
                 report.skipped.append(Skipped(item.path, "too deeply nested to parse"))
             else:
-                writer.update_document(**schema.document_fields(doc))
+                writer.delete_by_term("doc_id", doc.id)  # the document and its quotations
+                for fields in schema.record_fields(doc):
+                    writer.add_document(**fields)
                 (report.updated if item.id in existing else report.added).append(item.id)
         if progress:
             progress(done, len(paths), item.path)
     for doc_id in sorted(set(existing) - seen):
-        writer.delete_by_term("id", doc_id)
+        writer.delete_by_term("doc_id", doc_id)
         report.removed.append(doc_id)
 
 
 def _indexed_hashes(ix) -> dict[str, str]:
     with ix.searcher() as s:
-        return {f["id"]: f.get("content_hash", "") for f in s.all_stored_fields()}
+        return {f["id"]: f.get("content_hash", "") for f in s.all_stored_fields()
+                if f.get("record", "doc") == "doc"}
 
 
 def _read_fingerprint(gen: Path) -> str | None:

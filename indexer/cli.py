@@ -313,5 +313,29 @@ def evaluate(folder: str, corpus_dir: str, no_registry: bool, as_json: bool,
     click.echo(format_report(ev, verbose))
 
 
+@main.command("evaluate-quotes")
+@click.argument("annotations", type=click.Path(exists=True, dir_okay=False),
+                default="tests/data/quotes/annotations.json")
+@click.option("--root", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Folder the annotated paths are relative to.")
+@click.option("--corpus", "corpus_dir", default=DEFAULT_CORPUS, show_default=True,
+              type=click.Path(file_okay=False), help="Corpus whose registries extraction uses.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list wrong kinds.")
+def evaluate_quotes_cmd(annotations: str, root: str, corpus_dir: str, as_json: bool,
+                        verbose: bool) -> None:
+    """Precision and recall of speaker attribution on hand-annotated quotations."""
+    from . import corpus as corpus_mod
+    from .evaluate import evaluate_quotes, format_quote_report
+
+    ev = evaluate_quotes(Path(annotations), Path(root),
+                         corpus_mod.load_resources(Path(corpus_dir)))
+    if as_json:
+        click.echo(json.dumps({"summary": ev.summary(), "cases": [vars(c) for c in ev.cases]},
+                              ensure_ascii=False, indent=2))
+        return
+    click.echo(format_quote_report(ev, verbose))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

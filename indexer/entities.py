@@ -165,7 +165,8 @@ _ORG_END = set(
     Consulado Embassy Embajada Museum Museo Club Collaborative Nation Assembly Corps Force
     Opera Orchestra Symphony Hospital Clinic Network Bank Banco Prefeitura Secretaria
     Ministério Sociedade Fundação Associação Sindicato Conselho Câmara Tribunal Mobilités
-    Carabineros Gendarmería Ejército Armada""".split()
+    Carabineros Gendarmería Ejército Armada Logistics Technologies Technology Systems
+    Solutions Industries Holdings Enterprises Communications Airlines Bank""".split()
 )
 _ORG_START = set(
     """Department Center Centre Institute Office Bureau Ministry Council Coalition Alliance

@@ -231,3 +231,103 @@ def format_report(ev: Evaluation, verbose: bool = False) -> str:
         lines.append("Where it went wrong:")
         lines.extend(problems)
     return "\n".join(lines)
+
+
+# =========================================================================== quotations
+
+
+@dataclass
+class QuoteCase:
+    path: str
+    text: str
+    speaker: str | None
+    kind: str
+    found: bool = False
+    got_speaker: str | None = None
+    got_kind: str | None = None
+    right_speaker: bool = False
+
+
+@dataclass
+class QuoteEvaluation:
+    cases: list[QuoteCase]
+
+    def summary(self) -> dict[str, dict[str, float | int]]:
+        def share(right: int, of: int) -> dict[str, float | int]:
+            return {"right": right, "of": of, "share": right / of if of else 1.0}
+
+        found = [c for c in self.cases if c.found]
+        attributed = [c for c in found if c.got_speaker is not None]
+        with_speaker = [c for c in self.cases if c.speaker is not None]
+        return {
+            "quotations found": share(len(found), len(self.cases)),
+            "speaker precision": share(sum(c.right_speaker for c in attributed),
+                                       len(attributed)),
+            "speaker recall": share(sum(c.right_speaker for c in with_speaker),
+                                    len(with_speaker)),
+            "unattributed kept unknown": share(
+                sum(1 for c in found if c.speaker is None and c.got_speaker is None),
+                sum(1 for c in found if c.speaker is None)),
+            "kind": share(sum(c.got_kind == c.kind for c in found), len(found)),
+        }
+
+
+def _same_text(a: str, b: str) -> bool:
+    a, b = normalize(a).strip(" ,.;:").casefold(), normalize(b).strip(" ,.;:").casefold()
+    return bool(a) and bool(b) and (a in b or b in a or a[:40] == b[:40])
+
+
+def evaluate_quotes(annotations: Path, root: Path, resources: corpus.Resources
+                    ) -> QuoteEvaluation:
+    """Run extraction on each annotated document and compare quotations and speakers.
+
+    A speaker is right when it is the annotated name or one of the extracted entity's aliases
+    (annotators write names as the text first gives them).
+    """
+    data = json.loads(Path(annotations).read_text(encoding="utf-8"))
+    manifest = corpus.load_manifest(root / "corpus")
+    cases: list[QuoteCase] = []
+    for rel, quotes in data.items():
+        path = root / rel
+        raw_bytes = path.read_bytes()
+        doc_id = path.stem
+        facts = manifest.get(doc_id) if rel.startswith("corpus/") else None
+        raw = RawDocument(id=doc_id, path=rel, format=corpus.FORMATS.get(path.suffix, "text"),
+                          data=raw_bytes, content_hash="", source=facts)
+        doc = build.prepare(raw, resources)
+        aliases = {e.name: {_entity_key(n) for n in (e.name, *e.aliases)}
+                   for e in (*doc.people, *doc.organizations)}
+        used: set[int] = set()
+        for q in quotes:
+            case = QuoteCase(rel, q["text"], q.get("speaker"), q.get("kind", "speech"))
+            for i, got in enumerate(doc.quotes):
+                if i not in used and _same_text(q["text"], got.text):
+                    used.add(i)
+                    case.found, case.got_speaker, case.got_kind = True, got.speaker, got.kind
+                    if case.speaker is None:
+                        case.right_speaker = got.speaker is None
+                    elif got.speaker is not None:
+                        want = _entity_key(case.speaker)
+                        case.right_speaker = want == _entity_key(got.speaker) or want in \
+                            aliases.get(got.speaker, set())
+                    break
+            cases.append(case)
+    return QuoteEvaluation(cases)
+
+
+def format_quote_report(ev: QuoteEvaluation, verbose: bool = False) -> str:
+    s = ev.summary()
+    width = max(len(k) for k in s)
+    lines = [f"{'measure':<{width}}  {'right':>5} / {'of':<4}  share"]
+    for k, v in s.items():
+        lines.append(f"{k:<{width}}  {v['right']:>5} / {v['of']:<4}  {v['share']:6.1%}")
+    wrong = [c for c in ev.cases if not c.found or not c.right_speaker or
+             (verbose and c.got_kind != c.kind)]
+    if wrong:
+        lines += ["", "Where it went wrong:"]
+        for c in wrong:
+            what = "not found" if not c.found else (
+                f"speaker {c.got_speaker!r}, expected {c.speaker!r}" if not c.right_speaker
+                else f"kind {c.got_kind!r}, expected {c.kind!r}")
+            lines.append(f"- {c.path}: {c.text[:60]!r}: {what}")
+    return "\n".join(lines)

@@ -149,6 +149,29 @@ class Entity:
     source: str = "text"
 
 
+QUOTE_KINDS = ("speech", "written statement", "sign/slogan", "interview answer",
+               "interview question")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation in a document and who said it (None: the text does not say)."""
+
+    text: str
+    speaker: str | None  # canonical name, as in the document's people or organizations
+    speaker_type: str | None  # "person" | "organization"
+    affiliation: str | None  # role or organization the text gives the speaker
+    kind: str  # one of QUOTE_KINDS
+    paragraph: int  # from 1
+    start: int  # offsets of the quoted words in the document's body
+    end: int
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "speaker": self.speaker, "speaker_type": self.speaker_type,
+                "affiliation": self.affiliation, "kind": self.kind,
+                "paragraph": self.paragraph, "start": self.start, "end": self.end}
+
+
 @dataclass(frozen=True)
 class Document:
     """A corpus document, cleaned and understood: what the index stores."""
@@ -174,6 +197,7 @@ class Document:
     people: tuple[Entity, ...] = ()
     provenance: dict[str, str] = field(default_factory=dict)
     removed: tuple[Removal, ...] = ()
+    quotes: tuple[Quote, ...] = ()
 
     @property
     def paragraphs(self) -> list[str]:
@@ -206,6 +230,7 @@ class Document:
             "provenance": dict(self.provenance),
             "removed": [r.text for r in self.removed],
             "removed_reasons": [r.reason for r in self.removed],
+            "quotes": [dict(q.to_dict(), translated=self.translated) for q in self.quotes],
         }
 
 

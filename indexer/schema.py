@@ -15,10 +15,10 @@ from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT,
 from whoosh.support.charset import accent_map
 
 from .clean import normalize_for_index
-from .models import Document, Entity, PartialDate, Removal
+from .models import Document, Entity, PartialDate, Quote, Removal
 
 #: Bump when fields or analysis change: an index with another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: Languages with their own stemmed field; other languages go to the unstemmed `text_xx`.
 STEMMED_LANGUAGES = ("en", "es", "fr", "de", "pt")
@@ -55,6 +55,7 @@ def title_field(language: str) -> str:
 
 
 STEMMED_TEXT_FIELDS = tuple(f"text_{lang}" for lang in (*STEMMED_LANGUAGES, OTHER))
+STEMMED_QUOTE_FIELDS = tuple(f"quote_{lang}" for lang in (*STEMMED_LANGUAGES, OTHER))
 STEMMED_TITLE_FIELDS = tuple(f"title_{lang}" for lang in (*STEMMED_LANGUAGES, OTHER))
 EXACT_TEXT_FIELDS = ("text_exact", "title_exact")
 FACET_FIELDS = ("outlet", "organizations", "people", "language", "year", "doc_type")
@@ -72,6 +73,9 @@ def build_schema() -> Schema:
     """The index schema."""
     exact = analyzer()
     fields: dict[str, object] = {
+        # one index holds documents and their quotations, so one commit updates both
+        "record": ID(stored=True),  # "doc" or "quote"
+        "doc_id": ID(stored=True),  # a quotation's document; a document's own id
         "id": ID(stored=True, unique=True, sortable=True),
         "path": STORED(),
         "format": STORED(),
@@ -111,11 +115,24 @@ def build_schema() -> Schema:
         "entities": STORED(),
         "provenance": STORED(),
         "removed": STORED(),
+        "quotes": STORED(),
+        # quotation records
+        "quote_text": STORED(),
+        "quote_exact": _text(exact),
+        "speaker": ID(stored=True),
+        "speaker_type": STORED(),
+        "speaker_text": _text(exact),
+        "affiliation": STORED(),
+        "quote_kind": ID(stored=True),
+        "paragraph": STORED(),
+        "start": STORED(),
+        "end": STORED(),
     }
     for lang in (*STEMMED_LANGUAGES, OTHER):
         ana = analyzer(lang if lang != OTHER else None)
         fields[f"text_{lang}"] = _text(ana)
         fields[f"title_{lang}"] = _text(ana, field_boost=TITLE_BOOST)
+        fields[f"quote_{lang}"] = _text(ana)
     return Schema(**fields)
 
 
@@ -123,15 +140,51 @@ def _midnight(d: dt.date) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day)
 
 
+def quote_field(language: str) -> str:
+    return f"quote_{language if language in STEMMED_LANGUAGES else OTHER}"
+
+
+def record_fields(doc: Document) -> list[dict[str, object]]:
+    """The index records of a document: itself, then one per quotation."""
+    out = [document_fields(doc)]
+    shared = {k: v for k, v in out[0].items() if k in (
+        "outlet", "language", "original_language", "translated", "doc_type", "year", "month",
+        "date", "date_start", "date_end", "date_precision", "sort_newest", "sort_oldest",
+        "title", "url", "format")}
+    for n, q in enumerate(doc.quotes, 1):
+        out.append(quote_record(doc, q, n, shared))
+    return out
+
+
+def quote_record(doc: Document, q: Quote, n: int, shared: dict) -> dict[str, object]:
+    langs = list(doc.paragraph_languages)
+    lang = langs[q.paragraph - 1] if 0 < q.paragraph <= len(langs) else doc.language
+    f: dict[str, object] = dict(shared)
+    f.update({
+        "record": "quote", "doc_id": doc.id, "id": f"{doc.id}#q{n}",
+        "quote_text": q.text, "quote_exact": normalize_for_index(q.text),
+        quote_field(lang): normalize_for_index(q.text), "speaker_type": q.speaker_type,
+        "affiliation": q.affiliation, "quote_kind": q.kind, "paragraph": q.paragraph,
+        "start": q.start, "end": q.end, "language": lang,
+    })
+    if q.speaker:
+        f["speaker"] = q.speaker
+        f["speaker_text"] = q.speaker
+    return f
+
+
 def document_fields(doc: Document) -> dict[str, object]:
-    """A Document as the keyword arguments of `writer.update_document`."""
+    """A Document as the keyword arguments of `writer.add_document`."""
     f: dict[str, object] = {
+        "record": "doc", "doc_id": doc.id,
         "id": doc.id, "path": doc.path, "format": doc.format, "content_hash": doc.content_hash,
         "body": doc.body, "language": doc.language, "doc_type": doc.doc_type,
         "translated": doc.translated, "language_confidence": doc.language_confidence,
         "paragraph_languages": list(doc.paragraph_languages),
         "provenance": dict(doc.provenance),
         "removed": [[r.text, r.reason] for r in doc.removed],
+        "quotes": [[q.text, q.speaker, q.speaker_type, q.affiliation, q.kind, q.paragraph,
+                    q.start, q.end] for q in doc.quotes],
         "entities": {
             "organizations": [[e.name, list(e.aliases), e.source] for e in doc.organizations],
             "people": [[e.name, list(e.aliases), e.source] for e in doc.people],
@@ -212,4 +265,5 @@ def document_from_stored(stored: dict) -> Document:
         people=tuple(Entity(n, tuple(a), s) for n, a, s in ents.get("people", ())),
         provenance=dict(stored.get("provenance") or {}),
         removed=tuple(Removal(t, r) for t, r in stored.get("removed") or ()),
+        quotes=tuple(Quote(*q) for q in stored.get("quotes") or ()),
     )

@@ -326,10 +326,12 @@ class IndexStats:
     index_bytes: int = 0
     generation: str = ""
     last_build: dict | None = None
+    quotations: int = 0
 
     def to_dict(self) -> dict:
         return {
-            "documents": self.documents, "by_outlet": self.by_outlet,
+            "documents": self.documents, "quotations": self.quotations,
+            "by_outlet": self.by_outlet,
             "by_language": self.by_language, "by_year": self.by_year,
             "by_doc_type": self.by_doc_type, "translated": self.translated,
             "index_bytes": self.index_bytes, "generation": self.generation,
@@ -360,11 +362,11 @@ def normalize_query_text(text: str) -> str:
 
 # User-facing field names -> how they are searched.
 _FIELD_NAMES = {
-    "title": "title", "headline": "title", "text": "text", "body": "text",
+    "title": "title", "headline": "title", "text": "text", "body": "text", "quote": "text",
     "outlet": "outlet", "source": "outlet", "publication": "outlet",
     "org": "org", "organization": "org", "organisation": "org", "orgs": "org",
-    "person": "person", "people": "person", "speaker": "person",
-    "author": "author", "by": "author",
+    "person": "person", "people": "person", "speaker": "person", "by": "person",
+    "author": "author",
     "lang": "lang", "language": "lang", "original": "original",
     "type": "type", "doc_type": "type", "year": "year", "date": "date",
     "translated": "translated",
@@ -453,13 +455,17 @@ def _field_value(kind: str, value: str) -> str | None:
     return value
 
 
-def _rewrite(text: str, exact: bool) -> tuple[str, list[tuple[dt.date, dt.date]], list[str]]:
+def _rewrite(text: str, exact: bool, quotes: bool = False
+             ) -> tuple[str, list[tuple[dt.date, dt.date]], list[str]]:
     """User fields -> internal fields; `date:` parts taken out as date ranges."""
     out: list[str] = []
     ranges: list[tuple[dt.date, dt.date]] = []
     notes: list[str] = []
     pos = 0
-    text_fields = ("text_exact",) if exact else schema.STEMMED_TEXT_FIELDS
+    if quotes:
+        text_fields = ("quote_exact",) if exact else schema.STEMMED_QUOTE_FIELDS
+    else:
+        text_fields = ("text_exact",) if exact else schema.STEMMED_TEXT_FIELDS
     title_fields = ("title_exact",) if exact else schema.STEMMED_TITLE_FIELDS
     for m in _FIELD_PREFIX.finditer(text):
         if m.start() < pos:
@@ -481,8 +487,13 @@ def _rewrite(text: str, exact: bool) -> tuple[str, list[tuple[dt.date, dt.date]]
                 out.append(" " + value.strip("[]{}") + " ")
             continue
         if kind in ("title", "text"):
-            fields = title_fields if kind == "title" else text_fields
+            if quotes and kind == "title":
+                notes.append("quotation records have no title field; title: searched as text")
+            fields = title_fields if kind == "title" and not quotes else text_fields
             out.append("(" + " OR ".join(f"{f}:{value}" for f in fields) + ")")
+            continue
+        if kind == "person" and quotes:
+            out.append(f"speaker_text:{value}")
             continue
         norm = _field_value(kind, value)
         if norm is None:
@@ -495,7 +506,8 @@ def _rewrite(text: str, exact: bool) -> tuple[str, list[tuple[dt.date, dt.date]]
 
 
 _ALLOWED_FIELDS = (schema.STEMMED_TEXT_FIELDS + schema.STEMMED_TITLE_FIELDS +
-                   schema.EXACT_TEXT_FIELDS + tuple(sorted(set(_INTERNAL.values()))))
+                   schema.STEMMED_QUOTE_FIELDS + schema.EXACT_TEXT_FIELDS +
+                   ("quote_exact", "speaker_text") + tuple(sorted(set(_INTERNAL.values()))))
 _SPECIAL = re.compile(r'[()\[\]{}"^~*?:+\-!\\]')
 
 
@@ -519,12 +531,18 @@ def _contains_terms(q: wq.Query) -> bool:
     return any(_contains_terms(c) for c in q.children())
 
 
-def compile_query(text: str, exact: bool, sch) -> _Compiled:
-    """Query text -> a Whoosh query, never raising: malformed syntax degrades to words."""
+def compile_query(text: str, exact: bool, sch, quotes: bool = False) -> _Compiled:
+    """Query text -> a Whoosh query, never raising: malformed syntax degrades to words.
+
+    quotes=True searches quotation records instead of documents.
+    """
     norm = normalize_query_text(text)
-    rewritten, ranges, notes = _rewrite(norm, exact)
-    fields = (schema.EXACT_TEXT_FIELDS if exact else
-              schema.STEMMED_TEXT_FIELDS + schema.STEMMED_TITLE_FIELDS)
+    rewritten, ranges, notes = _rewrite(norm, exact, quotes)
+    if quotes:
+        fields = ("quote_exact",) if exact else schema.STEMMED_QUOTE_FIELDS
+    else:
+        fields = (schema.EXACT_TEXT_FIELDS if exact else
+                  schema.STEMMED_TEXT_FIELDS + schema.STEMMED_TITLE_FIELDS)
     if not rewritten.strip() or re.fullmatch(r"[\s*]*", rewritten):
         return _Compiled(wq.Every(), "everything" + _describe_ranges(ranges), ranges, notes, True)
     parser = _parser(sch, fields)
@@ -558,6 +576,7 @@ def _describe_ranges(ranges: list[tuple[dt.date, dt.date]]) -> str:
 # How a query reads back to a person: internal field names become user ones, the per-language
 # copies of a word collapse to one.
 _DISPLAY_FIELD = {"outlet_text": "outlet", "org_text": "org", "people_text": "person",
+                  "speaker_text": "speaker",
                   "author": "author", "language": "lang", "original_language": "original",
                   "doc_type": "type", "year": "year", "translated": "translated"}
 
@@ -605,7 +624,7 @@ def _field_prefix(fieldname: str | None) -> str:
         return ""
     if fieldname.startswith("title_"):
         return "title:"
-    if fieldname.startswith("text_"):
+    if fieldname.startswith(("text_", "quote_")):
         return ""
     return f"{_DISPLAY_FIELD.get(fieldname, fieldname)}:"
 
@@ -815,7 +834,7 @@ class _FacetTable:
 
     FIELDS = {"outlet": "outlet", "organization": "organizations", "person": "people",
               "language": "language", "year": "year", "doc_type": "doc_type",
-              "month": "month"}
+              "month": "month", "speaker": "speaker", "kind": "quote_kind"}
 
     def __init__(self, reader) -> None:
         self.values: dict[str, dict[int, list[str]]] = {}
@@ -909,10 +928,11 @@ class CorpusIndex:
         return schema.document_from_stored(stored)
 
     def document_ids(self) -> list[str]:
-        return sorted(f["id"] for f in self._searcher().all_stored_fields())
+        s = self._searcher()
+        return sorted(s.stored_fields(d)["id"] for d in s.docs_for_query(wq.Term("record", "doc")))
 
     def __len__(self) -> int:
-        return self._searcher().doc_count()
+        return self._searcher().doc_frequency("record", "doc")
 
     # ------------------------------------------------------------------ search
 
@@ -941,7 +961,8 @@ class CorpusIndex:
         facets, timeline = self._facets(s, q, sq, groups)
         suggestion = None
         if not compiled.browse and total < 5:
-            suggestion = self._suggest(s, sq, total)
+            suggestion = self._suggest(s, sq.text, total,
+                                       lambda text: self.count(replace(sq, text=text)))
         return SearchResults(query=sq, parsed_query=compiled.described, total=total, hits=hits,
                              facets=facets, suggestion=suggestion, notes=tuple(compiled.notes),
                              timeline=timeline)
@@ -1002,9 +1023,11 @@ class CorpusIndex:
 
     # ------------------------------------------------------------------ filters, facets
 
-    def _filter_groups(self, sq: SearchQuery, date_ranges) -> dict[str, wq.Query]:
-        """One query per filter group; different groups AND, values within a group OR."""
-        groups: dict[str, wq.Query] = {}
+    def _filter_groups(self, sq: SearchQuery, date_ranges, record: str = "doc"
+                       ) -> dict[str, wq.Query]:
+        """One query per filter group; different groups AND, values within a group OR.
+        The "record" group keeps documents and quotations apart."""
+        groups: dict[str, wq.Query] = {"record": wq.Term("record", record)}
         for key, fieldname, values in (("outlet", "outlet", sq.outlets),
                                        ("organization", "organizations", sq.organizations),
                                        ("person", "people", sq.people),
@@ -1032,17 +1055,23 @@ class CorpusIndex:
 
     def _facets(self, s, q, sq: SearchQuery, groups: dict[str, wq.Query]
                 ) -> tuple[dict[str, tuple[FacetValue, ...]], tuple[tuple[str, int], ...]]:
-        """Exact counts per facet (a facet's own selection is left out of its counts), and
-        matching documents per month."""
+        """Document facets and matching documents per month."""
+        selected = {"outlet": set(sq.outlets), "organization": set(sq.organizations),
+                    "person": set(sq.people), "language": set(sq.languages),
+                    "doc_type": set(sq.doc_types), "year": self._selected_years(sq)}
+        return self._count_facets(s, q, groups, FACETS, selected)
+
+    def _count_facets(self, s, q, groups: dict[str, wq.Query], facets: tuple[str, ...],
+                      selected: dict[str, set[str]]
+                      ) -> tuple[dict[str, tuple[FacetValue, ...]], tuple[tuple[str, int], ...]]:
+        """Exact counts per facet; a facet's own selection (the filter group of the same name)
+        is left out of its counts. Also the final result set's count per month."""
         table = self._facet_table(s)
         base = set(s.docs_for_query(q))
         group_docs = {name: set(s.docs_for_query(g)) if g is not wq.NullQuery else set()
                       for name, g in groups.items()}
-        selected = {"outlet": set(sq.outlets), "organization": set(sq.organizations),
-                    "person": set(sq.people), "language": set(sq.languages),
-                    "doc_type": set(sq.doc_types), "year": self._selected_years(sq)}
         out: dict[str, tuple[FacetValue, ...]] = {}
-        for facet in FACETS:
+        for facet in facets:
             docs = base
             for name, d in group_docs.items():
                 if name != facet:
@@ -1053,8 +1082,9 @@ class CorpusIndex:
                 values = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
             shown = values[:FACET_LIMIT]
             listed = {v for v, _ in shown}
-            shown += [(v, counts.get(v, 0)) for v in sorted(selected[facet] - listed)]
-            out[facet] = tuple(FacetValue(v, n, v in selected[facet]) for v, n in shown)
+            chosen = selected.get(facet, set())
+            shown += [(v, counts.get(v, 0)) for v in sorted(chosen - listed)]
+            out[facet] = tuple(FacetValue(v, n, v in chosen) for v, n in shown)
         final = base
         for d in group_docs.values():
             final = final & d
@@ -1070,10 +1100,14 @@ class CorpusIndex:
 
     # ------------------------------------------------------------------ did you mean
 
-    def _suggest(self, s, sq: SearchQuery, total: int) -> str | None:
-        """A spelling the index knows, when it finds more than what was typed."""
-        norm = normalize_query_text(sq.text)
-        corrector = s.corrector("text_exact")
+    def _suggest(self, s, text: str, total: int, count, fields=("text_exact", "title_exact")
+                 ) -> str | None:
+        """A spelling the index knows, when it finds more than what was typed.
+
+        count(text) -> how many the corrected text would find.
+        """
+        norm = normalize_query_text(text)
+        corrector = s.corrector(fields[0])
         changed = False
 
         def fix(m: re.Match) -> str:
@@ -1082,7 +1116,7 @@ class CorpusIndex:
             if word in ("AND", "OR", "NOT", "ANDMAYBE") or len(word) < 3 or word.isdigit():
                 return word
             f = fold(word)
-            if s.doc_frequency("text_exact", f) or s.doc_frequency("title_exact", f):
+            if any(s.doc_frequency(field, f) for field in fields):
                 return word
             options = corrector.suggest(f, limit=1, maxdist=2, prefix=1)
             if options and options[0] != f:
@@ -1094,9 +1128,7 @@ class CorpusIndex:
         fixed = re.sub(r"(?<![\w:])[^\W\d_][\w']*(?![\w:])", fix, norm)
         if not changed or fixed == norm:
             return None
-        if self.count(replace(sq, text=fixed)) > total:
-            return fixed
-        return None
+        return fixed if count(fixed) > total else None
 
     # ------------------------------------------------------------------ matches
 
@@ -1138,29 +1170,27 @@ class CorpusIndex:
     def stats(self) -> IndexStats:
         """Documents per outlet, language, year and type; size on disk."""
         s = self._searcher()
-        total = s.doc_count()
+        docs = set(s.docs_for_query(wq.Term("record", "doc")))
+        total = len(docs)
+        table = self._facet_table(s)
 
-        def counts(fieldname: str) -> dict[str, int]:
-            out = {}
-            for term in s.lexicon(fieldname):
-                value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                n = s.doc_frequency(fieldname, term)
-                if n:
-                    out[value] = n
-            missing = total - sum(out.values())
-            out = dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
+        def counts(facet: str) -> dict[str, int]:
+            c = table.count(facet, docs)
+            out = dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+            missing = total - sum(c.values()) if facet != "organization" else 0
             if missing > 0:
                 out["(unknown)"] = missing
             return out
 
         gen = build.current_generation(self.index_dir)
         size = sum(p.stat().st_size for p in gen.iterdir() if p.is_file()) if gen else 0
+        quotes = s.doc_frequency("record", "quote")
         return IndexStats(
             documents=total, by_outlet=counts("outlet"), by_language=counts("language"),
             by_year=dict(sorted(counts("year").items())), by_doc_type=counts("doc_type"),
-            translated=s.doc_frequency("translated", True), index_bytes=size,
-            generation=gen.name if gen else "", last_build=build.read_last_report(
-                self.index_dir),
+            translated=len(docs & set(s.docs_for_query(wq.Term("translated", True)))),
+            index_bytes=size, generation=gen.name if gen else "",
+            last_build=build.read_last_report(self.index_dir), quotations=quotes,
         )
 
 

@@ -1,0 +1,702 @@
+"""Quotations and their speakers.
+
+Two sources of quotations:
+- interview turns: "Name: ..." labels, "Q:"/"A:", or an intro naming interviewer and
+  interviewee followed by alternating turns (questions end with "?");
+- quotation marks: “…”, "…", «…», „…“, ‘…’ — across paragraph breaks when the next paragraph
+  reopens the quote, and with the broken spacing machine translation leaves (`conditions, ”said`).
+
+A quotation's speaker comes from the words around it: "…," said X / X said / according to X /
+X told … / a role that refers back to someone named earlier ("the pastor") / a pronoun that
+refers to the previous speaker / an organization ("the group said in a statement"). Signs and
+chants are their own kind, with no speaker. When nothing says who spoke, the speaker is None:
+never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .entities import TOKEN, given_names
+from .models import Entity, Quote
+from .textutil import name_key, straight_quotes
+
+MIN_UNATTRIBUTED_WORDS = 4  # shorter quoted bits without a speaker are terms, not quotations
+
+_SPEECH_VERBS = (
+    r"said|says|say|told|tells|added|adds|explained|explains|stated|states|noted|notes|wrote|"
+    r"writes|asked|asks|argued|argues|recalled|insisted|warned|warns|continued|declared|"
+    r"tweeted|posted|announced|expressed|assured|affirmed|indicated|commented|maintained|"
+    r"denounced|emphasized|stressed|acknowledged|admitted|confirmed|replied|responded|urged|"
+    r"claimed|complained|lamented|shouted|cried|pleaded|testified|reads|read|asserted|"
+    r"asserting|saying|telling|adding|writing|explaining|"
+    r"dijo|dice|afirmó|afirma|aseguró|asegura|señaló|señala|explicó|explica|declaró|declara|"
+    r"agregó|añadió|indicó|comentó|expresó|sostuvo|manifestó|advirtió|denunció|destacó|"
+    r"subrayó|recordó|precisó|reconoció|admitió|insistió|relató|contó|lamentó|consideró|"
+    r"opinó|apuntó|respondió|informó|anunció|escribió|"
+    r"a déclaré|a dit|explique|estime|souligne|précise|ajoute|affirme|indique|raconte|"
+    r"sagte|sagt|erklärte|betonte|disse|afirmou|explicou|declarou"
+)
+_WRITTEN = re.compile(r"\b(statement|letter|report|website|web site|posted|tweet|tweeted|wrote|"
+                      r"(?:a|an|the|in a|on a|its|their)\s+(?:\w+\s+)?post|message board|"
+                      r"writes|written|press release|blog|email|e-mail|petition|comunicado|"
+                      r"carta|informe|escribió|publicó|página|communiqué|lettre|rapport|"
+                      r"Erklärung|Mitteilung)\b", re.I)
+_SIGN = re.compile(r"\b(signs?|banners?|placards?|posters?|carteles?|cartel|pancartas?|"
+                   r"letreros?|mantas?|slogans?|lemas?|consignas?|pintadas?|t-shirts?)\b[^.]{0,60}"
+                   r"\b(read|reads|reading|said|saying|say|bore|bearing|decía|decían|rezaba|"
+                   r"rezaban|con la frase|with the message|que decía)\b|\bwith the message\b|"
+                   r"\bcon (?:el|la) (?:mensaje|frase|leyenda)\b", re.I)
+_CHANT = re.compile(r"\b(chant|chants|chanted|chanting|shouting|shouted|sang|singing|"
+                    r"coreaban|coreando|corearon|gritaban|gritando|cantaban|scandaient|"
+                    r"skandierten)\b", re.I)
+_PRONOUN_PERSON = {"he", "she", "him", "her", "él", "ella", "il", "elle", "er", "sie"}
+_PRONOUN_ORG = {"it", "the group", "the organization", "the organisation", "the coalition",
+                "the committee", "the association", "the project", "the network",
+                "the union", "the company", "the campaign", "the network", "the agency",
+                "the collective", "the movement", "the alliance", "el grupo", "la organización",
+                "el sindicato", "la coalición", "la empresa", "el colectivo", "la agencia",
+                "el movimiento", "la red", "la plataforma", "the department", "the office",
+                "the city", "the county", "the university", "the groups", "el comité",
+                "la asociación", "the firm", "the retailer", "the council"}
+_ROLE_REF = re.compile(r"^(?:the|el|la|le|der|die)\s+([a-záéíóúñü-]+)$", re.I)
+# "a spokesperson for ICE", "un portavoz de ICE": the organization speaks
+_SPOKES_FOR = re.compile(
+    r"^(?:an?|un|una|the|el|la)\s+(?:spokes(?:person|man|woman)|portavoz|vocer[oa]|"
+    r"representative|representante|official|funcionari[oa]|porte-parole|sprecher(?:in)?)\s+"
+    r"(?:for|of|de|del|from|at|at the|de la|du|der)\s+(?:the\s+|la\s+|el\s+)?(?P<org>.+)$", re.I)
+_ORG_HEAD_TRANSLATIONS = {"union": {"sindicato", "syndicat"}, "coalition": {"coalición"},
+                          "sindicato": {"union"}, "company": {"empresa"},
+                          "organization": {"organización"}, "agency": {"agencia"}}
+# a document that speaks for its organization: "the report said"
+_DOCUMENT_NOUNS = re.compile(r"\b(report|statement|letter|study|survey|informe|comunicado|"
+                             r"carta|estudio|encuesta|rapport|lettre)\b", re.I)
+_TITLE_WORDS = {
+    "Mr", "Mrs", "Ms", "Dr", "Rev", "Sen", "Rep", "Gov", "Pastor", "Father", "Sister",
+    "Rabbi", "Bishop", "Imam", "Senator", "Representative", "Congresswoman", "Congressman",
+    "Councilmember", "Councilwoman", "Councilman", "Mayor", "Governor", "President", "Judge",
+    "Commissioner", "Secretary", "Sheriff", "Officer", "Detective", "Chief", "Director",
+    "Captain", "Ald", "Alderman", "Alderwoman", "Professor", "Prof",
+}
+_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w’'.-]*"
+_WHO = (rf"(?:(?:an?|un|una|the|el|la)\s+(?:spokes(?:person|man|woman)|portavoz|vocer[oa]|"
+        rf"representative|representante|official|funcionari[oa])\s+(?:for|of|de|del|from|at)\s+"
+        rf"(?:the\s+|la\s+|el\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}"
+        rf"|(?:the|el|la|le|der|die)\s+[a-záéíóúñü-]+|{_NAME_WORD}(?:\s+(?:de|del|la|van|von|da|"
+        rf"di|&|for|of|and)?\s*{_NAME_WORD}){{0,6}}|he|she|it|they|él|ella|il|elle|er|sie)")
+# A sentence whose subject is a known speaker and whose verb reports words:
+# "Mijente, an activist group, has accused both companies of having “…”"
+_REPORTING = re.compile(
+    r"\b(said|says|told|tells|accused|accuses|accusing|called|calls|calling|urged|urges|argued|"
+    r"argues|arguing|asserted|asserts|asserting|demanded|demands|demanding|warned|warns|"
+    r"claimed|claims|insisted|insists|noted|notes|wrote|writes|asked|asks|described|"
+    r"describes|declared|declares|promised|promises|vowed|acusó|acusa|pidió|pide|exigió|exige|"
+    r"advirtió|aseguró|afirmó|dijo|calificó|denunció|" + _SPEECH_VERBS + r")\b", re.I)
+
+# "…,” said the pastor" / "…,” said Cata Santiago, an organizer with Cosecha"
+_AFTER_VERB_FIRST = re.compile(
+    rf"^\s*[,.!?…]*\s*[”\"»“]?\s*[,.]?\s*(?P<verb>{_SPEECH_VERBS})\s+"
+    rf"(?:(?:in|on|at)\s+(?:a|an|its|the)\s+[\w ]{{1,30}}?\s+)?(?P<who>{_WHO})",
+    re.I)
+# "…,” X said" / "…,” she added" / "…,” the group states"
+_AFTER_WHO_FIRST = re.compile(
+    rf"^\s*[,.!?…]*\s*[”\"»“]?\s*[,.]?\s*(?P<who>{_WHO})\s+(?:\w+ly\s+)?(?P<verb>{_SPEECH_VERBS})"
+    rf"\b", re.I)
+_AFTER_ACCORDING = re.compile(
+    rf"^\s*[,.!?…]*\s*[”\"»]?\s*,?\s*(?:according to|según|segun|selon|laut|de acordo com)\s+"
+    rf"(?:the\s+|el\s+|la\s+)?(?P<who>{_WHO})", re.I)
+# "X said: “…”" / "X told Newsweek: “…”" / "In a statement, X said “…”"
+_BEFORE = re.compile(
+    rf"(?P<who>{_WHO})\s*,?\s+(?:\w+ly\s+)?(?P<verb>{_SPEECH_VERBS})\b(?P<rest>[^.!?“”\"«»]{{0,60}})"
+    rf"[:,]?\s*(?:that|que|qu'|:)?\s*$", re.I)
+_BEFORE_ACCORDING = re.compile(
+    rf"(?:according to|según|segun|selon|laut)\s+(?:the\s+|el\s+|la\s+)?(?P<who>{_WHO})"
+    rf"(?:\s*,[^,“”\"«»]{{1,100}},)?\s*,?\s*$", re.I)
+# "…», añadió." / "…”, dijo a los asistentes": a verb with its subject left out
+_AFTER_VERB_ONLY = re.compile(
+    rf"^\s*[,.!?…]*\s*[”\"»“]?\s*[,.]?\s*(?P<verb>{_SPEECH_VERBS})\s*(?:[.,;]|$|\s+(?:a|al|"
+    rf"ante|to|en|durante|tras|luego|después|más tarde|también|later|then)\b)", re.I)
+_APPOSITIVE = re.compile(
+    r"^\s*,\s*(?P<aff>(?:an?|the|el|la|un|una|its|their|our|his|her)?\s*[^,.;“”\"«»()]{3,90}?)"
+    r"\s*(?=[,.;]|$|\s+(?:said|says|dijo|afirmó|told))")
+
+# Scraped and machine-translated text mixes straight and curly marks: either closes either.
+_OPEN_CLOSE = {"“": "”\"", "„": "“”\"", "«": "»", '"': '"”', "‹": "›", "‘": "’'",
+               "'": "'’"}
+
+
+@dataclass
+class _Span:
+    start: int  # of the quoted words (after the opening mark)
+    end: int  # before the closing mark
+    open_at: int  # the opening mark
+    close_at: int  # after the closing mark (== end when unclosed)
+    mark: str
+
+
+@dataclass
+class _Speaker:
+    name: str
+    type: str
+    affiliation: str | None = None
+
+
+def _paragraph_bounds(body: str) -> list[tuple[int, int]]:
+    bounds = []
+    pos = 0
+    for part in body.split("\n\n"):
+        start = pos + (len(part) - len(part.lstrip()))
+        end = pos + len(part.rstrip())
+        if end > start:
+            bounds.append((start, end))
+        pos += len(part) + 2
+    return bounds
+
+
+def _is_opener(text: str, i: int) -> bool:
+    ch = text[i]
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if ch in "“„«‹":
+        return True
+    if ch == '"':
+        return (before.isspace() or before in "([{—–-:;,/") and not after.isspace()
+    if ch in "‘'":
+        # an apostrophe inside or after a word ("don't", "workers'") never opens
+        return (before.isspace() or before in "([{—–-:;,/\"“") and after.isalpha()
+    return False
+
+
+def find_quote_spans(body: str) -> list[_Span]:
+    """Quoted passages: pairs of quotation marks, across a paragraph break when the next
+    paragraph reopens the quotation."""
+    spans: list[_Span] = []
+    paras = _paragraph_bounds(body)
+    para_of = {}
+    for n, (s, e) in enumerate(paras):
+        for i in (s, e):
+            para_of[i] = n
+    i, n = 0, len(body)
+    while i < n:
+        ch = body[i]
+        if ch in _OPEN_CLOSE and _is_opener(body, i):
+            closers = _OPEN_CLOSE[ch]
+            j = i + 1
+            end = None
+            while j < n:
+                c = body[j]
+                if c in closers and not (ch in "‘'" and c in "’'" and j + 1 < n and
+                                         body[j + 1].isalpha() and body[j - 1].isalpha()):
+                    if c == '"' and j + 1 < n and body[j + 1].isalnum() and \
+                            body[j - 1] not in ",.!?;:…":
+                        j += 1  # a straight quote inside a word is not a closer
+                        continue
+                    end = j
+                    break
+                if body.startswith("\n\n", j):
+                    # continues only if the next paragraph reopens with the same mark
+                    k = j
+                    while k < n and body[k] in "\n ":
+                        k += 1
+                    if k < n and body[k] == ch and ch in "“«„\"‘":
+                        j = k + 1
+                        continue
+                    break
+                j += 1
+            if end is None:
+                # unclosed: the quotation runs to the end of its paragraph
+                stop = body.find("\n\n", i)
+                stop = n if stop == -1 else stop
+                if ch in "'‘" or stop - i < 3:
+                    i += 1
+                    continue
+                spans.append(_Span(i + 1, stop, i, stop, ch))
+                i = stop
+                continue
+            spans.append(_Span(i + 1, end, i, end + 1, ch))
+            i = end + 1
+            continue
+        i += 1
+    return spans
+
+
+def _words(text: str) -> int:
+    return len(TOKEN.findall(text))
+
+
+class _Resolver:
+    """Names in attributions -> the document's people and organizations."""
+
+    def __init__(self, body: str, people: tuple[Entity, ...], orgs: tuple[Entity, ...]):
+        self.body = body
+        self.people = {name_key(n): e.name for e in people for n in (e.name, *e.aliases)}
+        self.orgs = {name_key(n): e.name for e in orgs for n in (e.name, *e.aliases)}
+        self.new_people: list[str] = []
+        self.affiliations: dict[str, str] = {}
+        self.last_person: _Speaker | None = None
+        self.last_org_speaker: _Speaker | None = None
+        self.last_org: _Speaker | None = None
+
+    def resolve(self, who: str, at: int) -> _Speaker | None:
+        """A speaker for the words `who` found at offset `at`, or None."""
+        who = straight_quotes(who).strip(" ,.;:")
+        low = who.lower()
+        if low in ("they", "ellos", "ellas", "ils", "elles"):
+            return None  # a group of people is not one speaker: never guessed
+        if low in _PRONOUN_PERSON:
+            return self.person_before(at)
+        if low in _PRONOUN_ORG:
+            return self.org_reference(low, at)
+        spokes = _SPOKES_FOR.match(who)
+        if spokes:
+            org = self.resolve(spokes.group("org"), at)
+            return org if org is not None and org.type == "organization" else None
+        m = _ROLE_REF.match(who)
+        if m:
+            return self._role_reference(m.group(1), at)
+        words = who.split()
+        while words and words[0].rstrip(".") in _TITLE_WORDS:
+            words = words[1:]
+        if not words:
+            return None
+        name = " ".join(words)
+        k = name_key(name)
+        if k in self.people:
+            return _Speaker(self.people[k], "person")
+        if k in self.orgs:
+            return _Speaker(self.orgs[k], "organization")
+        # a surname or part of a known full name
+        for key, full in self.people.items():
+            if key.endswith(" " + k) or key.startswith(k + " "):
+                return _Speaker(full, "person")
+        for key, org in self.orgs.items():
+            if key.startswith(k + " ") and len(k) > 3:
+                return _Speaker(org, "organization")
+        if _looks_like_person(words):
+            self.new_people.append(name)
+            self.people[k] = name
+            return _Speaker(name, "person")
+        return None
+
+    def person_before(self, at: int) -> _Speaker | None:
+        """The person named last before offset `at` (what "she" or a dropped subject means)."""
+        best: tuple[int, str] | None = None
+        before = self.body[max(0, at - 1500): at]
+        offset = max(0, at - 1500)
+        for key, full in self.people.items():
+            for form in {full, full.split()[-1]}:
+                for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", before):
+                    if best is None or offset + m.start() > best[0]:
+                        best = (offset + m.start(), full)
+        if best is None:
+            return self.last_person
+        return _Speaker(best[1], "person", self.affiliations.get(best[1]))
+
+    def org_reference(self, phrase: str, at: int) -> _Speaker | None:
+        """'the coalition' -> the last organization with Coalition in its name; 'it' or 'the
+        group' -> the last organization that spoke, else the last one named."""
+        head = phrase.split()[-1]
+        if head not in ("it", "group", "groups", "grupo"):
+            stems = {head, head.rstrip("s")} | _ORG_HEAD_TRANSLATIONS.get(head, set())
+            best: tuple[int, str] | None = None
+            for key, org in self.orgs.items():
+                if any(re.search(rf"\b{re.escape(st)}", org, re.I) for st in stems):
+                    for m in re.finditer(re.escape(org), self.body[:at]):
+                        if best is None or m.start() > best[0]:
+                            best = (m.start(), org)
+            if best:
+                return _Speaker(best[1], "organization")
+        return self.last_org_speaker or self.org_before(at)
+
+    def org_before(self, at: int) -> _Speaker | None:
+        """The organization named last before offset `at`."""
+        best: tuple[int, str] | None = None
+        text = self.body[max(0, at - 1500): at]
+        for key, org in self.orgs.items():
+            for m in re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w-])", text.lower()):
+                if best is None or m.start() > best[0]:
+                    best = (m.start(), org)
+        return _Speaker(best[1], "organization") if best else None
+
+    def _role_reference(self, role: str, at: int) -> _Speaker | None:
+        """'the pastor' -> the last person introduced with that role before `at`."""
+        before = self.body[:at]
+        rx = re.compile(rf"\b{re.escape(role)}\b", re.I)
+        best = None
+        for m in rx.finditer(before):
+            window = straight_quotes(before[max(0, m.start() - 80): m.end() + 80])
+            for key, full in self.people.items():
+                for tok in (full, full.split()[-1]):
+                    if tok and re.search(rf"\b{re.escape(tok)}\b", window):
+                        best = full
+        return _Speaker(best, "person") if best else None
+
+    def opening_person(self, paragraph: str, at: int) -> _Speaker | None:
+        """The person a paragraph opens with ("Teresa Okonkwo, a member of ..., addressed")."""
+        head = straight_quotes(paragraph[:80])
+        for key, full in self.people.items():
+            for form in (full, full.split()[-1]):
+                if re.match(rf"(?:(?:{'|'.join(_TITLE_WORDS)})\.?\s+)*{re.escape(form)}\b",
+                            head):
+                    return _Speaker(full, "person", self.affiliations.get(full))
+        return None
+
+    def document_author(self, noun: str, at: int) -> _Speaker | None:
+        """'the report said' -> the organization named just after 'report' earlier on."""
+        before = self.body[max(0, at - 2000): at]
+        last = None
+        for m in re.finditer(rf"\b{re.escape(noun)}\b", before, re.I):
+            last = m
+        if last is None:
+            return None
+        window = straight_quotes(before[last.end(): last.end() + 250])
+        found = []
+        for key, org in self.orgs.items():
+            for form in {org, key}:
+                for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", window,
+                                     0 if form == org else re.I):
+                    # "the report ... of/by the Mijente ...": its author, not a name in its title
+                    owner = re.search(r"\b(?:of|by|from|de|del|por|des|du|von)\s+(?:the\s+|la\s+|"
+                                      r"el\s+|organization\s+|organización\s+)*$",
+                                      window[: m.start()], re.I)
+                    found.append((0 if owner else 1, m.start(), org))
+        if not found:
+            return None
+        return _Speaker(min(found)[2], "organization")
+
+    def subject(self, sentence: str) -> _Speaker | None:
+        """A known person or organization that speaks in this sentence through a reporting
+        verb after it ("Mijente ... has accused ... of having")."""
+        names = [(full, "person") for full in set(self.people.values())] + [
+            (org, "organization") for org in set(self.orgs.values())]
+        best = None
+        for full, kind in names:
+            for form in (full, full.split()[-1] if kind == "person" else full):
+                m = re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", sentence)
+                if m and _REPORTING.search(sentence[m.end(): m.end() + 120]) and (
+                        best is None or m.start() < best[0]):
+                    best = (m.start(), full, kind)
+        return _Speaker(best[1], best[2]) if best else None
+
+    def note(self, sp: _Speaker | None) -> None:
+        if sp is None:
+            return
+        if sp.affiliation:
+            self.affiliations.setdefault(sp.name, sp.affiliation)
+        if sp.type == "person":
+            self.last_person = sp
+        else:
+            self.last_org = self.last_org_speaker = sp
+
+    def with_affiliation(self, sp: _Speaker | None) -> _Speaker | None:
+        if sp is not None and not sp.affiliation and sp.name in self.affiliations:
+            return _Speaker(sp.name, sp.type, self.affiliations[sp.name])
+        return sp
+
+    def note_mentions(self, text: str) -> None:
+        """Organizations named as a sentence's subject become what 'it' refers to."""
+        for key, org in self.orgs.items():
+            if re.search(rf"\b{re.escape(org)}\b", text):
+                self.last_org = _Speaker(org, "organization")
+
+
+def _looks_like_person(words: list[str]) -> bool:
+    if not 2 <= len(words) <= 4:
+        return False
+    if not all(w[:1].isupper() for w in words if w.lower() not in ("de", "del", "la", "van",
+                                                                    "von", "da", "di")):
+        return False
+    return words[0] in given_names() or all(re.fullmatch(r"[A-ZÀ-Þ][a-zß-ÿ'’-]+", w)
+                                            for w in words)
+
+
+def _affiliation(after: str) -> str | None:
+    """', an organizer with Cosecha' -> 'an organizer with Cosecha'."""
+    m = _APPOSITIVE.match(after)
+    if not m:
+        return None
+    aff = m.group("aff").strip()
+    if not aff or aff.split()[0].lower() in ("who", "which", "that", "que", "quien", "when",
+                                             "and", "but", "y"):
+        return None
+    return aff
+
+
+def _kind(context: str, verb: str | None) -> str:
+    if _SIGN.search(context):
+        return "sign/slogan"
+    if _CHANT.search(context) or (verb and _CHANT.fullmatch(verb)):
+        return "sign/slogan"
+    if _WRITTEN.search(context) or (verb and verb.lower() in ("wrote", "writes", "tweeted",
+                                                              "posted", "escribió")):
+        return "written statement"
+    return "speech"
+
+
+def _sentence_before(body: str, start: int, floor: int) -> str:
+    """Text from the start of the sentence (or the previous quotation) up to `start`."""
+    seg = body[floor:start]
+    m = list(re.finditer(r"[.!?…][”\"»’)]*\s+(?=[A-ZÀ-Þ“\"«]|$)", seg))
+    return seg[m[-1].end():] if m else seg
+
+
+def _sentence_after(body: str, end: int, ceiling: int) -> str:
+    seg = body[end:ceiling]
+    m = re.search(r"(?<=[a-z0-9áéíóúñ)])[.!?](?:\s|$)", seg)
+    return seg[: m.end()] if m else seg
+
+
+# =========================================================================== interviews
+
+_LABEL = re.compile(r"^(?P<who>[A-ZÀ-Þ][\w.'’-]*(?:[ \t]+[A-ZÀ-Þ][\w.'’-]*){0,3}|Q|A|P|R)"
+                    r"[ \t\u00a0]*:[ \t\u00a0]+(?=\S)")
+# A turn that asks without a question mark: "Tell us about that."
+_PROMPT = re.compile(r"(?:^|[.!?]\s+)(?:Tell|Talk|Describe|Explain|Walk|Give|Say|Share|"
+                     r"Cuéntenos|Cuéntanos|Cuéntame|Háblenos|Háblanos|Explíquenos|Explícanos|"
+                     r"Describa|Dinos|Díganos)\b[^.!?]*[.!]?\s*$")
+_INTERVIEW_INTRO = re.compile(
+    rf"(?:(?P<er>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})\s+(?:spoke|talked|talks|speaks)\s+"
+    rf"(?:with|to)\s+(?P<ee>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})"
+    rf"|(?:we|I)\s+(?:talk|talked|speak|spoke)\s+(?:to|with)\s+(?P<ee2>{_NAME_WORD}"
+    rf"(?:\s+{_NAME_WORD}){{1,3}})"
+    rf"|(?:conversamos|hablamos|entrevistamos)\s+(?:con|a)\s+(?P<ee3>{_NAME_WORD}"
+    rf"(?:\s+{_NAME_WORD}){{1,3}}))"
+)
+_EDITORIAL = re.compile(r"^(this interview|the interview|this conversation|the conversation|"
+                        r"esta entrevista|la entrevista)\b.{0,80}\b(edited|condensed|editada)",
+                        re.I)
+
+
+def _interview_turns(body: str, paras: list[tuple[int, int]], author: str | None,
+                     resolver: _Resolver) -> list[Quote]:
+    """Questions and answers of an interview, as quotations of interviewer and interviewee."""
+    texts = [body[s:e] for s, e in paras]
+    labels = [(_LABEL.match(t).group("who") if _LABEL.match(t) else None) for t in texts]
+    named = [lab for lab in labels if lab and lab not in ("Q", "A", "P", "R")]
+    intro = next((i for i, lab in enumerate(labels) if lab), len(texts))
+    interviewer = interviewee = None
+    for t in texts[:max(1, intro)]:
+        m = _INTERVIEW_INTRO.search(straight_quotes(t))
+        if m:
+            interviewer = m.group("er") or interviewer
+            interviewee = m.group("ee") or m.group("ee2") or m.group("ee3") or interviewee
+    if named:
+        # the one whose turns end with questions asks them
+        asks: dict[str, int] = {}
+        for lab, t in zip(labels, texts, strict=True):
+            if lab in named:
+                asks[lab] = asks.get(lab, 0) + (1 if t.rstrip().endswith("?") else -1)
+        ranked = sorted(set(named), key=lambda x: asks.get(x, 0), reverse=True)
+        if len(ranked) >= 2:
+            interviewer, interviewee = ranked[0], ranked[1]
+        elif ranked:
+            if interviewee and name_key(ranked[0]) != name_key(interviewee):
+                interviewer = ranked[0]
+            else:
+                interviewee = ranked[0]
+    interviewer = interviewer or author
+    if not interviewee or intro == len(texts) and not any(labels):
+        return []
+    er = resolver.resolve(interviewer, 0) if interviewer else None
+    ee = resolver.resolve(interviewee, 0)
+    quotes = []
+    for n, ((s, e), t, lab) in enumerate(zip(paras, texts, labels, strict=True), 1):
+        if n - 1 < intro or _EDITORIAL.match(t):
+            continue
+        m = _LABEL.match(t)
+        start = s + (m.end() if m else 0)
+        if lab in ("Q", "P") or (lab and er and name_key(lab) == name_key(interviewer or "")):
+            who, kind = er, "interview question"
+        elif lab in ("A", "R") or (lab and ee and name_key(lab) == name_key(interviewee)):
+            who, kind = ee, "interview answer"
+        elif lab:
+            who, kind = resolver.resolve(lab, s), "interview answer"
+        else:
+            is_q = t.rstrip().endswith("?") or bool(_PROMPT.search(t.strip()))
+            who, kind = (er, "interview question") if is_q else (ee, "interview answer")
+        quotes.append(Quote(
+            text=body[start:e], speaker=who.name if who else None,
+            speaker_type=who.type if who else None, affiliation=who.affiliation if who else None,
+            kind=kind, paragraph=n, start=start, end=e))
+    return quotes
+
+
+# =========================================================================== main entry
+
+
+def extract_quotes(
+    body: str,
+    people: tuple[Entity, ...] = (),
+    organizations: tuple[Entity, ...] = (),
+    doc_type: str = "news article",
+    author: str | None = None,
+) -> tuple[tuple[Quote, ...], tuple[str, ...]]:
+    """The quotations of a document, and people named as speakers who were not yet known.
+
+    >>> qs, new = extract_quotes("“We will not leave until they listen,” said Ana Gil, an "
+    ...                          "organizer with the union.")
+    >>> (qs[0].text, qs[0].speaker, qs[0].affiliation, qs[0].kind, new)
+    ('We will not leave until they listen', 'Ana Gil', 'an organizer with the union', 'speech', ('Ana Gil',))
+    """
+    paras = _paragraph_bounds(body)
+    resolver = _Resolver(body, people, organizations)
+    quotes: list[Quote] = []
+    interview = _interview_turns(body, paras, author, resolver) if doc_type == "interview" or \
+        sum(1 for s, e in paras if _LABEL.match(body[s:e])) >= 2 else []
+    covered = [(q.start, q.end) for q in interview]
+    quotes += interview
+
+    spans = [sp for sp in find_quote_spans(body)
+             if not any(s <= sp.start < e for s, e in covered)]
+    prev: tuple[_Span, _Speaker | None, str] | None = None
+    candidates: list[tuple[Quote, bool]] = []
+    para_index = [0] * (len(body) + 1)
+    for n, (s, e) in enumerate(paras, 1):
+        for i in range(s, min(e + 2, len(body) + 1)):
+            para_index[i] = n
+    last_end = 0
+    for k, sp in enumerate(spans):
+        text = body[sp.start:sp.end].strip()
+        text = re.sub(r"\n\n\s*[“\"«„‘]", " ", text).rstrip(" ,;:")
+        para = para_index[sp.open_at]
+        p_start, p_end = paras[para - 1]
+        nxt = spans[k + 1].open_at if k + 1 < len(spans) else len(body)
+        ceiling = min(nxt, body.find("\n\n", sp.close_at) if body.find("\n\n", sp.close_at)
+                      != -1 else len(body))
+        floor = max(p_start, last_end)
+        before = _sentence_before(body, sp.open_at, floor)
+        after = _sentence_after(body, sp.close_at, ceiling)
+        resolver.note_mentions(before)
+        speaker, verb, context = _attribute(before, after, sp, resolver)
+        kind = _kind(before + " " + after, verb)
+        if kind == "sign/slogan":
+            speaker = None
+        elif speaker is None and prev is not None and re.search(r"\banother\b", after[:40]) \
+                and prev[2] == "sign/slogan":
+            kind = "sign/slogan"
+        elif speaker is None and verb is None and prev is not None and prev[1] is not None and (
+                para_index[prev[0].open_at] == para or _continues(body, prev[0], sp, paras)):
+            # the rest of what the previous speaker said: same paragraph, or a paragraph that
+            # is only a continuation of the quotation
+            speaker, kind = prev[1], prev[2]
+        elif speaker is None and verb is None and not before.strip() and para >= 2:
+            # a paragraph of quotation after a paragraph about one person, with no quotation
+            # of its own ("Teresa Okonkwo addressed the council." then “...”)
+            ps, pe = paras[para - 2]
+            previous = body[ps:pe]
+            if not re.search(r"[“”\"«»]", previous):
+                speaker = resolver.opening_person(previous, ps)
+        if kind == "speech" and speaker is not None and speaker.type == "organization" and \
+                (verb or "").lower() in ("said", "says", "states", "stated", "notes", "noted",
+                                         "adds", "added", "writes", "wrote", "dijo", "afirma"):
+            # an organization goes on quoting the statement it was first quoted from
+            earlier = [q.kind for q, _ in candidates if q.speaker == speaker.name]
+            if earlier and earlier[-1] == "written statement":
+                kind = "written statement"
+        short_term = _words(text) < MIN_UNATTRIBUTED_WORDS and kind != "sign/slogan" and (
+            speaker is None or verb == "said-by-subject")
+        if short_term:
+            speaker = None
+        else:
+            resolver.note(speaker)
+            speaker = resolver.with_affiliation(speaker)
+        candidates.append((Quote(
+            text=text, speaker=speaker.name if speaker else None,
+            speaker_type=speaker.type if speaker else None,
+            affiliation=speaker.affiliation if speaker else None, kind=kind,
+            paragraph=para, start=sp.start, end=sp.end), short_term))
+        if not short_term:
+            prev = (sp, speaker, kind)
+            last_end = sp.close_at
+    quotes += _settle(candidates, interview)
+    quotes.sort(key=lambda q: q.start)
+    return tuple(quotes), tuple(dict.fromkeys(resolver.new_people))
+
+
+def _settle(candidates: list[tuple[Quote, bool]], turns: list[Quote] = ()) -> list[Quote]:
+    """A quotation repeated inside another (a headline quoting the body) takes its speaker
+    and kind; short quoted bits that are still nobody's are terms, not quotations."""
+    def norm(t: str) -> str:
+        return re.sub(r"\W+", " ", straight_quotes(t)).strip().casefold()
+
+    out = []
+    for q, short in candidates:
+        if q.speaker is None:
+            key = norm(q.text)
+            pool = [o for o, _ in candidates] + list(turns)
+            source = next((o for o in pool if o is not q and len(key) > 8 and
+                           (o.speaker or o.kind == "sign/slogan") and key in norm(o.text)),
+                          None)
+            if source is not None:
+                q = Quote(q.text, source.speaker, source.speaker_type, source.affiliation,
+                          source.kind, q.paragraph, q.start, q.end)
+                short = False
+        if not short:
+            out.append(q)
+    return out
+
+
+def _continues(body: str, prev: _Span, sp: _Span, paras) -> bool:
+    """A paragraph that opens with a quotation right after a paragraph that ended with one."""
+    between = body[prev.close_at:sp.open_at]
+    return "\n\n" in between and not between.replace("\n", "").strip(" ”\"».,")
+
+
+def _attribute(before: str, after: str, sp: _Span, resolver: _Resolver
+               ) -> tuple[_Speaker | None, str | None, str]:
+    """Who said the quotation, the verb, and the words that say so."""
+    doc_noun = re.search(r"^\W{0,4}(?:the|el|la)\s+(report|statement|letter|study|informe|"
+                         r"comunicado|carta|estudio)\s+(?:said|says|dijo|dice|afirma|señala|"
+                         r"states|notes)\b", straight_quotes(after[:60]), re.I)
+    if doc_noun:
+        return (resolver.document_author(doc_noun.group(1), sp.open_at), "said",
+                "statement " + before + after)
+    for rx in (_AFTER_VERB_FIRST, _AFTER_WHO_FIRST, _AFTER_ACCORDING):
+        m = rx.match(straight_quotes(after))
+        if m:
+            who = _trim_who(m.group("who"))
+            sp_ = resolver.resolve(who, sp.close_at)
+            if sp_ is not None or who.lower() in _PRONOUN_PERSON | _PRONOUN_ORG:
+                rest = after[m.end("who"):] if "who" in m.groupdict() else ""
+                aff = _affiliation(rest)
+                if sp_ is not None and aff and sp_.type == "person":
+                    sp_ = _Speaker(sp_.name, sp_.type, aff)
+                return sp_, m.groupdict().get("verb"), after
+            if _ROLE_REF.match(who):
+                return None, m.groupdict().get("verb"), after
+    m = _AFTER_VERB_ONLY.match(straight_quotes(after))
+    if m:
+        return resolver.person_before(sp.open_at), m.group("verb"), after
+    flat = straight_quotes(before)
+    m = _BEFORE_ACCORDING.search(flat) or _BEFORE.search(flat)
+    if m:
+        who = _trim_who(m.group("who"))
+        sp_ = resolver.resolve(who, sp.open_at)
+        if sp_ is not None:
+            aff = _affiliation(flat[m.end("who"):])
+            if aff and sp_.type == "person":
+                sp_ = _Speaker(sp_.name, sp_.type, aff)
+            return sp_, m.groupdict().get("verb"), before
+        if not _ROLE_REF.match(who) and who.lower() not in _PRONOUN_PERSON | _PRONOUN_ORG:
+            pass  # an unknown subject: try the sentence's known speakers below
+        else:
+            return None, m.groupdict().get("verb"), before
+    subject = resolver.subject(flat)
+    if subject is not None:
+        return subject, "said-by-subject", before
+    return None, None, before + after
+
+
+def _trim_who(who: str) -> str:
+    """Drop words that are not the name: 'Cata Santiago, an organizer' -> 'Cata Santiago'."""
+    who = who.strip()
+    if _SPOKES_FOR.match(who):
+        return who  # "un portavoz de ICE": the organization is the point
+    who = re.split(r"\s*,\s*|\s+(?:of|from|with|de|del|for)\s+(?=the\b|[a-z])", who)[0]
+    words = who.split()
+    # "Pastor Guillermo Torres of the Clérigos" -> keep the name only
+    cut = next((i for i, w in enumerate(words) if w.lower() in ("of", "de", "del", "for")), None)
+    if cut is not None and cut >= 2:
+        words = words[:cut]
+    return " ".join(words)
