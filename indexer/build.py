@@ -41,8 +41,11 @@ from .errors import (
 )
 from .models import BuildReport, Document, Entity, RawDocument, Skipped, SourceFacts
 
-#: Bump when extraction changes in a way that should re-process every document.
-EXTRACTOR_VERSION = 2
+#: The modules and data that decide what a document becomes: when any of them changes (a new
+#: rule, a fixed bug), every document is processed again, in a new generation.
+PIPELINE_MODULES = ("corpus", "clean", "language", "metadata", "entities", "quotes", "schema",
+                    "textutil", "models", "build")
+PIPELINE_DATA = ("data/given_names.txt",)
 
 CURRENT = "CURRENT"
 LOCK = "build.lock"
@@ -135,8 +138,14 @@ def open_index(index_dir: Path):
 
 
 def pipeline_fingerprint(resources: corpus.Resources) -> str:
+    """Changes when the extraction code, its data, the schema or the registries change."""
     h = hashlib.sha256()
-    h.update(f"schema={schema.SCHEMA_VERSION};extractor={EXTRACTOR_VERSION};".encode())
+    h.update(f"schema={schema.SCHEMA_VERSION};".encode())
+    here = Path(__file__).parent
+    for name in PIPELINE_MODULES:
+        h.update((here / f"{name}.py").read_bytes())
+    for name in PIPELINE_DATA:
+        h.update((here / name).read_bytes())
     h.update(resources.fingerprint.encode())
     return h.hexdigest()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import signal
@@ -161,6 +162,32 @@ def test_registry_change_reprocesses_everything_in_a_new_generation(tmp_path):
     assert r.rebuilt and r.added == ["a"]
     assert any("registries changed" in w for w in r.warnings)
     assert build.current_generation(index_dir) != first
+
+
+def test_changed_extraction_code_or_data_reprocesses_everything(tmp_path, monkeypatch):
+    rules = tmp_path / "rules.txt"  # stands for a pipeline module or data file being edited
+    rules.write_text("version one")
+    monkeypatch.setattr(build, "PIPELINE_DATA", (*build.PIPELINE_DATA, str(rules)))
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": STORY})
+    index_dir = tmp_path / "i"
+    build.build_index(corpus_dir, index_dir)
+    assert not build.build_index(corpus_dir, index_dir).rebuilt
+    rules.write_text("version two")
+    r = build.build_index(corpus_dir, index_dir)
+    assert r.rebuilt and r.added == ["a"]
+    assert any("pipeline" in w for w in r.warnings)
+
+
+def test_every_extraction_module_is_in_the_pipeline_fingerprint():
+    here = REPO / "indexer"
+    imported = set()
+    for name in build.PIPELINE_MODULES:
+        tree = ast.parse((here / f"{name}.py").read_text())
+        imported |= {n.module for n in ast.walk(tree)
+                     if isinstance(n, ast.ImportFrom) and n.level == 1 and n.module}
+    # what prepare() runs, and everything that imports, is fingerprinted (errors.py has no rules)
+    assert imported - {"errors"} <= set(build.PIPELINE_MODULES)
+    assert {"clean", "language", "metadata", "entities", "quotes"} <= set(build.PIPELINE_MODULES)
 
 
 def test_rebuild_switches_generations_atomically(tmp_path):
