@@ -772,12 +772,15 @@ def _window(text: str, spans: list[tuple[int, int]], width: int = 240) -> tuple[
     s0 = spans[0][0]
     start = max(0, s0 - width // 3)
     end = min(len(text), start + width)
-    if start > 0:
-        space = text.rfind(" ", 0, start + 1)
-        start = space + 1 if space != -1 and start - space < 30 else start
-    if end < len(text):
-        space = text.find(" ", end)
-        end = space if space != -1 and space - end < 30 else end
+    if start > 0 and not text[start - 1].isspace():
+        space = max(text.rfind(c, 0, start) for c in " \n\t")  # a paragraph break is a space
+        start = space + 1 if start - space < 30 else start  # -1: the word starts the text
+    if end < len(text) and not text[end].isspace():
+        found = [i for i in (text.find(c, end) for c in " \n\t") if i != -1]
+        stop = min(found) if found else len(text)
+        end = stop if stop - end < 30 else end
+    while start < end and text[start].isspace():
+        start += 1
     return start, end
 
 
@@ -888,7 +891,12 @@ class CorpusIndex:
             local.searcher, local.gen, local.ix = ix.searcher(), gen, ix
             local.version = (gen.name, ix.latest_generation())
         elif not s.up_to_date():
-            local.searcher = s.refresh()
+            # A fresh searcher, not s.refresh(): whoosh-reloaded 2.7.5's refresh reuses the
+            # old segment readers, deletions included, so a changed document stays findable
+            # under its old text (tests/test_search.py pins this).
+            s.close()
+            local.ix = build.open_index(self.index_dir)
+            local.searcher = local.ix.searcher()
             local.version = (gen.name, local.ix.latest_generation())
         return local.searcher
 
@@ -932,7 +940,8 @@ class CorpusIndex:
         return sorted(s.stored_fields(d)["id"] for d in s.docs_for_query(wq.Term("record", "doc")))
 
     def __len__(self) -> int:
-        return self._searcher().doc_frequency("record", "doc")
+        # Not doc_frequency: Whoosh's term statistics still count deleted records.
+        return sum(1 for _ in self._searcher().docs_for_query(wq.Term("record", "doc")))
 
     # ------------------------------------------------------------------ search
 

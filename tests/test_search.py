@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from indexer import build
 from indexer.errors import ParameterError
-from indexer.search import CorpusIndex, make_query, normalize_query_text
+from indexer.search import CorpusIndex, _window, make_query, normalize_query_text
 
 from .conftest import CORPUS, DATA, write_corpus
 
@@ -426,3 +426,28 @@ def test_searcher_is_reused_and_refreshed_after_a_build(tmp_path, monkeypatch):
         assert index.search(make_query(q="strike")).total == 2  # same handle sees the update
         build.build_index(corpus_dir, tmp_path / "i", rebuild=True)
         assert index.search(make_query(q="strike")).total == 2  # and a new generation
+
+
+def test_changed_document_is_not_found_under_its_old_text_by_an_open_handle(tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": "Alpha story about the port strike."})
+    build.build_index(corpus_dir, tmp_path / "i")
+    with CorpusIndex(tmp_path / "i") as index:
+        assert index.search(make_query(q="strike")).total == 1
+        (corpus_dir / "a.txt").write_text("Alpha story about the harbour lockout.")
+        build.build_index(corpus_dir, tmp_path / "i")
+        assert index.search(make_query(q="strike")).total == 0
+        assert index.search(make_query(q="lockout")).total == 1
+        assert len(index) == 1  # the replaced record is not counted
+
+
+@given(words=st.lists(st.text("abcdé", min_size=1, max_size=12), min_size=1, max_size=120),
+       seps=st.lists(st.sampled_from([" ", "\n\n", " \n", "\t"]), min_size=120, max_size=120),
+       at=st.integers(0, 119), width=st.integers(20, 300))
+def test_snippet_windows_cut_between_words(words, seps, at, width):
+    text = "".join(w + s for w, s in zip(words, seps, strict=False)).rstrip()
+    starts = [m.start() for m in re.finditer(r"\S+", text)]
+    first = starts[min(at, len(starts) - 1)]
+    start, end = _window(text, [(first, first + 1)], width)
+    assert start <= first < end  # the match is shown
+    assert start == 0 or (text[start - 1].isspace() and not text[start].isspace())
+    assert end == len(text) or text[end].isspace()
