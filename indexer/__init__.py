@@ -14,13 +14,17 @@ from .search import (
     FacetValue,
     Hit,
     Match,
+    QuoteHit,
+    QuoteQuery,
+    QuoteResults,
     SearchQuery,
     SearchResults,
     make_query,
+    make_quote_query,
 )
 
 __all__ = [
     "CorpusIndex", "CorpusSearchError", "Document", "DocumentMatches", "FacetValue", "Hit",
-    "Match", "ParameterError", "PartialDate", "SearchQuery", "SearchResults", "build_index",
-    "make_query", "prepare",
+    "Match", "ParameterError", "PartialDate", "QuoteHit", "QuoteQuery", "QuoteResults",
+    "SearchQuery", "SearchResults", "build_index", "make_query", "make_quote_query", "prepare",
 ]

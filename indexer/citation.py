@@ -136,3 +136,25 @@ def citations(doc: Document, accessed: dt.date | None = None) -> dict[str, str]:
     accessed = accessed or dt.date.today()
     return {"plain": plain(doc, accessed), "bibtex": bibtex(doc, accessed),
             "csl": csl_json(doc, accessed)}
+
+
+def quote_citation(speaker: str | None, affiliation: str | None, text: str, title: str | None,
+                   outlet: str | None, date: PartialDate | None, url: str | None,
+                   translated: bool = False, original_language: str | None = None) -> str:
+    """Who said it, in which article, where and when.
+
+    >>> quote_citation("Ana Gil", "an organizer", "We stay.", "Workers strike", "The Herald",
+    ...                PartialDate(2019, 8, 11), "https://herald.example/a")
+    'Ana Gil (an organizer), quoted in "Workers strike." The Herald, 11 August 2019. https://herald.example/a.'
+    """
+    who = speaker or "Unnamed speaker"
+    if affiliation:
+        who += f" ({affiliation})"
+    parts = [f'{who}, quoted in "{title or "untitled"}."']
+    parts.append(", ".join(x for x in (outlet, human_date(date)) if x) + ".")
+    if translated:
+        src = language_name(original_language) or "another language"
+        parts.append(f"Quoted in translation from {src}; not the speaker's own words.")
+    if url:
+        parts.append(f"{url}.")
+    return " ".join(parts)

@@ -17,7 +17,7 @@ import click
 from . import build
 from .errors import CorpusSearchError
 from .language import language_name
-from .search import CorpusIndex, SearchResults, make_query
+from .search import CorpusIndex, QuoteResults, SearchResults, make_query, make_quote_query
 
 DEFAULT_CORPUS = os.environ.get("CORPUS_SEARCH_CORPUS", "corpus")
 DEFAULT_INDEX = os.environ.get("CORPUS_SEARCH_INDEX", "index")
@@ -252,6 +252,67 @@ def _print_results(r: SearchResults) -> None:
     if r.total > r.page * r.per_page:
         click.echo(click.style(f"page {r.page} of {r.pages}: --page {r.page + 1} for more",
                                dim=True))
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@click.option("--speaker", multiple=True, help="Only this speaker (repeat for several: OR).")
+@click.option("--outlet", multiple=True, help="Only quotations from this outlet.")
+@click.option("--kind", multiple=True,
+              help="speech, written statement, sign/slogan, interview answer or question.")
+@click.option("--lang", multiple=True, help="Language code of the quotation's text.")
+@click.option("--from", "date_from", help="From date: 2019, 2019-08 or 2019-08-11.")
+@click.option("--to", "date_to", help="To date: 2019, 2019-08 or 2019-08-11.")
+@click.option("--translated", help="true: only quotations read in translation.")
+@click.option("--sort", default="relevance", show_default=True,
+              help="relevance, newest or oldest.")
+@click.option("--page", default="1", show_default=True, help="Page number.")
+@click.option("--per-page", default="10", show_default=True, help="Hits per page (1-100).")
+@click.option("--exact", is_flag=True, help="Match the wording as written (no stemming).")
+@click.option("--json", "as_json", is_flag=True, help="Print the HTTP API's JSON object.")
+@index_option
+def quotes(query, speaker, outlet, kind, lang, date_from, date_to, translated, sort, page,
+           per_page, exact, as_json, index_dir) -> None:
+    """Search quotations: who said what, where and when."""
+    qq = make_quote_query(q=query, speaker=speaker, outlet=outlet, kind=kind, lang=lang,
+                          date_from=date_from, date_to=date_to, translated=translated,
+                          sort=sort, page=page, per_page=per_page, exact=exact)
+    with CorpusIndex(index_dir) as ix:
+        results = ix.search_quotes(qq)
+    if as_json:
+        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_quotes(results)
+
+
+def _print_quotes(r: QuoteResults) -> None:
+    first = (r.page - 1) * r.per_page + 1
+    click.echo(click.style(f"{r.total} quotations", bold=True) +
+               click.style(f"  query: {r.parsed_query}", dim=True))
+    for note in r.notes:
+        click.echo(click.style(f"note: {note}", fg="yellow"))
+    if r.suggestion:
+        click.echo(f"Did you mean: {click.style(r.suggestion, bold=True)}?")
+    for i, h in enumerate(r.hits, first):
+        who = h.speaker or "(speaker not named)"
+        if h.affiliation:
+            who += f", {h.affiliation}"
+        click.echo()
+        click.echo(f"{i:>3}. “{_emphasise(h.snippet)}”")
+        click.echo(f"     — {click.style(who, bold=True)} [{h.kind}]")
+        src = " · ".join(x for x in (h.outlet, h.date, h.title) if x)
+        warn = click.style("  (translation: not the speaker's own words)", fg="yellow") \
+            if h.translated else ""
+        click.echo(f"     {src}{warn}" + click.style(f"  {h.doc_id}#q", dim=True) +
+                   click.style(f"{h.id.rsplit('#q', 1)[-1]}", dim=True))
+    if r.total:
+        click.echo()
+        for name in ("speaker", "kind"):
+            values = ", ".join(f"{v.value} ({v.count})" for v in r.facets[name][:8])
+            click.echo(click.style(f"{name}: ", dim=True) + values)
 
 
 # --------------------------------------------------------------------------- serve

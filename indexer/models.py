@@ -81,6 +81,23 @@ def split_paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n\n") if p.strip()]
 
 
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph in text: text[s:e] is split_paragraphs(text)[i].
+
+    >>> paragraph_spans(" a\\n\\n\\n b ")
+    [(1, 2), (6, 7)]
+    """
+    spans = []
+    pos = 0
+    for part in text.split("\n\n"):
+        start = pos + (len(part) - len(part.lstrip()))
+        end = pos + len(part.rstrip())
+        if end > start:
+            spans.append((start, end))
+        pos += len(part) + 2
+    return spans
+
+
 @dataclass(frozen=True)
 class PartialDate:
     """A calendar date known to a day, a month or a year."""

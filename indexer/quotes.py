@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from .entities import TOKEN, given_names
-from .models import Entity, Quote
+from .models import Entity, Quote, paragraph_spans
 from .textutil import name_key, straight_quotes
 
 MIN_UNATTRIBUTED_WORDS = 4  # shorter quoted bits without a speaker are terms, not quotations
@@ -54,7 +54,7 @@ _CHANT = re.compile(r"\b(chant|chants|chanted|chanting|shouting|shouted|sang|sin
 _PRONOUN_PERSON = {"he", "she", "him", "her", "él", "ella", "il", "elle", "er", "sie"}
 _PRONOUN_ORG = {"it", "the group", "the organization", "the organisation", "the coalition",
                 "the committee", "the association", "the project", "the network",
-                "the union", "the company", "the campaign", "the network", "the agency",
+                "the union", "the company", "the campaign", "the agency",
                 "the collective", "the movement", "the alliance", "el grupo", "la organización",
                 "el sindicato", "la coalición", "la empresa", "el colectivo", "la agencia",
                 "el movimiento", "la red", "la plataforma", "the department", "the office",
@@ -142,17 +142,6 @@ class _Speaker:
     affiliation: str | None = None
 
 
-def _paragraph_bounds(body: str) -> list[tuple[int, int]]:
-    bounds = []
-    pos = 0
-    for part in body.split("\n\n"):
-        start = pos + (len(part) - len(part.lstrip()))
-        end = pos + len(part.rstrip())
-        if end > start:
-            bounds.append((start, end))
-        pos += len(part) + 2
-    return bounds
-
 
 def _is_opener(text: str, i: int) -> bool:
     ch = text[i]
@@ -172,7 +161,7 @@ def find_quote_spans(body: str) -> list[_Span]:
     """Quoted passages: pairs of quotation marks, across a paragraph break when the next
     paragraph reopens the quotation."""
     spans: list[_Span] = []
-    paras = _paragraph_bounds(body)
+    paras = paragraph_spans(body)
     para_of = {}
     for n, (s, e) in enumerate(paras):
         for i in (s, e):
@@ -284,7 +273,7 @@ class _Resolver:
         best: tuple[int, str] | None = None
         before = self.body[max(0, at - 1500): at]
         offset = max(0, at - 1500)
-        for key, full in self.people.items():
+        for full in self.people.values():
             for form in {full, full.split()[-1]}:
                 for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", before):
                     if best is None or offset + m.start() > best[0]:
@@ -300,7 +289,7 @@ class _Resolver:
         if head not in ("it", "group", "groups", "grupo"):
             stems = {head, head.rstrip("s")} | _ORG_HEAD_TRANSLATIONS.get(head, set())
             best: tuple[int, str] | None = None
-            for key, org in self.orgs.items():
+            for org in self.orgs.values():
                 if any(re.search(rf"\b{re.escape(st)}", org, re.I) for st in stems):
                     for m in re.finditer(re.escape(org), self.body[:at]):
                         if best is None or m.start() > best[0]:
@@ -326,7 +315,7 @@ class _Resolver:
         best = None
         for m in rx.finditer(before):
             window = straight_quotes(before[max(0, m.start() - 80): m.end() + 80])
-            for key, full in self.people.items():
+            for full in self.people.values():
                 for tok in (full, full.split()[-1]):
                     if tok and re.search(rf"\b{re.escape(tok)}\b", window):
                         best = full
@@ -335,7 +324,7 @@ class _Resolver:
     def opening_person(self, paragraph: str, at: int) -> _Speaker | None:
         """The person a paragraph opens with ("Teresa Okonkwo, a member of ..., addressed")."""
         head = straight_quotes(paragraph[:80])
-        for key, full in self.people.items():
+        for full in self.people.values():
             for form in (full, full.split()[-1]):
                 if re.match(rf"(?:(?:{'|'.join(_TITLE_WORDS)})\.?\s+)*{re.escape(form)}\b",
                             head):
@@ -396,7 +385,7 @@ class _Resolver:
 
     def note_mentions(self, text: str) -> None:
         """Organizations named as a sentence's subject become what 'it' refers to."""
-        for key, org in self.orgs.items():
+        for org in self.orgs.values():
             if re.search(rf"\b{re.escape(org)}\b", text):
                 self.last_org = _Speaker(org, "organization")
 
@@ -536,10 +525,12 @@ def extract_quotes(
 
     >>> qs, new = extract_quotes("“We will not leave until they listen,” said Ana Gil, an "
     ...                          "organizer with the union.")
-    >>> (qs[0].text, qs[0].speaker, qs[0].affiliation, qs[0].kind, new)
-    ('We will not leave until they listen', 'Ana Gil', 'an organizer with the union', 'speech', ('Ana Gil',))
+    >>> (qs[0].text, qs[0].speaker, qs[0].affiliation, qs[0].kind)
+    ('We will not leave until they listen', 'Ana Gil', 'an organizer with the union', 'speech')
+    >>> new
+    ('Ana Gil',)
     """
-    paras = _paragraph_bounds(body)
+    paras = paragraph_spans(body)
     resolver = _Resolver(body, people, organizations)
     quotes: list[Quote] = []
     interview = _interview_turns(body, paras, author, resolver) if doc_type == "interview" or \
@@ -557,6 +548,9 @@ def extract_quotes(
             para_index[i] = n
     last_end = 0
     for k, sp in enumerate(spans):
+        raw = body[sp.start:sp.end]
+        start = sp.start + len(raw) - len(raw.lstrip())
+        end = sp.start + len(raw.rstrip().rstrip(" ,;:"))  # the words, not the comma after them
         text = body[sp.start:sp.end].strip()
         text = re.sub(r"\n\n\s*[“\"«„‘]", " ", text).rstrip(" ,;:")
         para = para_index[sp.open_at]
@@ -605,7 +599,7 @@ def extract_quotes(
             text=text, speaker=speaker.name if speaker else None,
             speaker_type=speaker.type if speaker else None,
             affiliation=speaker.affiliation if speaker else None, kind=kind,
-            paragraph=para, start=sp.start, end=sp.end), short_term))
+            paragraph=para, start=start, end=end), short_term))
         if not short_term:
             prev = (sp, speaker, kind)
             last_end = sp.close_at

@@ -23,7 +23,7 @@ from . import build, schema
 from .clean import normalize_for_index
 from .errors import DocumentNotFoundError, IndexNotFoundError, ParameterError
 from .language import LANGUAGE_NAMES
-from .models import DOC_TYPES, Document, PartialDate
+from .models import DOC_TYPES, QUOTE_KINDS, Document, PartialDate, paragraph_spans
 from .textutil import fold
 
 MAX_QUERY_LENGTH = 1000
@@ -339,6 +339,144 @@ class IndexStats:
         }
 
 
+QUOTE_FACETS = ("speaker", "outlet", "kind")
+_KIND_ALIASES = {
+    "speech": "speech", "said": "speech", "spoken": "speech",
+    "written statement": "written statement", "written": "written statement",
+    "statement": "written statement", "written-statement": "written statement",
+    "sign/slogan": "sign/slogan", "sign": "sign/slogan", "slogan": "sign/slogan",
+    "chant": "sign/slogan", "signs": "sign/slogan",
+    "interview answer": "interview answer", "answer": "interview answer",
+    "interview question": "interview question", "question": "interview question",
+}
+
+
+@dataclass(frozen=True)
+class QuoteQuery:
+    """A search among quotations. Build it with `make_quote_query`."""
+
+    text: str = ""
+    speakers: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    date_from: PartialDate | None = None
+    date_to: PartialDate | None = None
+    translated: bool | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+    exact: bool = False
+
+    def filters(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for key, value in (("speaker", self.speakers), ("outlet", self.outlets),
+                           ("kind", self.kinds), ("lang", self.languages)):
+            if value:
+                out[key] = list(value)
+        if self.date_from:
+            out["from"] = self.date_from.isoformat()
+        if self.date_to:
+            out["to"] = self.date_to.isoformat()
+        if self.translated is not None:
+            out["translated"] = self.translated
+        return out
+
+
+def make_quote_query(q: str | None = "", speaker: object = (), outlet: object = (),
+                     kind: object = (), lang: object = (), date_from: str | None = None,
+                     date_to: str | None = None, translated: object = None,
+                     sort: str | None = None, page: object = 1, per_page: object = 10,
+                     exact: object = False) -> QuoteQuery:
+    """Validate raw parameter values into a QuoteQuery (the same rules as make_query)."""
+    base = make_query(q=q, outlet=outlet, lang=lang, date_from=date_from, date_to=date_to,
+                      translated=translated, sort=sort, page=page, per_page=per_page,
+                      exact=exact)
+    kinds = []
+    for k in _values(kind):
+        norm = _KIND_ALIASES.get(k.lower())
+        if norm is None:
+            raise ParameterError("kind", f"kind must be one of {', '.join(QUOTE_KINDS)}, "
+                                         f"not {k!r}")
+        kinds.append(norm)
+    return QuoteQuery(
+        text=base.text, speakers=_values(speaker), outlets=base.outlets,
+        kinds=tuple(dict.fromkeys(kinds)), languages=base.languages,
+        date_from=base.date_from, date_to=base.date_to, translated=base.translated,
+        sort=base.sort, page=base.page, per_page=base.per_page, exact=base.exact)
+
+
+@dataclass(frozen=True)
+class QuoteHit:
+    """A quotation found: its words (and a highlighted snippet), speaker, and source."""
+
+    id: str
+    doc_id: str
+    text: str
+    speaker: str | None
+    speaker_type: str | None
+    affiliation: str | None
+    kind: str
+    paragraph: int
+    start: int
+    end: int
+    translated: bool
+    original_language: str | None
+    language: str
+    outlet: str | None
+    date: str | None
+    date_precision: str | None
+    title: str | None
+    url: str | None
+    score: float | None
+    snippet: str
+
+    def to_dict(self) -> dict:
+        return {
+            "doc_id": self.doc_id, "text": self.text, "speaker": self.speaker,
+            "affiliation": self.affiliation, "kind": self.kind, "paragraph": self.paragraph,
+            "start": self.start, "end": self.end, "translated": self.translated,
+            "outlet": self.outlet, "date": self.date, "title": self.title,
+            "snippet": self.snippet, "id": self.id, "speaker_type": self.speaker_type,
+            "original_language": self.original_language, "language": self.language,
+            "date_precision": self.date_precision, "url": self.url, "score": self.score,
+        }
+
+
+@dataclass(frozen=True)
+class QuoteResults:
+    query: QuoteQuery
+    parsed_query: str
+    total: int
+    hits: tuple[QuoteHit, ...]
+    facets: dict[str, tuple[FacetValue, ...]]
+    suggestion: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def page(self) -> int:
+        return self.query.page
+
+    @property
+    def per_page(self) -> int:
+        return self.query.per_page
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query.text, "parsed_query": self.parsed_query, "total": self.total,
+            "page": self.page, "per_page": self.per_page, "sort": self.query.sort,
+            "exact": self.query.exact, "filters": self.query.filters(),
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": {name: [v.to_dict() for v in values]
+                       for name, values in self.facets.items()},
+            "suggestion": self.suggestion, "notes": list(self.notes),
+        }
+
+
 # =========================================================================== query text
 
 _QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"',
@@ -492,7 +630,7 @@ def _rewrite(text: str, exact: bool, quotes: bool = False
             fields = title_fields if kind == "title" and not quotes else text_fields
             out.append("(" + " OR ".join(f"{f}:{value}" for f in fields) + ")")
             continue
-        if kind == "person" and quotes:
+        if kind in ("person", "org") and quotes:  # on a quotation: who said it
             out.append(f"speaker_text:{value}")
             continue
         norm = _field_value(kind, value)
@@ -765,6 +903,48 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
         at = e
     out.append(html.escape(text[at:end], quote=False))
     return "".join(out)
+
+
+def render_paragraph(text: str, marks: list[tuple[int, int]], mark_ids: list[str],
+                     quotes: list[tuple[int, int, int, object, bool]]) -> str:
+    """HTML of a paragraph: quotations as <span class="quote" id="qN"> with the speaker after
+    them, matches as <mark id="mN"> inside; everything else escaped.
+
+    quotes: (start, end) in the paragraph, number, Quote, whether it ends in this paragraph.
+    """
+    if not quotes:
+        return mark(text, marks, ids=mark_ids)
+    out, at = [], 0
+    for qs, qe, k, q, ends_here in sorted(quotes, key=lambda x: x[0]):
+        if qs < at:
+            continue
+        out.append(_marked_slice(text, marks, mark_ids, at, qs))
+        speaker = html.escape(q.speaker or "speaker not named", quote=True)
+        out.append(f'<span class="quote" id="q{k}" data-kind="{html.escape(q.kind)}" '
+                   f'title="{speaker}">')
+        out.append(_marked_slice(text, marks, mark_ids, qs, qe))
+        out.append("</span>")
+        at = qe
+        if ends_here:
+            close = re.match(r"\s?[”\"»’'›“]", text[qe:])
+            if close:  # the label goes after the closing mark
+                out.append(html.escape(close.group(0), quote=False))
+                at = qe + close.end()
+            if q.speaker or q.kind != "sign/slogan":
+                who = html.escape(q.speaker or "speaker not named", quote=False)
+                label = f" ({html.escape(q.kind, quote=False)})" if q.kind != "speech" else ""
+                out.append(f'<a class="who{"" if q.speaker else " unknown"}" href="#q{k}">'
+                           f"— {who}{label}</a>")
+    out.append(_marked_slice(text, marks, mark_ids, at, len(text)))
+    return "".join(out)
+
+
+def _marked_slice(text, marks, mark_ids, start, end) -> str:
+    """mark() for text[start:end], with ids only on the piece where a match starts."""
+    inside = [(s, e) for s, e in marks if e > start and s < end]
+    ids = [mark_ids[marks.index(m)] if m[0] >= start else "" for m in inside]
+    body = mark(text, inside, start, end, ids=ids)
+    return body.replace('<mark id="">', "<mark>")
 
 
 def _window(text: str, spans: list[tuple[int, int]], width: int = 240) -> tuple[int, int]:
@@ -1048,18 +1228,9 @@ class CorpusIndex:
             groups["original_language"] = wq.Term("original_language", sq.original_language)
         if sq.translated is not None:
             groups["translated"] = wq.Term("translated", sq.translated)
-        ranges = list(date_ranges)
-        if sq.date_from or sq.date_to:
-            ranges.append((sq.date_from.start if sq.date_from else dt.date.min,
-                           sq.date_to.end if sq.date_to else dt.date.max))
-        if ranges:
-            # a document dated to a month or a year matches a range its span overlaps
-            lo = max(r[0] for r in ranges)
-            hi = min(r[1] for r in ranges)
-            groups["year"] = wq.And([
-                wq.DateRange("date_start", None, _day_end(hi)),
-                wq.DateRange("date_end", _day_start(lo), None),
-            ]) if lo <= hi else wq.NullQuery
+        date = _date_group(sq.date_from, sq.date_to, date_ranges)
+        if date is not None:
+            groups["year"] = date
         return groups
 
     def _facets(self, s, q, sq: SearchQuery, groups: dict[str, wq.Query]
@@ -1139,6 +1310,73 @@ class CorpusIndex:
             return None
         return fixed if count(fixed) > total else None
 
+    # ------------------------------------------------------------------ quotations
+
+    def search_quotes(self, qq: QuoteQuery) -> QuoteResults:
+        """Search the quotations: words, speaker, outlet, kind, date; best match first."""
+        s = self._searcher()
+        compiled = compile_query(qq.text, qq.exact, s.schema, quotes=True)
+        groups: dict[str, wq.Query] = {"record": wq.Term("record", "quote")}
+        for key, fieldname, values in (("speaker", "speaker", qq.speakers),
+                                       ("outlet", "outlet", qq.outlets),
+                                       ("kind", "quote_kind", qq.kinds),
+                                       ("language", "language", qq.languages)):
+            if values:
+                groups[key] = wq.Or([wq.Term(fieldname, v) for v in values])
+        if qq.translated is not None:
+            groups["translated"] = wq.Term("translated", qq.translated)
+        date = _date_group(qq.date_from, qq.date_to, compiled.date_ranges)
+        if date is not None:
+            groups["date"] = date
+        flt = _and(list(groups.values()))
+        sort = "newest" if compiled.browse and qq.sort == "relevance" else qq.sort
+        kwargs: dict = {}
+        if sort == "newest":
+            kwargs = {"sortedby": ["sort_newest", "id"], "reverse": True}
+        elif sort == "oldest":
+            kwargs = {"sortedby": ["sort_oldest", "id"]}
+        limit = qq.page * qq.per_page
+        results = s.search(compiled.query, limit=limit, filter=flt, **kwargs)
+        total = len(results)
+        spec = _spec(compiled.query)
+        unscored = compiled.browse or sort != "relevance"
+        hits = tuple(self._quote_hit(results[i], spec, qq.exact, unscored)
+                     for i in range((qq.page - 1) * qq.per_page,
+                                    min(limit, results.scored_length())))
+        selected = {"speaker": set(qq.speakers), "outlet": set(qq.outlets),
+                    "kind": set(qq.kinds)}
+        facets, _ = self._count_facets(s, compiled.query, groups, QUOTE_FACETS, selected)
+        suggestion = None
+        if not compiled.browse and total < 5:
+            suggestion = self._suggest(
+                s, qq.text, total, lambda text: len(s.search(
+                    compile_query(text, qq.exact, s.schema, quotes=True).query, limit=1,
+                    filter=flt)), fields=("quote_exact",))
+        return QuoteResults(qq, compiled.described, total, hits, facets, suggestion,
+                            tuple(compiled.notes))
+
+    def _quote_hit(self, hit, spec: _Spec, exact: bool, unscored: bool) -> QuoteHit:
+        f = hit.fields()
+        text = f.get("quote_text", "")
+        field = "quote_exact" if exact else schema.quote_field(f.get("language", "und"))
+        spans = find_spans(text, field, spec)
+        snippet = (_snippet(text, spans, 320) if spans and len(text) > 320 else
+                   mark(text, spans) if len(text) <= 320 else
+                   html.escape(text[:320].rsplit(" ", 1)[0], quote=False) + "…")
+        date = f.get("date")
+        precision = f.get("date_precision")
+        return QuoteHit(
+            id=f["id"], doc_id=f["doc_id"], text=text, speaker=f.get("speaker"),
+            speaker_type=f.get("speaker_type"), affiliation=f.get("affiliation"),
+            kind=f.get("quote_kind", "speech"), paragraph=f.get("paragraph", 0),
+            start=f.get("start", 0), end=f.get("end", 0),
+            translated=bool(f.get("translated")), original_language=f.get("original_language"),
+            language=f.get("language", "und"), outlet=f.get("outlet"),
+            date=_iso(date, precision), date_precision=precision if date else None,
+            title=f.get("title"), url=f.get("url"),
+            score=None if unscored else round(float(hit.score), 4), snippet=snippet,
+        )
+
     # ------------------------------------------------------------------ matches
 
     def all_matches(self, doc_id: str, text: str, exact: bool = False) -> DocumentMatches:
@@ -1161,17 +1399,24 @@ class CorpusIndex:
 
     def highlight_document(self, doc: Document, text: str, exact: bool = False
                            ) -> tuple[list[str], int]:
-        """The document's paragraphs as HTML with every match marked (ids m1, m2, ...)."""
+        """The document's paragraphs as HTML: every match marked (ids m1, m2, ...) and every
+        quotation wrapped with its speaker (ids q1, q2, ...)."""
         s = self._searcher()
         spec = _spec(compile_query(text, exact, s.schema).query) if text.strip() else _Spec()
         paragraphs = doc.paragraphs
         spans = document_spans(paragraphs, list(doc.paragraph_languages), doc.language, spec,
                                exact)
+        bounds = paragraph_spans(doc.body)
         out, n = [], 0
-        for p, sp in zip(paragraphs, spans, strict=True):
+        for i, (p, sp) in enumerate(zip(paragraphs, spans, strict=True)):
             ids = [f"m{n + k + 1}" for k in range(len(sp))]
             n += len(sp)
-            out.append(mark(p, sp, ids=ids))
+            p_start, p_end = bounds[i]
+            quotes = [(max(q.start, p_start) - p_start, min(q.end, p_end) - p_start, k, q,
+                       q.end <= p_end)
+                      for k, q in enumerate(doc.quotes, 1)
+                      if q.start < p_end and q.end > p_start]
+            out.append(render_paragraph(p, sp, ids, quotes))
         return out, n
 
     # ------------------------------------------------------------------ stats
@@ -1193,7 +1438,7 @@ class CorpusIndex:
 
         gen = build.current_generation(self.index_dir)
         size = sum(p.stat().st_size for p in gen.iterdir() if p.is_file()) if gen else 0
-        quotes = s.doc_frequency("record", "quote")
+        quotes = sum(1 for _ in s.docs_for_query(wq.Term("record", "quote")))
         return IndexStats(
             documents=total, by_outlet=counts("outlet"), by_language=counts("language"),
             by_year=dict(sorted(counts("year").items())), by_doc_type=counts("doc_type"),
@@ -1201,6 +1446,24 @@ class CorpusIndex:
             index_bytes=size, generation=gen.name if gen else "",
             last_build=build.read_last_report(self.index_dir), quotations=quotes,
         )
+
+
+def _date_group(date_from: PartialDate | None, date_to: PartialDate | None,
+                date_ranges) -> wq.Query | None:
+    """Dates between from and to (and any date: ranges of the query); a record dated to a
+    month or a year matches a range its span overlaps."""
+    ranges = list(date_ranges)
+    if date_from or date_to:
+        ranges.append((date_from.start if date_from else dt.date.min,
+                       date_to.end if date_to else dt.date.max))
+    if not ranges:
+        return None
+    lo = max(r[0] for r in ranges)
+    hi = min(r[1] for r in ranges)
+    if lo > hi:
+        return wq.NullQuery
+    return wq.And([wq.DateRange("date_start", None, _day_end(hi)),
+                   wq.DateRange("date_end", _day_start(lo), None)])
 
 
 def _months(counts: Counter) -> tuple[tuple[str, int], ...]:

@@ -15,7 +15,7 @@ from indexer.errors import ParameterError
 
 from . import openapi
 from .app import get_index
-from .params import search_query
+from .params import quote_query, search_query
 
 bp = Blueprint("api", __name__)
 
@@ -23,6 +23,12 @@ bp = Blueprint("api", __name__)
 @bp.get("/search")
 def search():
     results = get_index().search(search_query(request.args))
+    return jsonify(results.to_dict())
+
+
+@bp.get("/quotes")
+def quotes():
+    results = get_index().search_quotes(quote_query(request.args))
     return jsonify(results.to_dict())
 
 
@@ -103,6 +109,6 @@ def openapi_spec():
 @bp.get("/")
 @bp.get("")
 def index():
-    return jsonify({"endpoints": ["/api/search", "/api/documents/{id}", "/api/export",
-                                  "/api/openapi.json"]})
+    return jsonify({"endpoints": ["/api/search", "/api/quotes", "/api/documents/{id}",
+                                  "/api/export", "/api/openapi.json"]})
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from indexer.models import DOC_TYPES
-from indexer.search import FACETS, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS
+from indexer.models import DOC_TYPES, QUOTE_KINDS
+from indexer.search import FACETS, MAX_PER_PAGE, MAX_QUERY_LENGTH, QUOTE_FACETS, SORTS
 
 _STR = {"type": "string"}
 _NULLABLE_STR = {"type": "string", "nullable": True}
@@ -42,6 +42,20 @@ SEARCH_PARAMETERS = [
                                           "maximum": MAX_PER_PAGE, "default": 10}),
     _param("exact", "Match word forms as written (no stemming); accents are still folded.",
            {"type": "boolean", "default": False}),
+]
+
+_BY_NAME = {p["name"]: p for p in SEARCH_PARAMETERS}
+QUOTE_PARAMETERS = [
+    _param("q", "Words of the quotation (the same syntax as /api/search; speaker: and org: "
+                "match who said it). Empty: every quotation, newest first.",
+           {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
+    _param("speaker", "Speaker (a canonical person or organization name, as in the speaker "
+                      "facet); several are OR'ed.", _STR, multi=True),
+    _param("outlet", "Outlet of the quoting document; several are OR'ed.", _STR, multi=True),
+    _param("kind", "Kind of quotation.", {"type": "string", "enum": list(QUOTE_KINDS)},
+           multi=True),
+    _BY_NAME["lang"], _BY_NAME["from"], _BY_NAME["to"], _BY_NAME["translated"],
+    _BY_NAME["sort"], _BY_NAME["page"], _BY_NAME["per_page"], _BY_NAME["exact"],
 ]
 
 ERROR = {
@@ -96,11 +110,53 @@ SEARCH_RESULT = {
     },
 }
 
+QUOTE_HIT = {
+    "type": "object",
+    "required": ["id", "doc_id", "text", "speaker", "speaker_type", "affiliation", "kind",
+                 "paragraph", "start", "end", "language", "translated", "original_language",
+                 "outlet", "date", "date_precision", "title", "url", "score", "snippet"],
+    "properties": {
+        "id": {"type": "string", "description": "document id, '#q', position in it"},
+        "doc_id": _STR,
+        "text": {"type": "string", "description": "the words inside the quotation marks"},
+        "speaker": {"type": "string", "nullable": True,
+                    "description": "null when the text does not say who"},
+        "speaker_type": {"type": "string", "enum": ["person", "organization"],
+                         "nullable": True},
+        "affiliation": {"type": "string", "nullable": True,
+                        "description": "the speaker's role as the text gives it"},
+        "kind": {"type": "string", "enum": list(QUOTE_KINDS)},
+        "paragraph": {"type": "integer", "description": "from 1, in the cleaned body"},
+        "start": {"type": "integer", "description": "character offset in the cleaned body"},
+        "end": {"type": "integer"},
+        "language": _STR, "translated": {"type": "boolean",
+                                         "description": "the words are a translation"},
+        "original_language": _NULLABLE_STR, "outlet": _NULLABLE_STR, "date": _NULLABLE_STR,
+        "date_precision": _NULLABLE_STR, "title": _NULLABLE_STR, "url": _NULLABLE_STR,
+        "score": {"type": "number", "nullable": True},
+        "snippet": {"type": "string", "description": "HTML: text escaped, matches in <mark>"},
+    },
+}
+
+QUOTE_RESULT = {
+    "type": "object",
+    "required": ["query", "parsed_query", "total", "page", "per_page", "hits", "facets",
+                 "suggestion"],
+    "properties": {
+        **{k: v for k, v in SEARCH_RESULT["properties"].items() if k not in ("hits", "facets",
+                                                                            "timeline")},
+        "hits": {"type": "array", "items": QUOTE_HIT},
+        "facets": {"type": "object", "properties": {
+            f: {"type": "array", "items": FACET_VALUE} for f in QUOTE_FACETS}},
+    },
+}
+
 DOCUMENT = {
     "type": "object",
     "required": ["id", "title", "body", "outlet", "date", "date_precision", "language",
                  "language_confidence", "original_language", "translated", "doc_type",
-                 "organizations", "people", "url", "author", "provenance", "removed"],
+                 "organizations", "people", "url", "author", "provenance", "removed",
+                 "quotes"],
     "properties": {
         "id": _STR, "title": _NULLABLE_STR, "original_title": _NULLABLE_STR, "body": _STR,
         "outlet": _NULLABLE_STR, "date": _NULLABLE_STR,
@@ -112,6 +168,11 @@ DOCUMENT = {
         "author": _NULLABLE_STR,
         "provenance": {"type": "object", "additionalProperties": _STR},
         "removed": {"type": "array", "items": _STR},
+        "quotes": {"type": "array", "description": "the quotations, in reading order",
+                   "items": {"type": "object", "properties": {
+                       k: QUOTE_HIT["properties"][k] for k in (
+                           "text", "speaker", "speaker_type", "affiliation", "kind",
+                           "paragraph", "start", "end", "translated")}}},
         "matches": {"type": "object", "properties": {
             "total": {"type": "integer"},
             "matches": {"type": "array", "items": {"type": "object", "properties": {
@@ -145,6 +206,15 @@ def spec(server: str = "") -> dict:
                     "application/json": {"schema": {"$ref": "#/components/schemas/Results"}}}},
                     **_errors(400, 503)},
             }},
+            "/api/quotes": {"get": {
+                "summary": "Search quotations: who said what, where and when (the same "
+                           "object as `corpus-search quotes --json`)",
+                "parameters": QUOTE_PARAMETERS,
+                "responses": {"200": {"description": "results", "content": {
+                    "application/json": {"schema": {
+                        "$ref": "#/components/schemas/QuoteResults"}}}},
+                    **_errors(400, 503)},
+            }},
             "/api/documents/{id}": {"get": {
                 "summary": "One document (the same object as `corpus-search show --json`), "
                            "plus `matches` when q is given",
@@ -173,5 +243,6 @@ def spec(server: str = "") -> dict:
                     "application/json": {"schema": {"type": "object"}}}}}}},
         },
         "components": {"schemas": {"Error": ERROR, "Results": SEARCH_RESULT, "Hit": HIT,
-                                   "Document": DOCUMENT}},
+                                   "Document": DOCUMENT, "QuoteResults": QUOTE_RESULT,
+                                   "QuoteHit": QUOTE_HIT}},
     }

@@ -7,30 +7,85 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 
 from indexer.errors import ParameterError
-from indexer.search import SearchQuery, make_query
+from indexer.search import QuoteQuery, SearchQuery, make_query, make_quote_query
 
 #: the parameters of GET / and GET /api/search (and of /api/export besides `format`)
 SEARCH_PARAMS = ("q", "outlet", "org", "person", "lang", "type", "from", "to", "translated",
                  "original_lang", "sort", "page", "per_page", "exact")
-MULTI = {"outlet", "org", "person", "lang", "type"}
+MULTI = {"outlet", "org", "person", "lang", "type", "speaker", "kind"}
+#: the parameters of GET /quotes and GET /api/quotes
+QUOTE_PARAMS = ("q", "speaker", "outlet", "kind", "lang", "from", "to", "translated", "sort",
+                "page", "per_page", "exact")
+
+
+def _check(args: MultiDict, known: tuple[str, ...]) -> None:
+    """Unknown or repeated single-valued parameters are errors (for the API, where a typo
+    should not silently change the answer)."""
+    for name in args:
+        if name not in known:
+            raise ParameterError(name, f"unknown parameter '{name}'; the parameters are "
+                                       f"{', '.join(known)}")
+        if name not in MULTI and len(args.getlist(name)) > 1:
+            raise ParameterError(name, f"{name} is given {len(args.getlist(name))} times; "
+                                       f"give it once")
+
+
+def _one(args: MultiDict, name: str, default=None):
+    values = args.getlist(name)
+    return values[-1] if values else default
+
+
+def quote_query(args: MultiDict, strict: bool = True) -> QuoteQuery:
+    """Request arguments -> QuoteQuery (the same rules as search_query)."""
+    if strict:
+        _check(args, QUOTE_PARAMS)
+    return make_quote_query(
+        q=_one(args, "q", ""), speaker=args.getlist("speaker"), outlet=args.getlist("outlet"),
+        kind=args.getlist("kind"), lang=args.getlist("lang"), date_from=_one(args, "from"),
+        date_to=_one(args, "to"), translated=_one(args, "translated"), sort=_one(args, "sort"),
+        page=_one(args, "page", 1), per_page=_one(args, "per_page", 10),
+        exact=_one(args, "exact", False))
+
+
+def quote_query_string(qq: QuoteQuery, **changes) -> str:
+    """The canonical query string of a quotation search, with changes applied."""
+    values: dict[str, object] = {
+        "q": qq.text, "speaker": qq.speakers, "outlet": qq.outlets, "kind": qq.kinds,
+        "lang": qq.languages, "from": qq.date_from.isoformat() if qq.date_from else "",
+        "to": qq.date_to.isoformat() if qq.date_to else "",
+        "translated": "" if qq.translated is None else str(qq.translated).lower(),
+        "sort": qq.sort, "page": qq.page, "per_page": qq.per_page,
+        "exact": "1" if qq.exact else "",
+    }
+    values.update({k.rstrip("_"): v for k, v in changes.items()})
+    out: list[tuple[str, str]] = []
+    for name in QUOTE_PARAMS:
+        v = values.get(name)
+        if name in MULTI:
+            out += [(name, str(x)) for x in (v or ())]
+        elif (name, v) in (("sort", "relevance"),) or (name == "page" and int(v or 1) == 1) \
+                or (name == "per_page" and int(v or 10) == 10):
+            continue
+        elif v not in (None, ""):
+            out.append((name, str(v)))
+    return urlencode(out)
+
+
+def quote_toggle(qq: QuoteQuery, name: str, value: str) -> str:
+    current = {"speaker": qq.speakers, "outlet": qq.outlets, "kind": qq.kinds}[name]
+    new = tuple(v for v in current if v != value) if value in current else (*current, value)
+    return quote_query_string(qq, **{name: new, "page": 1})
 
 
 def search_query(args: MultiDict, strict: bool = True, extra: tuple[str, ...] = ()
                  ) -> SearchQuery:
-    """Validate request arguments. strict: unknown or repeated single-valued parameters are
-    errors (the API, where a typo should not silently change the answer); pages ignore them."""
+    """Validate request arguments; strict (the API) refuses unknown parameters, pages ignore
+    them."""
     if strict:
-        for name in args:
-            if name not in SEARCH_PARAMS and name not in extra:
-                raise ParameterError(name, f"unknown parameter '{name}'; the parameters are "
-                                           f"{', '.join(SEARCH_PARAMS + extra)}")
-            if name not in MULTI and len(args.getlist(name)) > 1:
-                raise ParameterError(name, f"{name} is given {len(args.getlist(name))} times; "
-                                           f"give it once")
+        _check(args, SEARCH_PARAMS + extra)
 
     def one(name: str, default=None):
-        values = [v for v in args.getlist(name)]
-        return values[-1] if values else default
+        return _one(args, name, default)
 
     return make_query(
         q=one("q", ""), outlet=args.getlist("outlet"), org=args.getlist("org"),

@@ -8,12 +8,19 @@ import re
 from flask import Blueprint, render_template, request
 from markupsafe import Markup, escape
 
-from indexer.citation import citations, human_date
+from indexer.citation import citations, human_date, quote_citation
 from indexer.language import language_name
 from indexer.search import FACETS, SearchResults
 
 from .app import get_index
-from .params import query_string, search_query, toggle
+from .params import (
+    query_string,
+    quote_query,
+    quote_query_string,
+    quote_toggle,
+    search_query,
+    toggle,
+)
 
 bp = Blueprint("views", __name__)
 
@@ -22,14 +29,20 @@ FACET_TITLES = {"outlet": "Outlet", "organization": "Organization", "person": "P
 # facet -> the request parameter that filters by it
 FACET_PARAMS = {"outlet": "outlet", "organization": "org", "person": "person",
                 "language": "lang", "doc_type": "type"}
-_ONLY_MARKS = re.compile(r'</?mark(?: id="m\d+")?>')
+# The only markup our highlighter and quotation renderer emit; attribute values are escaped.
+_OUR_TAGS = re.compile(
+    r'</?mark(?: id="m\d+")?>|</span>|</a>'
+    r'|<span class="quote" id="q\d+" data-kind="[^"<>]*" title="[^"<>]*">'
+    r'|<a class="who(?: unknown)?" href="#q\d+">'
+)
 
 
 def marked(fragment: str | None) -> Markup:
-    """Trust our highlighter's <mark> and nothing else: any other markup is escaped."""
+    """Trust our highlighter's <mark> (and the quotation spans of the document page) and
+    nothing else: a fragment with any other markup is escaped whole."""
     if not fragment:
         return Markup("")
-    rest = _ONLY_MARKS.sub("", fragment)
+    rest = _OUR_TAGS.sub("", fragment)
     if "<" in rest or ">" in rest:
         return escape(fragment)
     return Markup(fragment)
@@ -40,7 +53,9 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.globals.update(FACETS=FACETS, FACET_TITLES=FACET_TITLES,
                                  query_string=query_string, toggle=toggle,
-                                 FACET_PARAMS=FACET_PARAMS)
+                                 FACET_PARAMS=FACET_PARAMS,
+                                 quote_query_string=quote_query_string,
+                                 quote_toggle=quote_toggle)
 
 
 @bp.get("/")
@@ -96,6 +111,19 @@ def _pages(r: SearchResults) -> list[tuple[str, int | None]]:
     return out
 
 
+@bp.get("/quotes")
+def quotes_page():
+    qq = quote_query(request.args, strict=False)
+    ix = get_index()
+    results = ix.search_quotes(qq)
+    cites = {}
+    for h in results.hits:
+        doc = ix.document(h.doc_id)
+        cites[h.id] = quote_citation(h.speaker, h.affiliation, h.text, h.title, h.outlet,
+                                     doc.date, h.url, h.translated, h.original_language)
+    return render_template("quotes.html", qq=qq, r=results, cites=cites)
+
+
 @bp.get("/doc/<path:doc_id>")
 def document_page(doc_id: str):
     sq = search_query(request.args, strict=False)
@@ -117,8 +145,12 @@ def document_page(doc_id: str):
         ("People", "; ".join(e.name for e in doc.people), "people"),
     ]
     back = query_string(sq)
+    quote_cites = [quote_citation(q.speaker, q.affiliation, q.text, doc.title, doc.outlet,
+                                  doc.date, doc.url, doc.translated, doc.original_language)
+                   for q in doc.quotes]
     return render_template(
         "document.html", doc=doc, sq=sq, paragraphs=paragraphs, n_matches=n_matches,
+        quote_cites=quote_cites,
         rows=[(label, value, doc.provenance.get(key)) for label, value, key in rows if value],
         citation=citations(doc, today), back=back, today=today,
         date_iso=doc.date.isoformat() if doc.date else None,

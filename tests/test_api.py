@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 from indexer import build
 from indexer.cli import main
 from search_ui import create_app
-from search_ui.params import SEARCH_PARAMS
+from search_ui.params import QUOTE_PARAMS, SEARCH_PARAMS
 
 from .conftest import write_corpus
 
@@ -163,13 +164,38 @@ def test_export_bad_parameters(client, query, parameter):
 def test_openapi_describes_every_route_and_parameter(client, app):
     spec = get_json(client, "/api/openapi.json")
     assert spec["openapi"].startswith("3.")
-    assert set(spec["paths"]) == {"/api/search", "/api/documents/{id}", "/api/export",
-                                  "/api/openapi.json"}
+    assert set(spec["paths"]) == {"/api/search", "/api/quotes", "/api/documents/{id}",
+                                  "/api/export", "/api/openapi.json"}
     names = [p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]]
     assert sorted(names) == sorted(SEARCH_PARAMS)
+    names = [p["name"] for p in spec["paths"]["/api/quotes"]["get"]["parameters"]]
+    assert sorted(names) == sorted(QUOTE_PARAMS)
     routes = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/")}
-    assert {"/api/search", "/api/documents/<path:doc_id>", "/api/export",
-            "/api/openapi.json"} <= routes
+    described = {re.sub(r"\{(\w+)\}", r"<path:doc_\1>", p) for p in spec["paths"]}
+    assert routes - {"/api/"} == described  # every route described, nothing made up
+
+
+@pytest.mark.parametrize(("path", "schema", "key"), [
+    ("/api/search?q=amazon", "Results", "hits"),
+    ("/api/quotes?q=amazon", "QuoteResults", "hits"),
+])
+def test_responses_have_the_described_shape(client, path, schema, key):
+    spec = get_json(client, "/api/openapi.json")["components"]["schemas"]
+    body = get_json(client, path)
+    assert set(spec[schema]["required"]) <= set(body) <= set(spec[schema]["properties"])
+    item = spec[schema]["properties"][key]["items"]
+    assert body[key]
+    for hit in body[key]:
+        assert set(item["required"]) <= set(hit) <= set(item["properties"])
+
+
+def test_document_quotes_have_the_described_shape(client):
+    spec = get_json(client, "/api/openapi.json")["components"]["schemas"]["Document"]
+    doc_id = get_json(client, "/api/quotes?q=amazon")["hits"][0]["doc_id"]
+    doc = get_json(client, f"/api/documents/{doc_id}")
+    assert set(spec["required"]) <= set(doc)
+    props = spec["properties"]["quotes"]["items"]["properties"]
+    assert doc["quotes"] and all(set(q) == set(props) for q in doc["quotes"])
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])

@@ -194,8 +194,44 @@ def test_timeline_bar_filters_to_its_month(browser, live_server):
     assert dates and all(d.startswith(month) for d in dates)
 
 
-def test_every_form_control_has_a_label(browser, live_server):
-    browser.get(live_server + "/?q=Amazon")
+def test_quotations_by_speaker_and_back_to_the_source(browser, live_server):
+    browser.get(live_server + "/quotes")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("Amazon", Keys.ENTER)
+    wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "li.quote-hit")))
+    before = total(browser)
+    link = browser.find_element(By.CSS_SELECTOR, 'a[data-facet="speaker"]')
+    name = link.find_element(By.CSS_SELECTOR, ".value").text
+    count = int(link.find_element(By.CSS_SELECTOR, ".count").text)
+    link.click()
+    wait(browser).until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, 'a[data-facet="speaker"][aria-pressed="true"]')))
+    assert total(browser) == count < before
+    speakers = {e.text for e in browser.find_elements(By.CSS_SELECTOR, "li.quote-hit .who strong")}
+    assert speakers == {name}
+    shot(browser, "07-quotes-by-speaker")
+    # the quotation opens in its document, scrolled to and marked with its speaker
+    hit = browser.find_element(By.CSS_SELECTOR, "li.quote-hit")
+    words = re.sub(r"\s+", " ", hit.find_element(By.CSS_SELECTOR, "blockquote").text)
+    hit.find_element(By.CSS_SELECTOR, ".meta a").click()
+    anchor = wait(browser).until(lambda d: d.execute_script("return location.hash"))
+    target = browser.find_element(By.ID, anchor[1:])
+    assert "quote" in target.get_attribute("class")
+    assert re.sub(r"\s+", " ", target.text).strip(" ,.") in words or \
+        words.strip(" ,.…") in re.sub(r"\s+", " ", target.text)
+    # in view and not under the sticky match bar: the topmost element at its first line is it
+    assert browser.execute_script("""
+        const el = arguments[0], r = el.getClientRects()[0];
+        if (r.top < 0 || r.bottom > window.innerHeight) return false;
+        const hit = document.elementFromPoint(r.left + 3, r.top + r.height / 2);
+        return hit !== null && (hit === el || el.contains(hit));""", target)
+    shot(browser, "08-quote-in-document")
+    no_errors(browser)
+
+
+@pytest.mark.parametrize("page", ["/?q=Amazon", "/quotes?q=Amazon"])
+def test_every_form_control_has_a_label(browser, live_server, page):
+    browser.get(live_server + page)
     unlabeled = browser.execute_script("""
         return Array.from(document.querySelectorAll('input:not([type=hidden]), select'))
           .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
