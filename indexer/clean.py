@@ -334,8 +334,9 @@ def is_widget_line(line: str) -> str | None:
         return "decoration" if folded else None
     # Accents are folded only for the widget vocabulary, never for the text that is kept.
     plain = strip_accents(core)
+    plain_folded = strip_accents(folded)
     for reason, rx in _WIDGET_RES.items():
-        if rx.fullmatch(plain) or rx.fullmatch(strip_accents(folded)):
+        if rx.fullmatch(plain) or rx.fullmatch(plain_folded):
             return reason
     if _TEASER_RE.fullmatch(plain) and not _SENTENCE_END.search(line.strip()):
         return "related-story teaser"

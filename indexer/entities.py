@@ -37,9 +37,13 @@ CONNECTORS = {"of", "and", "for", "the", "on", "to", "in", "de", "del", "la", "l
                "at", "sur", "with", "con", "von", "zur", "zum"}
 
 
+def _elided(tok: str) -> bool:
+    return "'" in tok[1:3] or "’" in tok[1:3]  # an elided article is one or two letters
+
+
 def _bare(tok: str) -> str:
     """A token without a French/Italian elided article ("l’Université" -> "Université")."""
-    return _ELISION.sub("", tok)
+    return _ELISION.sub("", tok) if _elided(tok) else tok
 
 
 def _is_cap(tok: str) -> bool:

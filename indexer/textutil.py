@@ -14,7 +14,16 @@ def strip_accents(s: str) -> str:
     >>> strip_accents("Clérigos Zúñiga")
     'Clerigos Zuniga'
     """
-    return "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn")
+    if s.isascii():  # most text: nothing to do, and this runs on every line of every document
+        return s
+    return _NON_ASCII.sub(_drop_marks, unicodedata.normalize("NFD", s))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _drop_marks(m: re.Match) -> str:
+    return "".join(c for c in m.group() if unicodedata.category(c) != "Mn")
 
 
 def straight_quotes(s: str) -> str:
@@ -32,8 +41,9 @@ def fold(s: str) -> str:
     >>> fold("  EL PAÍS ")
     'el pais'
     """
-    s = straight_quotes(unicodedata.normalize("NFKD", s))
-    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
+    if not s.isascii():
+        s = straight_quotes(unicodedata.normalize("NFKD", s))
+        s = _NON_ASCII.sub(_drop_marks, s)
     return re.sub(r"\s+", " ", s).strip().lower()
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer.corpus import GazetteerEntry
 from indexer.entities import find_organizations, find_people, given_names
@@ -186,3 +188,14 @@ def test_given_names_lexicon_is_multilingual():
     names = given_names()
     assert {"Rosa", "Jörg", "Élodie", "Halima", "Hye-jin", "João"} <= names
     assert "The" not in names
+
+
+@given(st.text(st.sampled_from(list("lLdDqQuUjnNsScCmMtTaA1'’&xÉé-")), min_size=1, max_size=7))
+def test_capitalisation_ignores_an_elided_article(tok):
+    import re as _re
+
+    from indexer.entities import _bare, _is_cap
+
+    bare = _re.sub(r"^(?:l|d|qu|j|n|s|c|m|t)['’](?=\w)", "", tok, flags=_re.I)
+    assert _bare(tok) == bare
+    assert _is_cap(tok) == (bare[:1].isupper() or bare[:1].isdigit() or tok == "&")

@@ -95,3 +95,64 @@ def test_language_names():
     assert language.language_name("es") == "Spanish"
     assert language.language_name("xx") == "xx"
     assert language.language_name(None) == ""
+
+
+# --------------------------------------------------------------------------- the fast paths
+
+CS = ("Zaměstnanci skladu v pondělí přerušili práci na protest proti normám výkonu, které "
+      "podle nich zvýšily počet úrazů. Vedení firmy odmítlo jejich požadavky a řeklo, že se "
+      "nic nezmění, dokud nebude hotová nová studie o bezpečnosti práce ve skladu. ")
+IT = ("I lavoratori del magazzino hanno smesso di lavorare lunedì per protestare contro i "
+      "ritmi che, secondo loro, hanno aumentato gli incidenti. L'azienda ha detto che non è "
+      "vero e che la sicurezza è la sua priorità, ma i sindacati non sono d'accordo. ")
+
+
+@pytest.mark.parametrize(("text", "code", "expected"), [
+    (EN, "en", True), (ES, "es", True), (ES, "en", False), (EN, "es", False),
+    (PT, "es", False), (ES, "pt", False), (FR, "en", False), (DE, "en", False),
+    (IT, "es", False), (CS, "en", False), (CS, "cs", False),  # no word list: langdetect
+    ("Amazon ICE Palantir AWS 2019", "en", False),  # names alone say nothing
+    ("The Los Angeles Times said the council would vote on the contract in March.", "en", True),
+])
+def test_a_paragraph_is_clearly_in_a_language_only_on_its_function_words(text, code, expected):
+    assert language.clearly_in(text, code) is expected
+
+
+@pytest.mark.parametrize(("text", "code"), [(EN * 4, "en"), (ES * 4, "es"), (PT * 8, "pt"),
+                                            (CS * 3, None), (IT * 3, "it")])
+def test_a_document_language_is_taken_from_function_words_only_when_plain(text, code):
+    guess = language.dominant_language(text)
+    assert (guess.code if guess else None) == code
+    if guess:
+        assert guess.confidence >= 0.95
+
+
+def test_the_fast_paths_agree_with_langdetect_on_real_pages(shared_pages, resources):
+    """Every paragraph and document the function-word paths decide, langdetect (the
+    reference) decides the same way: the shared pages and both held-out sets."""
+    from langdetect import detect_langs
+
+    from indexer import build, corpus
+    from indexer.models import RawDocument
+
+    from .conftest import DATA
+
+    paths = sorted(shared_pages.glob("*/source.html")) + sorted(
+        p for d in ("heldout", "heldout2") for p in (DATA / d).iterdir() if p.is_file()
+        and p.suffix in (".txt", ".html", ".md"))
+    decided = 0
+    for path in paths:
+        fmt = corpus.FORMATS[path.suffix]
+        doc = build.prepare(RawDocument(path.stem, path.name, fmt, path.read_bytes(), ""),
+                            resources)
+        sample = language._NOISE.sub(" ", doc.body)
+        fast = language.dominant_language(sample)
+        if fast:
+            decided += 1
+            assert detect_langs(sample[:20000])[0].lang == fast.code, path
+        for para in doc.paragraphs:
+            if language._letters(para) >= language.MIN_PARAGRAPH_LETTERS and \
+                    language.clearly_in(para, doc.language):
+                decided += 1
+                assert detect_langs(para)[0].lang == doc.language, (path, para[:80])
+    assert decided > 300
