@@ -16,20 +16,26 @@ CURRENT only when it is complete, so a failed or killed build leaves the old ind
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
+import queue
 import shutil
+import signal
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
+from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from . import clean, corpus, language, metadata, quotes, schema
 from .errors import (
@@ -52,7 +58,14 @@ LOCK = "build.lock"
 REPORT = "last-build.json"
 PIPELINE = "pipeline.json"
 
+#: progress(done, total, path): called once per corpus file as it is dealt with.
 Progress = Callable[[int, int, str], None]
+
+#: Below this many documents to (re)process, one process does it all: starting workers costs
+#: more than it saves.
+PARALLEL_MIN_DOCS = 200
+BATCH = 16  # documents per message to a worker
+WRITER_MB = 128  # Whoosh's in-memory posting pool, per writing process
 
 
 # --------------------------------------------------------------------------- prepare
@@ -169,9 +182,14 @@ def build_lock(index_dir: Path) -> Iterator[None]:
             ) from exc
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
+        _LOCK_FDS.add(fd)
         yield
     finally:
+        _LOCK_FDS.discard(fd)
         os.close(fd)
+
+
+_LOCK_FDS: set[int] = set()  # a forked worker closes these: the lock must die with the parent
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -217,8 +235,13 @@ def build_index(
     rebuild: bool = False,
     progress: Progress | None = None,
     max_bytes: int = corpus.DEFAULT_MAX_BYTES,
+    workers: int | None = None,
 ) -> BuildReport:
-    """Bring the index in line with the corpus: add, update and remove what changed."""
+    """Bring the index in line with the corpus: add, update and remove what changed.
+
+    `workers` processes (default: one per CPU) prepare and index documents in parallel, each
+    writing its own Whoosh segment, when there are enough documents to make it worth it.
+    """
     started = time.monotonic()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if not corpus_dir.is_dir():
@@ -227,6 +250,7 @@ def build_index(
         index_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise IndexWriteError(f"cannot create {index_dir}: {exc.strerror}") from exc
+    workers = max(1, workers or os.cpu_count() or 1)
 
     with build_lock(index_dir):
         manifest = corpus.load_manifest(corpus_dir)
@@ -252,16 +276,39 @@ def build_index(
         except OSError as exc:
             raise _write_error(index_dir, exc) from exc
 
+        writer = None
+        pool: _Workers | None = None
         try:
-            writer = ix.writer(limitmb=128)
-        except LockError as exc:
-            raise IndexLockedError(f"the index in {index_dir} is locked by another writer") from exc
-        try:
-            _apply_changes(writer, corpus_dir, manifest, resources, existing, report, progress,
-                           max_bytes)
-            writer.commit()
+            todo, paths = _scan(corpus_dir, manifest, existing, report, progress, max_bytes)
+            if workers > 1 and len(todo) >= PARALLEL_MIN_DOCS:
+                # workers are forked before the writer exists: they hold no lock of its
+                pool = _Workers(min(workers, len(todo) // BATCH or 1), gen, corpus_dir,
+                                resources, max_bytes)
+            try:
+                writer = ix.writer(limitmb=WRITER_MB)
+            except LockError as exc:
+                raise IndexLockedError(
+                    f"the index in {index_dir} is locked by another writer") from exc
+            done = paths - len(todo)
+            if pool is not None:
+                segments = pool.run(todo, writer, report, progress, done, paths)
+                pool = None
+                # existing segments (small ones merged), then the workers' new ones
+                writer.commit(mergetype=lambda w, segs: MERGE_SMALL(w, segs) + segments)
+            else:
+                for item in todo:
+                    outcome = _process(writer, corpus_dir, item, resources, max_bytes)
+                    _record(outcome, report)
+                    done += 1
+                    if progress:
+                        progress(done, paths, item.path)
+                _remove_replaced(writer, report)
+                writer.commit()
         except BaseException as exc:
-            writer.cancel()
+            if pool is not None:
+                pool.stop()
+            if writer is not None and not writer.is_closed:
+                writer.cancel()
             ix.close()
             if full:
                 shutil.rmtree(gen, ignore_errors=True)
@@ -279,6 +326,9 @@ def build_index(
         except OSError as exc:
             raise _write_error(index_dir, exc) from exc
 
+        for name in ("added", "updated", "unchanged", "removed"):
+            getattr(report, name).sort()
+        report.skipped.sort(key=lambda sk: sk.path)
         unknown = sorted(set(manifest) - set(report.added) - set(report.updated)
                          - set(report.unchanged))
         if unknown:
@@ -293,52 +343,228 @@ def build_index(
         return report
 
 
-def _apply_changes(writer, corpus_dir, manifest, resources, existing, report, progress,
-                   max_bytes) -> None:
-    paths = list(corpus.walk(corpus_dir))
+@dataclass(frozen=True)
+class _Todo:
+    """A corpus file whose document is new or changed: to be read again and prepared."""
+
+    path: str  # relative to the corpus, posix
+    id: str
+    facts: SourceFacts | None
+    existed: bool
+
+
+def _scan(corpus_dir: Path, manifest, existing: dict[str, str], report: BuildReport,
+          progress: Progress | None, max_bytes: int) -> tuple[list[_Todo], int]:
+    """Read and hash every file: what is unchanged, skipped or gone is settled here, the
+    rest is returned to be prepared. Returns (to do, number of files)."""
+    paths = corpus.walk(corpus_dir)
     seen: set[str] = set()
+    todo: list[_Todo] = []
     done = 0
     for item in corpus.iter_corpus(corpus_dir, manifest, max_bytes, paths=paths):
-        done += 1
         if isinstance(item, Skipped):
             doc_id = corpus.id_for(item.path)
             if doc_id in existing:
                 seen.add(doc_id)  # keep the version already indexed
                 item = replace(item, reason=item.reason + " (the version indexed before is kept)")
             report.skipped.append(item)
-            if progress:
-                progress(done, len(paths), item.path)
-            continue
-        seen.add(item.id)
-        if existing.get(item.id) == item.content_hash:
-            report.unchanged.append(item.id)
         else:
-            try:
-                doc = prepare(item, resources)
-            except DocumentError as exc:
-                if item.id in existing:
-                    report.skipped.append(Skipped(
-                        item.path, f"{exc} (the version indexed before is kept)"))
-                else:
-                    report.skipped.append(Skipped(item.path, str(exc)))
-            except RecursionError:
-                report.skipped.append(Skipped(item.path, "too deeply nested to parse"))
+            seen.add(item.id)
+            if existing.get(item.id) == item.content_hash:
+                report.unchanged.append(item.id)
             else:
-                writer.delete_by_term("doc_id", doc.id)  # the document and its quotations
-                for fields in schema.record_fields(doc):
-                    writer.add_document(**fields)
-                (report.updated if item.id in existing else report.added).append(item.id)
+                todo.append(_Todo(item.path, item.id, item.source, item.id in existing))
+                continue
+        done += 1
         if progress:
             progress(done, len(paths), item.path)
-    for doc_id in sorted(set(existing) - seen):
+    report.removed.extend(sorted(set(existing) - seen))
+    return todo, len(paths)
+
+
+def _process(writer, corpus_dir: Path, item: _Todo, resources: corpus.Resources,
+             max_bytes: int) -> tuple[str, _Todo, str | None]:
+    """Read, prepare and add one document: ("added", item, None) or ("skipped", item, why).
+    The file is read again: what is indexed is what was hashed with it, even if it changed
+    since the scan."""
+    try:
+        data = corpus.read_file(corpus_dir, Path(item.path), max_bytes)
+        raw = RawDocument(id=item.id, path=item.path, format=corpus.FORMATS[
+            Path(item.path).suffix.lower()], data=data,
+            content_hash=corpus.content_hash(data, item.facts), source=item.facts)
+        doc = prepare(raw, resources)
+    except DocumentError as exc:
+        return "skipped", item, str(exc)
+    except RecursionError:
+        return "skipped", item, "too deeply nested to parse"
+    for fields in schema.record_fields(doc):
+        writer.add_document(**fields)
+    return "added", item, None
+
+
+def _record(outcome: tuple[str, _Todo, str | None], report: BuildReport) -> None:
+    """Note one document's outcome: a new version replaces the old one (see
+    _remove_replaced), a failed one keeps it."""
+    status, item, why = outcome
+    if status == "skipped":
+        kept = " (the version indexed before is kept)" if item.existed else ""
+        report.skipped.append(Skipped(item.path, f"{why}{kept}"))
+        return
+    if item.existed:
+        report.updated.append(item.id)
+    else:
+        report.added.append(item.id)
+
+
+def _remove_replaced(writer, report: BuildReport) -> None:
+    """Delete the old versions of updated documents (with their quotations) and removed
+    ones. A writer deletes only from committed segments: what this build added is safe."""
+    for doc_id in report.updated + report.removed:
         writer.delete_by_term("doc_id", doc_id)
-        report.removed.append(doc_id)
+
+
+# --------------------------------------------------------------------------- workers
+
+
+class _Workers:
+    """Processes that each prepare documents and write them into a segment of their own.
+
+    Work is dealt in fixed turns (batch i goes to worker i mod n), so the same corpus gives
+    the same index. The parent keeps the Whoosh lock and commits the workers' segments in
+    one table of contents: until then nothing they wrote is visible. Workers die with the
+    parent (a killed build leaves no orphan holding the lock).
+    """
+
+    def __init__(self, n: int, gen: Path, corpus_dir: Path, resources: corpus.Resources,
+                 max_bytes: int) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.results = ctx.Queue()
+        self.tasks = [ctx.Queue(maxsize=4) for _ in range(n)]
+        self.procs = [ctx.Process(target=_worker, name=f"corpus-search worker {k}", daemon=True,
+                                  args=(k, str(gen), str(corpus_dir), resources, max_bytes,
+                                        self.tasks[k], self.results, os.getpid()))
+                      for k in range(n)]
+        for proc in self.procs:
+            proc.start()
+        self.segments: dict[int, object] = {}
+
+    def run(self, todo: list[_Todo], writer, report: BuildReport, progress: Progress | None,
+            done: int, total: int) -> list:
+        """Deal the documents out, collect the outcomes; the workers' segments, in order."""
+        state = {"done": done}
+
+        def collect(timeout: float) -> None:
+            try:
+                message = self.results.get(timeout=timeout)
+            except queue.Empty:
+                self._check_alive()
+                return
+            kind, k, payload = message
+            if kind == "doc":
+                _record(payload, report)
+                state["done"] += 1
+                if progress:
+                    progress(state["done"], total, payload[1].path)
+            elif kind == "done":
+                self.segments[k] = payload
+            else:  # "error"
+                raise IndexWriteError(f"a worker process failed:\n{payload}")
+
+        n = len(self.tasks)
+        batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
+        for i, batch in enumerate([*batches, *([None] * n)]):
+            target = self.tasks[i % n] if batch is not None else self.tasks[i - len(batches)]
+            while True:
+                try:
+                    target.put(batch, timeout=0.05)
+                    break
+                except queue.Full:
+                    collect(0.05)
+            while not self.results.empty():
+                collect(0)
+        while len(self.segments) < n:
+            collect(0.5)
+        for proc in self.procs:
+            proc.join()
+        self._close_queues()
+        _remove_replaced(writer, report)
+        return [self.segments[k] for k in range(n) if self.segments[k] is not None]
+
+    def _check_alive(self) -> None:
+        for k, proc in enumerate(self.procs):
+            if k not in self.segments and proc.exitcode is not None:
+                raise IndexWriteError(f"a worker process stopped unexpectedly (exit code "
+                                      f"{proc.exitcode}); the previous index is unchanged")
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.kill()
+        for proc in self.procs:
+            proc.join(timeout=5)
+        for q in [*self.tasks, self.results]:
+            q.cancel_join_thread()  # what is left in them is dropped, not waited for
+        self._close_queues()
+
+    def _close_queues(self) -> None:
+        for q in [*self.tasks, self.results]:
+            q.close()
+
+
+def _die_with_parent(parent: int) -> None:
+    try:  # Linux: the kernel kills this process when the parent dies, however it dies
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)
+
+
+def _worker(k: int, gen: str, corpus_dir: str, resources: corpus.Resources, max_bytes: int,
+            tasks, results, parent: int) -> None:
+    for fd in _LOCK_FDS:  # the parent's copy keeps the build lock; this one must not
+        os.close(fd)
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        ix = whoosh_index.open_dir(gen)
+        # _lk=False and _finalize_segment: as Whoosh's own multiprocessing writer does; the
+        # parent holds the lock and writes the table of contents
+        writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)
+        while True:
+            try:
+                batch = tasks.get(timeout=1.0)
+            except queue.Empty:
+                if os.getppid() != parent:
+                    os._exit(1)
+                continue
+            if batch is None:
+                break
+            for item in batch:
+                results.put(("doc", k, _process(writer, Path(corpus_dir), item, resources,
+                                                 max_bytes)))
+        if writer._added:
+            segment = writer._finalize_segment()
+        else:
+            writer._close_segment()
+            segment = None
+        results.put(("done", k, segment))
+    except BaseException:  # report it: the parent cancels the build
+        results.put(("error", k, traceback.format_exc()))
 
 
 def _indexed_hashes(ix) -> dict[str, str]:
-    with ix.searcher() as s:
-        return {f["id"]: f.get("content_hash", "") for f in s.all_stored_fields()
-                if f.get("record", "doc") == "doc"}
+    """id -> content hash of every indexed document, from columns (no stored field is read)."""
+    with ix.reader() as reader:
+        ids = reader.column_reader("id")
+        hashes = reader.column_reader("content_hash")
+        out = {}
+        for docnum in reader.all_doc_ids():
+            h = hashes[docnum]
+            if h:  # quotation records have none
+                out[ids[docnum]] = h
+        return out
 
 
 def _read_fingerprint(gen: Path) -> str | None:

@@ -77,13 +77,16 @@ class _Progress:
               type=click.Path(file_okay=False), help="Corpus folder.")
 @index_option
 @click.option("--rebuild", is_flag=True, help="Start over instead of updating what changed.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes preparing documents in parallel (default: one per CPU).")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
-def index_cmd(corpus_dir: str, index_dir: str, rebuild: bool, as_json: bool) -> None:
+def index_cmd(corpus_dir: str, index_dir: str, rebuild: bool, workers: int | None,
+              as_json: bool) -> None:
     """Build or update the index from the corpus folder."""
     progress = _Progress()
     try:
         report = build.build_index(Path(corpus_dir), Path(index_dir), rebuild=rebuild,
-                                   progress=progress)
+                                   progress=progress, workers=workers)
     finally:
         progress.close()
     if as_json:

@@ -18,7 +18,7 @@ from .clean import normalize_for_index
 from .models import Document, Entity, PartialDate, Quote, Removal
 
 #: Bump when fields or analysis change: an index with another version is rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: Languages with their own stemmed field; other languages go to the unstemmed `text_xx`.
 STEMMED_LANGUAGES = ("en", "es", "fr", "de", "pt")
@@ -79,7 +79,7 @@ def build_schema() -> Schema:
         "id": ID(stored=True, unique=True, sortable=True),
         "path": STORED(),
         "format": STORED(),
-        "content_hash": STORED(),
+        "content_hash": ID(stored=True, sortable=True),  # a column: read for every build
         "title": STORED(),
         "original_title": STORED(),
         "body": STORED(),

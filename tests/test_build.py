@@ -324,3 +324,82 @@ def test_killed_build_leaves_previous_index_intact_and_next_build_completes(tmp_
     assert len(_ids(index_dir)) == 402
     # the killed build's half-written generation was cleaned up
     assert len(list(index_dir.glob("gen-*"))) <= 2
+
+
+# --------------------------------------------------------------------------- parallel build
+
+
+def _snapshot(index_dir: Path) -> dict:
+    """What a user can see of an index: documents, their fields and quotations, counts."""
+    from indexer.search import make_query, make_quote_query
+
+    with CorpusIndex(index_dir) as ix:
+        docs = {i: ix.document(i).to_dict() for i in ix.document_ids()}
+        searches = {q: ix.search(make_query(q=q, per_page=100)).total
+                    for q in ("council", '"drone contract"', "variant", "")}
+        quotes = ix.search_quotes(make_quote_query(per_page=100)).total
+    return {"docs": docs, "searches": searches, "quotes": quotes}
+
+
+def test_parallel_build_indexes_exactly_what_one_process_does(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 20)
+    corpus_dir = _big_corpus(tmp_path / "c", 60)
+    (corpus_dir / "broken.html").write_bytes(b"\x00\x01" * 10)  # skipped, with its reason
+    one = build.build_index(corpus_dir, tmp_path / "one", workers=1)
+    two = build.build_index(corpus_dir, tmp_path / "two", workers=2)
+    assert one.added == two.added and len(two.added) == 60
+    assert one.skipped == two.skipped and len(two.skipped) == 1
+    assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "two")
+    # the same corpus gives the same index, document numbers included
+    again = build.build_index(corpus_dir, tmp_path / "two", workers=2, rebuild=True)
+    assert again.added == two.added
+    with CorpusIndex(tmp_path / "two") as ix:
+        first = [h.id for h in ix.search(__import__("indexer").make_query(q="the")).hits]
+    build.build_index(corpus_dir, tmp_path / "three", workers=2)
+    with CorpusIndex(tmp_path / "three") as ix:
+        assert [h.id for h in ix.search(__import__("indexer").make_query(q="the")).hits] == first
+
+
+def test_parallel_incremental_update(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 20)
+    corpus_dir = _big_corpus(tmp_path / "c", 60)
+    build.build_index(corpus_dir, tmp_path / "i", workers=2)
+    for i in range(0, 60, 2):  # change half, remove five, add three
+        path = corpus_dir / f"gen/{i:04d}.txt"
+        path.write_text(path.read_text() + "\n\nCorrection: the quorum vote was moved.")
+    for i in range(1, 11, 2):
+        (corpus_dir / f"gen/{i:04d}.txt").unlink()
+    for i in range(3):
+        (corpus_dir / f"new/{i}.txt").parent.mkdir(exist_ok=True)
+        (corpus_dir / f"new/{i}.txt").write_text(STORY + f" New {i}.")
+    r = build.build_index(corpus_dir, tmp_path / "i", workers=2)
+    assert (len(r.updated), len(r.removed), len(r.added), len(r.unchanged)) == (30, 5, 3, 25)
+    build.build_index(corpus_dir, tmp_path / "fresh", workers=1)
+    assert _snapshot(tmp_path / "i") == _snapshot(tmp_path / "fresh")
+
+
+def test_a_worker_killed_mid_build_fails_the_build_cleanly(tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": STORY})
+    index_dir = tmp_path / "i"
+    build.build_index(corpus_dir, index_dir)
+    _big_corpus(corpus_dir, 600)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "index", "--corpus", str(corpus_dir), "--index",
+         str(index_dir), "--workers", "2"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+        text=True, cwd=REPO)
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while not workers and time.monotonic() < deadline:
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        workers = [int(p) for p in children.read_text().split()] if children.exists() else []
+        time.sleep(0.05)
+    assert workers, "the build started no worker processes"
+    time.sleep(1.0)
+    os.kill(workers[0], signal.SIGKILL)  # as the out-of-memory killer would
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in err
+    assert "worker process stopped unexpectedly" in err
+    assert _ids(index_dir) == ["a"]  # the previous index is untouched
+    assert not [p for p in workers if Path(f"/proc/{p}").exists()]  # no orphan left
+    r = build.build_index(corpus_dir, index_dir)
+    assert len(r.added) == 600
