@@ -7,17 +7,22 @@ Whoosh objects never leave this module; callers get dataclasses.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import html
 import re
 import threading
 import unicodedata
-from collections import Counter
+from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 
 from whoosh import qparser
 from whoosh import query as wq
+from whoosh.lang import stemmer_for_language
 from whoosh.qparser import plugins as qplugins
+from whoosh.support.charset import accent_map
 
 from . import build, schema
 from .clean import normalize_for_index
@@ -824,16 +829,36 @@ def _within(a: str, b: str, maxdist: int) -> bool:
     return prev[-1] <= maxdist
 
 
-_ANALYZERS: dict[str, object] = {}
+_TOKEN_RE = re.compile(schema.TOKEN_PATTERN)
+_TERM_CACHE_SIZE = 200_000
+_term_caches: dict[str, tuple[Callable[[str], str] | None, dict[str, str]]] = {}
 
 
-def _analyzer_for(fieldname: str):
-    ana = _ANALYZERS.get(fieldname)
-    if ana is None:
-        lang = fieldname.split("_", 1)[1]
-        ana = schema.analyzer(lang if lang in schema.STEMMED_LANGUAGES else None)
-        _ANALYZERS[fieldname] = ana
-    return ana
+def field_terms(text: str, fieldname: str) -> list[tuple[str, int, int, int]]:
+    """(term, position, start, end) of each token, exactly as `fieldname`'s analyzer makes
+    them (tests/test_search.py holds the two together), several times faster: highlighting
+    analyses every paragraph of every hit, and the same words come back again and again.
+
+    >>> field_terms("Los Trabajadores", "text_es")
+    [('los', 0, 0, 3), ('trabaj', 1, 4, 16)]
+    """
+    lang = fieldname.split("_", 1)[1]
+    entry = _term_caches.get(lang)
+    if entry is None:
+        stem = stemmer_for_language(lang) if lang in schema.STEMMED_LANGUAGES else None
+        entry = _term_caches[lang] = (stem, {})
+    stem, cache = entry
+    out = []
+    for pos, m in enumerate(_TOKEN_RE.finditer(text)):
+        token = m.group()
+        term = cache.get(token)
+        if term is None:
+            if len(cache) > _TERM_CACHE_SIZE:
+                cache.clear()
+            term = token.lower().translate(accent_map)
+            term = cache[token] = stem(term) if stem else term
+        out.append((term, pos, m.start(), m.end()))
+    return out
 
 
 def find_spans(text: str, fieldname: str, spec: _Spec) -> list[tuple[int, int]]:
@@ -844,12 +869,12 @@ def find_spans(text: str, fieldname: str, spec: _Spec) -> list[tuple[int, int]]:
     """
     if spec.empty(fieldname):
         return []
-    toks = [(t.text, t.pos, t.startchar, t.endchar)
-            for t in _analyzer_for(fieldname)(normalize_for_index(text), positions=True,
-                                               chars=True)]
+    toks = field_terms(normalize_for_index(text), fieldname)
     spans: list[tuple[int, int]] = []
-    by_pos = {pos: (word, s, e) for word, pos, s, e in toks}
-    for words, slop in spec.phrases.get(fieldname, ()):
+    phrases = spec.phrases.get(fieldname, ())
+    if phrases:
+        by_pos = {pos: (word, s, e) for word, pos, s, e in toks}
+    for words, slop in phrases:
         for word, pos, s, _e in toks:
             if word != words[0]:
                 continue
@@ -867,10 +892,13 @@ def find_spans(text: str, fieldname: str, spec: _Spec) -> list[tuple[int, int]]:
     terms = spec.terms.get(fieldname, set())
     patterns = spec.patterns.get(fieldname, ())
     fuzzy = spec.fuzzy.get(fieldname, ())
-    for word, _pos, s, e in toks:
-        if word in terms or any(p.fullmatch(word) for p in patterns) or any(
-                word.startswith(t[:pl]) and _within(word, t, d) for t, d, pl in fuzzy):
-            spans.append((s, e))
+    if not patterns and not fuzzy:
+        spans += [(s, e) for word, _pos, s, e in toks if word in terms]
+    else:
+        for word, _pos, s, e in toks:
+            if word in terms or any(p.fullmatch(word) for p in patterns) or any(
+                    word.startswith(t[:pl]) and _within(word, t, d) for t, d, pl in fuzzy):
+                spans.append((s, e))
     return _merge(spans)
 
 
@@ -1012,31 +1040,111 @@ def _snippets(paragraphs: list[str], spans: list[list[tuple[int, int]]],
 # =========================================================================== facets
 
 
-class _FacetTable:
-    """Per index reader: for each facet field, the values of every document (by docnum)."""
+class _ReaderData:
+    """What queries need besides postings, per index version and shared by every thread's
+    searcher of that version (their document numbers agree): each document's facet values,
+    sort ranks, and a bounded cache of document sets (filters, and text queries while one
+    is paged through)."""
 
-    FIELDS = {"outlet": "outlet", "organization": "organizations", "person": "people",
-              "language": "language", "year": "year", "doc_type": "doc_type",
-              "month": "month", "speaker": "speaker", "kind": "quote_kind"}
+    SINGLE = {"outlet": "outlet", "language": "language", "year": "year",
+              "doc_type": "doc_type", "month": "month", "speaker": "speaker",
+              "kind": "quote_kind"}
+    MULTI = {"organization": "organizations", "person": "people"}
+    CACHE_DOCS = 4_000_000  # document numbers kept in cached sets, in all (~250 MB at most)
 
     def __init__(self, reader) -> None:
-        self.values: dict[str, dict[int, list[str]]] = {}
-        for facet, fieldname in self.FIELDS.items():
-            per_doc: dict[int, list[str]] = {}
+        n = reader.doc_count_all()
+        self.size = n
+        self.values: dict[str, list] = {}
+        for facet, fieldname in self.SINGLE.items():
+            per_doc: list[str | None] = [None] * n
             for term in reader.lexicon(fieldname):
                 value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
                 for docnum in reader.postings(fieldname, term).all_ids():
-                    per_doc.setdefault(docnum, []).append(value)
+                    per_doc[docnum] = value
             self.values[facet] = per_doc
+        for facet, fieldname in self.MULTI.items():
+            lists: list[list[str]] = [[] for _ in range(n)]
+            for term in reader.lexicon(fieldname):
+                value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                for docnum in reader.postings(fieldname, term).all_ids():
+                    lists[docnum].append(value)
+            self.values[facet] = [tuple(v) for v in lists]
+        self._reader = reader
+        self._ranks: dict[str, list[int]] = {}
+        self._lock = threading.Lock()
+        self._sets: OrderedDict[str, frozenset[int]] = OrderedDict()
+        self._cached = 0
 
-    def count(self, facet: str, docs: set[int]) -> Counter:
+    def count(self, facet: str, docs) -> Counter:
+        """How many of docs have each value of the facet."""
         per_doc = self.values[facet]
-        counts: Counter = Counter()
-        for d in docs:
-            vals = per_doc.get(d)
-            if vals:
-                counts.update(vals)
+        if facet in self.MULTI:
+            return Counter(chain.from_iterable(map(per_doc.__getitem__, docs)))
+        counts = Counter(map(per_doc.__getitem__, docs))
+        counts.pop(None, None)
         return counts
+
+    def rank(self, order: str) -> list[int]:
+        """docnum -> place in the order ("newest": newest first, then by id descending;
+        "oldest": the reverse with undated last), so a page is the docs of smallest rank."""
+        with self._lock:
+            ranks = self._ranks.get(order)
+            if ranks is None:
+                column = "sort_newest" if order == "newest" else "sort_oldest"
+                keys = self._reader.column_reader(column)
+                ids = self._reader.column_reader("id")
+                docnums = sorted(range(self.size), key=lambda d: (keys[d], ids[d]),
+                                 reverse=order == "newest")
+                ranks = [0] * self.size
+                for place, docnum in enumerate(docnums):
+                    ranks[docnum] = place
+                self._ranks[order] = ranks
+        return ranks
+
+    def docset(self, key: str, compute: Callable[[], frozenset[int]]) -> frozenset[int]:
+        """compute() once per key while the cache has room for it."""
+        with self._lock:
+            found = self._sets.get(key)
+            if found is not None:
+                self._sets.move_to_end(key)
+                return found
+        docs = compute()
+        with self._lock:
+            if key not in self._sets and len(docs) <= self.CACHE_DOCS // 4:
+                self._sets[key] = docs
+                self._cached += len(docs)
+                while self._cached > self.CACHE_DOCS:
+                    _, old = self._sets.popitem(last=False)
+                    self._cached -= len(old)
+        return docs
+
+
+def _intersect(base: frozenset[int] | None, sets) -> set[int]:
+    """base (None: everything) and every set, smallest first."""
+    parts = sorted([*([] if base is None else [base]), *sets], key=len)
+    if not parts:
+        raise ValueError("nothing to intersect")  # every search has its record group
+    out = set(parts[0])
+    for p in parts[1:]:
+        out &= p
+    return out
+
+
+def _docs(s, q: wq.Query) -> frozenset[int]:
+    """The documents a query matches (deleted ones excluded), faster than walking Whoosh's
+    union and intersection matchers document by document: set operations on the parts."""
+    if isinstance(q, wq.Or) and not q.minmatch:
+        parts = [_docs(s, c) for c in q.children()]
+        return frozenset().union(*parts) if parts else frozenset()
+    if type(q) is wq.And or type(q) is wq.Require:
+        parts = sorted((_docs(s, c) for c in q.children()), key=len)
+        return frozenset(parts[0].intersection(*parts[1:])) if parts else frozenset()
+    if type(q) is wq.AndNot:
+        return _docs(s, q.a) - _docs(s, q.b)
+    if type(q) is wq.AndMaybe:
+        return _docs(s, q.a)
+    return frozenset(s.docs_for_query(q))
 
 
 # =========================================================================== the index
@@ -1053,7 +1161,7 @@ class CorpusIndex:
         self.index_dir = Path(index_dir)
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._facet_tables: dict[tuple, _FacetTable] = {}
+        self._datas: dict[tuple, _ReaderData] = {}
 
     # ------------------------------------------------------------------ searchers
 
@@ -1097,14 +1205,37 @@ class CorpusIndex:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _facet_table(self, s) -> _FacetTable:
+    def _data(self, s) -> _ReaderData:
         key = self._local.version
         with self._lock:
-            table = self._facet_tables.get(key)
-            if table is None:
-                table = _FacetTable(s.reader())
-                self._facet_tables = {key: table}  # keep only the current one
-        return table
+            data = self._datas.get(key)
+            if data is None:
+                data = _ReaderData(s.reader())
+                self._datas = {key: data}  # keep only the current version's
+        return data
+
+    def _sets(self, s, data: _ReaderData, text_query: wq.Query | None,
+              groups: dict[str, wq.Query]) -> tuple[frozenset[int] | None,
+                                                     dict[str, frozenset[int]]]:
+        """The documents of the text query (None: no words, everything) and of each filter
+        group; cached, so a filter or a query being paged through is computed once."""
+        base = None if text_query is None else data.docset(
+            "text:" + repr(text_query), lambda: _docs(s, text_query))
+        group_docs = {name: data.docset(repr(g), lambda g=g: _docs(s, g))
+                      for name, g in groups.items()}
+        return base, group_docs
+
+    def _page(self, s, data: _ReaderData, q: wq.Query, final: set[int], sort: str,
+              first: int, limit: int) -> list[tuple[dict, float | None]]:
+        """Stored fields and score of the hits first..limit: best match first (Whoosh's
+        scoring, restricted to `final`) or by date (precomputed ranks)."""
+        if sort == "relevance":
+            results = s.search(q, limit=limit, filter=final)
+            return [(results[i].fields(), results[i].score)
+                    for i in range(first, min(limit, results.scored_length()))]
+        ranks = data.rank(sort)
+        page = heapq.nsmallest(limit, final, key=ranks.__getitem__)[first:]
+        return [(s.stored_fields(d), None) for d in page]
 
     # ------------------------------------------------------------------ documents
 
@@ -1128,26 +1259,26 @@ class CorpusIndex:
     def search(self, sq: SearchQuery) -> SearchResults:
         """Run a search: hits of the requested page, exact total, facets, suggestion."""
         s = self._searcher()
+        data = self._data(s)
         compiled = compile_query(sq.text, sq.exact, s.schema)
         q = compiled.query
         groups = self._filter_groups(sq, compiled.date_ranges)
-        flt = _and([g for g in groups.values()])
+        base, group_docs = self._sets(s, data, None if compiled.browse else q, groups)
+        final = _intersect(base, group_docs.values())
         sort = sq.sort
         if compiled.browse and sort == "relevance":
             sort = "newest"  # browsing has no relevance: newest first
-        kwargs: dict = {}
-        if sort == "newest":
-            kwargs = {"sortedby": ["sort_newest", "id"], "reverse": True}
-        elif sort == "oldest":
-            kwargs = {"sortedby": ["sort_oldest", "id"]}
         limit = sq.page * sq.per_page
-        results = s.search(q, limit=limit, filter=flt, **kwargs)
-        total = len(results)
-        first = (sq.page - 1) * sq.per_page
         spec = _spec(q)
-        hits = tuple(self._hit(results[i], spec, sq.exact, compiled.browse or sort != "relevance")
-                     for i in range(first, min(limit, results.scored_length())))
-        facets, timeline = self._facets(s, q, sq, groups)
+        unscored = compiled.browse or sort != "relevance"
+        hits = tuple(self._hit(f, score, spec, sq.exact, unscored) for f, score in
+                     self._page(s, data, q, final, sort, (sq.page - 1) * sq.per_page, limit))
+        selected = {"outlet": set(sq.outlets), "organization": set(sq.organizations),
+                    "person": set(sq.people), "language": set(sq.languages),
+                    "doc_type": set(sq.doc_types), "year": self._selected_years(sq)}
+        facets = self._count_facets(data, base, group_docs, final, FACETS, selected)
+        timeline = _months(data.count("month", final))
+        total = len(final)
         suggestion = None
         if not compiled.browse and total < 5:
             suggestion = self._suggest(s, sq.text, total,
@@ -1162,30 +1293,38 @@ class CorpusIndex:
         Yields (total, Hit); the total is the same on every row.
         """
         s = self._searcher()
+        data = self._data(s)
         compiled = compile_query(sq.text, sq.exact, s.schema)
-        flt = _and(list(self._filter_groups(sq, compiled.date_ranges).values()))
+        groups = self._filter_groups(sq, compiled.date_ranges)
+        base, group_docs = self._sets(s, data, None if compiled.browse else compiled.query,
+                                      groups)
+        final = _intersect(base, group_docs.values())
         sort = "newest" if compiled.browse and sq.sort == "relevance" else sq.sort
-        kwargs: dict = {}
-        if sort == "newest":
-            kwargs = {"sortedby": ["sort_newest", "id"], "reverse": True}
-        elif sort == "oldest":
-            kwargs = {"sortedby": ["sort_oldest", "id"]}
-        results = s.search(compiled.query, limit=None, filter=flt, **kwargs)
         spec = _spec(compiled.query)
-        total = len(results)
         unscored = compiled.browse or sort != "relevance"
-        for i in range(results.scored_length()):
-            yield total, self._hit(results[i], spec, sq.exact, unscored)
+        total = len(final)
+        if sort == "relevance":
+            results = s.search(compiled.query, limit=None, filter=final)
+            for i in range(results.scored_length()):
+                yield total, self._hit(results[i].fields(), results[i].score, spec, sq.exact,
+                                       unscored)
+            return
+        ranks = data.rank(sort)
+        for docnum in sorted(final, key=ranks.__getitem__):
+            yield total, self._hit(s.stored_fields(docnum), None, spec, sq.exact, unscored)
 
     def count(self, sq: SearchQuery) -> int:
         """How many documents a search finds (no hits, no facets)."""
         s = self._searcher()
+        data = self._data(s)
         compiled = compile_query(sq.text, sq.exact, s.schema)
-        flt = _and(list(self._filter_groups(sq, compiled.date_ranges).values()))
-        return len(s.search(compiled.query, limit=1, filter=flt))
+        groups = self._filter_groups(sq, compiled.date_ranges)
+        base, group_docs = self._sets(s, data, None if compiled.browse else compiled.query,
+                                      groups)
+        return len(_intersect(base, group_docs.values()))
 
-    def _hit(self, hit, spec: _Spec, exact: bool, unscored: bool) -> Hit:
-        f = hit.fields()
+    def _hit(self, f: dict, score: float | None, spec: _Spec, exact: bool,
+             unscored: bool) -> Hit:
         body = f.get("body", "")
         paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
         spans = document_spans(paragraphs, f.get("paragraph_languages") or [],
@@ -1206,7 +1345,7 @@ class CorpusIndex:
             organizations=tuple(e[0] for e in ents.get("organizations", ())),
             people=tuple(e[0] for e in ents.get("people", ())),
             author=f.get("author"), url=f.get("url"),
-            score=None if unscored else round(float(hit.score), 4),
+            score=None if unscored or score is None else round(float(score), 4),
             snippets=_snippets(paragraphs, spans), title_html=title_html,
         )
 
@@ -1233,30 +1372,20 @@ class CorpusIndex:
             groups["year"] = date
         return groups
 
-    def _facets(self, s, q, sq: SearchQuery, groups: dict[str, wq.Query]
-                ) -> tuple[dict[str, tuple[FacetValue, ...]], tuple[tuple[str, int], ...]]:
-        """Document facets and matching documents per month."""
-        selected = {"outlet": set(sq.outlets), "organization": set(sq.organizations),
-                    "person": set(sq.people), "language": set(sq.languages),
-                    "doc_type": set(sq.doc_types), "year": self._selected_years(sq)}
-        return self._count_facets(s, q, groups, FACETS, selected)
-
-    def _count_facets(self, s, q, groups: dict[str, wq.Query], facets: tuple[str, ...],
-                      selected: dict[str, set[str]]
-                      ) -> tuple[dict[str, tuple[FacetValue, ...]], tuple[tuple[str, int], ...]]:
+    @staticmethod
+    def _count_facets(data: _ReaderData, base: frozenset[int] | None,
+                      group_docs: dict[str, frozenset[int]], final: set[int],
+                      facets: tuple[str, ...], selected: dict[str, set[str]]
+                      ) -> dict[str, tuple[FacetValue, ...]]:
         """Exact counts per facet; a facet's own selection (the filter group of the same name)
-        is left out of its counts. Also the final result set's count per month."""
-        table = self._facet_table(s)
-        base = set(s.docs_for_query(q))
-        group_docs = {name: set(s.docs_for_query(g)) if g is not wq.NullQuery else set()
-                      for name, g in groups.items()}
+        is left out of its counts, so the other values stay on offer."""
         out: dict[str, tuple[FacetValue, ...]] = {}
         for facet in facets:
-            docs = base
-            for name, d in group_docs.items():
-                if name != facet:
-                    docs = docs & d
-            counts = table.count(facet, docs)
+            if facet in group_docs:
+                docs = _intersect(base, [d for name, d in group_docs.items() if name != facet])
+            else:
+                docs = final
+            counts = data.count(facet, docs)
             values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
             if facet == "year":
                 values = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
@@ -1265,10 +1394,7 @@ class CorpusIndex:
             chosen = selected.get(facet, set())
             shown += [(v, counts.get(v, 0)) for v in sorted(chosen - listed)]
             out[facet] = tuple(FacetValue(v, n, v in chosen) for v, n in shown)
-        final = base
-        for d in group_docs.values():
-            final = final & d
-        return out, _months(table.count("month", final))
+        return out
 
     @staticmethod
     def _selected_years(sq: SearchQuery) -> set[str]:
@@ -1315,6 +1441,7 @@ class CorpusIndex:
     def search_quotes(self, qq: QuoteQuery) -> QuoteResults:
         """Search the quotations: words, speaker, outlet, kind, date; best match first."""
         s = self._searcher()
+        data = self._data(s)
         compiled = compile_query(qq.text, qq.exact, s.schema, quotes=True)
         groups: dict[str, wq.Query] = {"record": wq.Term("record", "quote")}
         for key, fieldname, values in (("speaker", "speaker", qq.speakers),
@@ -1328,35 +1455,32 @@ class CorpusIndex:
         date = _date_group(qq.date_from, qq.date_to, compiled.date_ranges)
         if date is not None:
             groups["date"] = date
-        flt = _and(list(groups.values()))
+        base, group_docs = self._sets(s, data, None if compiled.browse else compiled.query,
+                                      groups)
+        final = _intersect(base, group_docs.values())
         sort = "newest" if compiled.browse and qq.sort == "relevance" else qq.sort
-        kwargs: dict = {}
-        if sort == "newest":
-            kwargs = {"sortedby": ["sort_newest", "id"], "reverse": True}
-        elif sort == "oldest":
-            kwargs = {"sortedby": ["sort_oldest", "id"]}
         limit = qq.page * qq.per_page
-        results = s.search(compiled.query, limit=limit, filter=flt, **kwargs)
-        total = len(results)
         spec = _spec(compiled.query)
         unscored = compiled.browse or sort != "relevance"
-        hits = tuple(self._quote_hit(results[i], spec, qq.exact, unscored)
-                     for i in range((qq.page - 1) * qq.per_page,
-                                    min(limit, results.scored_length())))
+        hits = tuple(self._quote_hit(f, score, spec, qq.exact, unscored) for f, score in
+                     self._page(s, data, compiled.query, final, sort,
+                                (qq.page - 1) * qq.per_page, limit))
         selected = {"speaker": set(qq.speakers), "outlet": set(qq.outlets),
                     "kind": set(qq.kinds)}
-        facets, _ = self._count_facets(s, compiled.query, groups, QUOTE_FACETS, selected)
+        facets = self._count_facets(data, base, group_docs, final, QUOTE_FACETS, selected)
+        total = len(final)
         suggestion = None
         if not compiled.browse and total < 5:
-            suggestion = self._suggest(
-                s, qq.text, total, lambda text: len(s.search(
-                    compile_query(text, qq.exact, s.schema, quotes=True).query, limit=1,
-                    filter=flt)), fields=("quote_exact",))
+            def count(text: str) -> int:
+                q = compile_query(text, qq.exact, s.schema, quotes=True).query
+                return len(_intersect(_docs(s, q), group_docs.values()))
+
+            suggestion = self._suggest(s, qq.text, total, count, fields=("quote_exact",))
         return QuoteResults(qq, compiled.described, total, hits, facets, suggestion,
                             tuple(compiled.notes))
 
-    def _quote_hit(self, hit, spec: _Spec, exact: bool, unscored: bool) -> QuoteHit:
-        f = hit.fields()
+    def _quote_hit(self, f: dict, score: float | None, spec: _Spec, exact: bool,
+                   unscored: bool) -> QuoteHit:
         text = f.get("quote_text", "")
         field = "quote_exact" if exact else schema.quote_field(f.get("language", "und"))
         spans = find_spans(text, field, spec)
@@ -1374,7 +1498,8 @@ class CorpusIndex:
             language=f.get("language", "und"), outlet=f.get("outlet"),
             date=_iso(date, precision), date_precision=precision if date else None,
             title=f.get("title"), url=f.get("url"),
-            score=None if unscored else round(float(hit.score), 4), snippet=snippet,
+            score=None if unscored or score is None else round(float(score), 4),
+            snippet=snippet,
         )
 
     # ------------------------------------------------------------------ matches
@@ -1424,12 +1549,15 @@ class CorpusIndex:
     def stats(self) -> IndexStats:
         """Documents per outlet, language, year and type; size on disk."""
         s = self._searcher()
-        docs = set(s.docs_for_query(wq.Term("record", "doc")))
+        data = self._data(s)
+        _, sets = self._sets(s, data, None, {"doc": wq.Term("record", "doc"),
+                                              "quote": wq.Term("record", "quote"),
+                                              "translated": wq.Term("translated", True)})
+        docs = sets["doc"]
         total = len(docs)
-        table = self._facet_table(s)
 
         def counts(facet: str) -> dict[str, int]:
-            c = table.count(facet, docs)
+            c = data.count(facet, docs)
             out = dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
             missing = total - sum(c.values()) if facet != "organization" else 0
             if missing > 0:
@@ -1438,11 +1566,11 @@ class CorpusIndex:
 
         gen = build.current_generation(self.index_dir)
         size = sum(p.stat().st_size for p in gen.iterdir() if p.is_file()) if gen else 0
-        quotes = sum(1 for _ in s.docs_for_query(wq.Term("record", "quote")))
+        quotes = len(sets["quote"])
         return IndexStats(
             documents=total, by_outlet=counts("outlet"), by_language=counts("language"),
             by_year=dict(sorted(counts("year").items())), by_doc_type=counts("doc_type"),
-            translated=len(docs & set(s.docs_for_query(wq.Term("translated", True)))),
+            translated=len(docs & sets["translated"]),
             index_bytes=size, generation=gen.name if gen else "",
             last_build=build.read_last_report(self.index_dir), quotations=quotes,
         )

@@ -451,3 +451,17 @@ def test_snippet_windows_cut_between_words(words, seps, at, width):
     assert start <= first < end  # the match is shown
     assert start == 0 or (text[start - 1].isspace() and not text[start].isspace())
     assert end == len(text) or text[end].isspace()
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(st.sampled_from(list("aeiouyáéíóúñçßÄöøœﬁ ÉÑ.-'’_1 \n\tstrnglmkdwUSA#@")),
+                    max_size=80),
+       lang=st.sampled_from(["en", "es", "fr", "de", "pt", "xx", "exact"]))
+def test_highlighting_analyses_text_exactly_as_the_index_does(text, lang):
+    from indexer import schema
+    from indexer.search import field_terms
+
+    analyzer = schema.analyzer(lang if lang in schema.STEMMED_LANGUAGES else None)
+    whoosh = [(t.text, t.pos, t.startchar, t.endchar)
+              for t in analyzer(text, positions=True, chars=True)]
+    assert field_terms(text, f"text_{lang}") == whoosh
