@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+N      ?= 1000 10000 100000
 
 .PHONY: run test install install-dev browser index serve lint format bench clean
 
@@ -46,6 +47,10 @@ index: install
 
 serve: install
 	$(BIN)/corpus-search serve --index index --host $(HOST) --port $(PORT)
+
+## bench: the benchmark (bench/README.md); `make bench N=1000` for a quick one
+bench: install-dev
+	$(BIN)/python -m bench.run --n $(N)
 
 lint: install-dev
 	$(BIN)/ruff check .

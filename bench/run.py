@@ -1,0 +1,308 @@
+"""The benchmark: build, update, query and serve N generated documents with our engine and
+with SQLite FTS5, side by side.
+
+    python -m bench.run --n 1000 10000 100000     # what `make bench` runs
+    python -m bench.run --n 1000                  # a quick one (`make bench N=1000`)
+
+For each N: a full build (time, peak memory of the process tree), an incremental update
+after 1% of the files changed, the index size, the latency of the query mix (bench/queries.py,
+warm, one process, median and p95 per class), and /api/search under load (16 clients on
+127.0.0.1, closed loop) with the server's peak memory. Results go to bench/results.json and a
+table on stdout; generated corpora are kept in bench/data/ (not committed) and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import baseline, queries
+from .generate import generate
+from .measure import (
+    cpu_info,
+    directory_mb,
+    free_port,
+    http_load,
+    run_measured,
+    summary_ms,
+    wait_for_http,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+CHANGED_SHARE = 0.01
+
+
+def _log(msg: str) -> None:
+    print(f"[{dt.datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- corpus changes
+
+
+def _changed_ids(meta: Path) -> list[dict]:
+    docs = [json.loads(line) for line in meta.open(encoding="utf-8")]
+    step = round(1 / CHANGED_SHARE)
+    return docs[::step]
+
+
+def change_files(corpus: Path, docs: list[dict]) -> dict[Path, bytes]:
+    """Append a correction to each file (1% of the corpus); the originals, to restore."""
+    originals = {}
+    for d in docs:
+        path = corpus / d["path"]
+        originals[path] = path.read_bytes()
+        text = originals[path].decode("utf-8")
+        note = ("Corrección: una versión anterior de este artículo daba una fecha equivocada."
+                if d["language"] == "es" else
+                "Correction: an earlier version of this article gave the wrong date.")
+        if path.suffix == ".html":
+            text = text.replace("</article>", f"<p>{note}</p>\n</article>")
+        else:
+            text = text.rstrip("\n") + f"\n\n{note}\n"
+        path.write_text(text, encoding="utf-8")
+    return originals
+
+
+# --------------------------------------------------------------------------- ours
+
+
+def ours(data: Path, corpus: Path, mix: list[queries.Query], workers: int | None,
+         http_seconds: float, clients: int) -> dict:
+    from indexer import CorpusIndex, make_query
+
+    index = data / "work" / "index"
+    cmd = [sys.executable, "-m", "indexer", "index", "--corpus", str(corpus), "--index",
+           str(index), "--rebuild", "--json"] + (["--workers", str(workers)] if workers else [])
+    _log(f"ours: full build of {corpus}")
+    full = run_measured(cmd, cwd=REPO)
+    if full.returncode:
+        raise RuntimeError(f"build failed: {full.stderr[-2000:]}")
+    report = json.loads(full.stdout)
+    changed = _changed_ids(data / "meta.jsonl")
+    originals = change_files(corpus, changed)
+    (data / "DIRTY").write_text("files changed by a benchmark run\n")
+    try:
+        _log(f"ours: incremental update, {len(changed)} files changed")
+        inc = run_measured([c for c in cmd if c != "--rebuild"], cwd=REPO)
+        if inc.returncode:
+            raise RuntimeError(f"update failed: {inc.stderr[-2000:]}")
+        inc_report = json.loads(inc.stdout)
+    finally:
+        for path, content in originals.items():
+            path.write_bytes(content)
+        (data / "DIRTY").unlink()
+    from indexer.build import current_generation
+
+    size = directory_mb(current_generation(index))
+
+    _log("ours: query mix")
+    timings: dict[str, list[float]] = {c: [] for c in queries.CLASSES}
+    with CorpusIndex(index) as ix:
+        def one(q: queries.Query) -> float:
+            kwargs = {"q": q.text, "outlet": [q.outlet] if q.outlet else (),
+                      "lang": [q.lang] if q.lang else ()}
+            if q.year:
+                kwargs.update(date_from=str(q.year), date_to=str(q.year))
+            if q.cls != "highlight":
+                t = time.perf_counter()
+                ix.search(make_query(**kwargs))
+                return time.perf_counter() - t
+            hits = ix.search(make_query(**kwargs)).hits
+            t = time.perf_counter()
+            for h in hits:
+                ix.highlight_document(ix.document(h.id), q.text)
+            return time.perf_counter() - t
+
+        for q in mix:  # warm: the facet table, the OS cache
+            one(q)
+        for q in mix:
+            timings[q.cls].append(one(q))
+        docs = len(ix)
+    query = {c: summary_ms(v) for c, v in timings.items()}
+    query["all"] = summary_ms([x for v in timings.values() for x in v])
+
+    _log(f"ours: /api/search, {clients} clients, {http_seconds:.0f} s")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "indexer", "serve", "--index", str(index),
+                               "--port", str(port)], cwd=REPO, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_http(base + "/api/search?q=amazon")
+        urls = [q.url() for q in mix if q.cls != "highlight"]
+        http_load(base, urls, clients, min(5.0, http_seconds))  # warm every thread
+        http = http_load(base, urls, clients, http_seconds, server_pid=server.pid)
+    finally:
+        server.terminate()
+        server.wait()
+    return {
+        "documents": docs,
+        "build_s": full.seconds, "build_peak_mb": full.peak_mb,
+        "build_report_s": report["seconds"], "skipped": len(report["skipped"]),
+        "incremental_s": inc.seconds, "incremental_peak_mb": inc.peak_mb,
+        "incremental_updated": len(inc_report["updated"]),
+        "index_mb": size, "query": query, "http": http,
+    }
+
+
+# --------------------------------------------------------------------------- baseline
+
+
+def fts5(data: Path, corpus: Path, mix: list[queries.Query], http_seconds: float,
+         clients: int) -> dict:
+    db = data / "work" / "fts5.db"
+    meta = data / "meta.jsonl"
+    _log("baseline: SQLite FTS5 build")
+    full = run_measured([sys.executable, "-m", "bench.baseline", "build", str(corpus),
+                         str(meta), str(db)], cwd=REPO)
+    if full.returncode:
+        raise RuntimeError(full.stderr[-2000:])
+    changed = _changed_ids(meta)
+    originals = change_files(corpus, changed)
+    (data / "DIRTY").write_text("files changed by a benchmark run\n")
+    try:
+        inc = run_measured([sys.executable, "-m", "bench.baseline", "update", str(corpus),
+                            str(meta), str(db), *[d["id"] for d in changed]], cwd=REPO)
+    finally:
+        for path, content in originals.items():
+            path.write_bytes(content)
+        (data / "DIRTY").unlink()
+    size = round(db.stat().st_size / 2**20, 1)
+
+    _log("baseline: query mix")
+    s = baseline.Searcher(db)
+
+    def one(q: queries.Query) -> float:
+        match = baseline.fts_query(q.terms, q.cls) if q.terms else None
+        if q.cls != "highlight":
+            t = time.perf_counter()
+            s.search(match, q.outlet, q.lang, q.year)
+            return time.perf_counter() - t
+        rowids = s.top_rowids(match)
+        t = time.perf_counter()
+        s.highlight(rowids)
+        return time.perf_counter() - t
+
+    timings: dict[str, list[float]] = {c: [] for c in queries.CLASSES}
+    for q in mix:
+        one(q)
+    for q in mix:
+        timings[q.cls].append(one(q))
+    query = {c: summary_ms(v) for c, v in timings.items()}
+    query["all"] = summary_ms([x for v in timings.values() for x in v])
+
+    _log(f"baseline: /api/search, {clients} clients, {http_seconds:.0f} s")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "bench.baseline", "serve", str(db),
+                               str(port)], cwd=REPO, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_http(base + "/api/search?q=amazon")
+        urls = [q.url() for q in mix if q.cls != "highlight"]
+        http_load(base, urls, clients, min(5.0, http_seconds))
+        http = http_load(base, urls, clients, http_seconds, server_pid=server.pid)
+    finally:
+        server.terminate()
+        server.wait()
+    return {"build_s": full.seconds, "build_peak_mb": full.peak_mb,
+            "incremental_s": inc.seconds, "incremental_peak_mb": inc.peak_mb,
+            "index_mb": size, "query": query, "http": http}
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _ratio(a, b):
+    if isinstance(a, dict) and isinstance(b, dict):
+        return {k: _ratio(a[k], b[k]) for k in a if k in b and _ratio(a[k], b[k]) is not None}
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b and \
+            not isinstance(a, bool):
+        return round(a / b, 2)
+    return None
+
+
+def table(results: dict) -> str:
+    lines = []
+    for n, r in results["runs"].items():
+        o, b = r, r["baseline"]
+        lines.append(f"\nN = {int(n):,} documents (ours / SQLite FTS5 / ratio)")
+        rows = [("full build, s", o["build_s"], b["build_s"]),
+                ("full build peak, MB", o["build_peak_mb"], b["build_peak_mb"]),
+                ("update 1% of files, s", o["incremental_s"], b["incremental_s"]),
+                ("index size, MB", o["index_mb"], b["index_mb"])]
+        for c in [*queries.CLASSES, "all"]:
+            rows.append((f"{c}: median / p95 ms",
+                         f"{o['query'][c]['median_ms']} / {o['query'][c]['p95_ms']}",
+                         f"{b['query'][c]['median_ms']} / {b['query'][c]['p95_ms']}"))
+        rows += [("HTTP /api/search, req/s", o["http"]["rps"], b["http"]["rps"]),
+                 ("HTTP p50 / p99 ms", f"{o['http']['p50_ms']} / {o['http']['p99_ms']}",
+                  f"{b['http']['p50_ms']} / {b['http']['p99_ms']}"),
+                 ("HTTP errors", o["http"]["errors"], b["http"]["errors"]),
+                 ("server peak memory, MB", o["http"].get("server_peak_mb"),
+                  b["http"].get("server_peak_mb"))]
+        for label, x, y in rows:
+            ratio = _ratio(x, y)
+            lines.append(f"  {label:28s} {x!s:>16} {y!s:>16} {'' if ratio is None else ratio:>7}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--n", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--workers", type=int, default=None, help="index workers (default: CPUs)")
+    p.add_argument("--http-seconds", type=float, default=30.0)
+    p.add_argument("--clients", type=int, default=16)
+    p.add_argument("--data", type=Path, default=REPO / "bench" / "data")
+    p.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
+    p.add_argument("--no-baseline", action="store_true")
+    a = p.parse_args(argv)
+
+    results = {"machine": {**cpu_info(), "python": platform.python_version(),
+                           "sqlite": __import__("sqlite3").sqlite_version,
+                           "platform": platform.platform()},
+               "started": dt.datetime.now().isoformat(timespec="seconds"),
+               "command": "python -m bench.run " + " ".join(sys.argv[1:] if argv is None
+                                                            else argv),
+               "runs": {}}
+    if a.out.exists():  # keep the other sizes of an earlier run
+        try:
+            results["runs"] = json.loads(a.out.read_text()).get("runs", {})
+        except ValueError:
+            pass
+    for n in a.n:
+        data = a.data / f"n{n}-s{a.seed}"
+        if (data / "DIRTY").exists():  # an interrupted run left changed files: start over
+            (data / "COMPLETE").unlink(missing_ok=True)
+            (data / "DIRTY").unlink()
+        _log(f"corpus of {n:,} documents in {data}")
+        generate(n, data, a.seed)
+        corpus = data / "corpus"
+        mix = queries.query_mix(data / "meta.jsonl")
+        queries.save(mix, data / "queries.json")
+        (data / "work").mkdir(exist_ok=True)
+        run = ours(data, corpus, mix, a.workers, a.http_seconds, a.clients)
+        if not a.no_baseline:
+            run["baseline"] = fts5(data, corpus, mix, a.http_seconds, a.clients)
+            run["ratio"] = {k: _ratio(run[k], run["baseline"][k]) for k in
+                            ("build_s", "build_peak_mb", "incremental_s", "index_mb", "query",
+                             "http")}
+        run["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+        results["runs"][str(n)] = run
+        a.out.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+        _log(f"wrote {a.out}")
+    if not a.no_baseline:
+        print(table({"runs": {k: v for k, v in results["runs"].items() if "baseline" in v}}))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()

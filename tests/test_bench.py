@@ -1,0 +1,79 @@
+"""The benchmark's own tools: a deterministic, realistic generator and a run that writes
+every figure the README reports (at a size small enough for the test suite)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bench.generate import generate
+from bench.measure import percentile
+from bench.queries import CLASSES, query_mix
+
+from .conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    return generate(40, tmp_path_factory.mktemp("gen") / "n40", seed=3, progress=False)
+
+
+def test_generation_is_deterministic_and_a_prefix_of_larger_runs(small, tmp_path):
+    again = generate(25, tmp_path / "n25", seed=3, progress=False)
+    big = sorted(p.relative_to(small) for p in (small / "corpus").rglob("*") if p.is_file())
+    little = sorted(p.relative_to(again) for p in (again / "corpus").rglob("*") if p.is_file())
+    assert little and set(little) <= set(big)
+    for rel in little:
+        assert (again / rel).read_bytes() == (small / rel).read_bytes()
+    other = generate(25, tmp_path / "seed4", seed=4, progress=False)
+    assert (other / "meta.jsonl").read_text() != (again / "meta.jsonl").read_text()
+
+
+def test_generated_documents_look_like_news(small):
+    meta = [json.loads(line) for line in (small / "meta.jsonl").open()]
+    assert len(meta) == 40
+    assert {m["language"] for m in meta} == {"en", "es"}
+    assert {m["format"] for m in meta} == {"html", "text"}
+    assert len({m["outlet"] for m in meta}) > 5
+    words = [len(m["text"].split()) for m in meta]
+    assert 250 < sum(words) / len(words) < 950
+    assert all(m["organizations"] and m["date"][:4] in {"2016", "2017", "2018", "2019", "2020"}
+               for m in meta)
+    quoted = [m for m in meta if m["people"]]
+    assert quoted and all(p.split()[-1] in m["text"] for m in quoted for p in m["people"])
+
+
+def test_the_query_mix_has_every_class(small):
+    mix = query_mix(small / "meta.jsonl")
+    assert {q.cls for q in mix} == set(CLASSES)
+    assert mix == query_mix(small / "meta.jsonl")  # fixed
+
+
+def test_percentile():
+    assert percentile(list(range(1, 101)), 95) == 95
+    assert percentile([5.0], 99) == 5.0
+
+
+def test_a_small_benchmark_run_writes_every_figure(tmp_path):
+    out = tmp_path / "results.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--n", "60", "--http-seconds", "2", "--clients",
+         "4", "--data", str(tmp_path / "data"), "--out", str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    run = json.loads(out.read_text())["runs"]["60"]
+    for side in (run, run["baseline"]):
+        assert {"build_s", "build_peak_mb", "incremental_s", "index_mb", "query",
+                "http"} <= set(side)
+        assert side["build_peak_mb"] > 0 and side["index_mb"] > 0
+        assert set(side["query"]) == {*CLASSES, "all"}
+        assert all({"median_ms", "p95_ms"} <= set(v) for v in side["query"].values())
+        assert side["http"]["errors"] == 0 and side["http"]["rps"] > 0
+        assert {"p50_ms", "p99_ms"} <= set(side["http"])
+    assert run["documents"] == 60 and run["incremental_updated"] == 1
+    assert set(run["ratio"]) == {"build_s", "build_peak_mb", "incremental_s", "index_mb",
+                                 "query", "http"}
+    assert "full build, s" in proc.stdout  # the table
