@@ -512,7 +512,8 @@ class _Workers:
             q.close()
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this (forked) process when its parent dies, however it dies."""
     try:  # Linux: the kernel kills this process when the parent dies, however it dies
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -525,7 +526,7 @@ def _worker(k: int, gen: str, corpus_dir: str, resources: corpus.Resources, max_
             tasks, results, parent: int) -> None:
     for fd in _LOCK_FDS:  # the parent's copy keeps the build lock; this one must not
         os.close(fd)
-    _die_with_parent(parent)
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         ix = whoosh_index.open_dir(gen)

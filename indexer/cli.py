@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -327,24 +328,106 @@ def _print_quotes(r: QuoteResults) -> None:
               help="Port to listen on.")
 @index_option
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              help="Worker threads.")
-def serve(host: str, port: int, index_dir: str, threads: int) -> None:
+              help="Worker threads per process.")
+@click.option("--processes", type=click.IntRange(1, 64), default=None,
+              help="Server processes sharing the port (default: one per CPU).")
+def serve(host: str, port: int, index_dir: str, threads: int, processes: int | None) -> None:
     """Serve the web UI and the JSON API (waitress, a production WSGI server)."""
+    import socket
+
+    processes = processes or os.cpu_count() or 1
+    if not hasattr(os, "fork"):
+        processes = 1
+    if build.current_generation(Path(index_dir)) is None:
+        click.echo(f"warning: no index in {index_dir} yet; pages will say so until "
+                   f"`corpus-search index --index {index_dir}` has run", err=True)
+    try:
+        sock = socket.create_server((host, port), backlog=1024)
+    except OSError as exc:
+        raise CorpusSearchError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    click.echo(f"Serving corpus search on http://{host}:{port}/ (index: {index_dir}, "
+               f"{processes} process{'es' if processes > 1 else ''}); Ctrl-C stops it.",
+               err=True)
+    if processes == 1:
+        _serve_on(sock, index_dir, threads)
+    else:
+        _serve_forked(sock, index_dir, threads, processes)
+
+
+def _serve_on(sock, index_dir: str, threads: int) -> None:
     import waitress
 
     from search_ui import create_app
 
     app = create_app({"INDEX_DIR": index_dir})
-    if build.current_generation(Path(index_dir)) is None:
-        click.echo(f"warning: no index in {index_dir} yet; pages will say so until "
-                   f"`corpus-search index --index {index_dir}` has run", err=True)
-    click.echo(f"Serving corpus search on http://{host}:{port}/ (index: {index_dir}); "
-               f"Ctrl-C stops it.", err=True)
+    waitress.serve(app, sockets=[sock], threads=threads, ident="corpus-search", _quiet=True)
+
+
+def _serve_forked(sock, index_dir: str, threads: int, processes: int) -> None:
+    """Python runs one thread at a time per process: to use every core, several processes
+    accept from the one listening socket (the kernel hands each connection to one). A
+    process that dies is replaced; they all stop with the parent, however it stops."""
+    import signal
+
+    parent = os.getpid()
+    children: set[int] = set()
+
+    def spawn() -> None:
+        pid = os.fork()
+        if pid == 0:  # the child: its own index handle, caches and threads
+            code = 0
+            try:
+                build.die_with_parent(parent)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                _serve_on(sock, index_dir, threads)
+            except KeyboardInterrupt:
+                pass
+            except BaseException:  # noqa: BLE001 - reported, then the parent replaces it
+                import traceback
+
+                traceback.print_exc()
+                code = 1
+            finally:
+                os._exit(code)
+        children.add(pid)
+
+    def stop(signum, frame) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    for _ in range(processes):
+        spawn()
+    restarts: list[float] = []
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="corpus-search",
-                       _quiet=True)
-    except OSError as exc:
-        raise CorpusSearchError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+        while True:
+            pid, status = os.wait()
+            children.discard(pid)
+            now = time.monotonic()
+            restarts = [t for t in restarts if now - t < 60] + [now]
+            if len(restarts) > 10 * processes:
+                raise CorpusSearchError("server processes keep dying; see the errors above")
+            click.echo(f"warning: server process {pid} stopped ({_exit_reason(status)}); "
+                       f"starting another", err=True)
+            spawn()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for pid in list(children):
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+
+
+def _exit_reason(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"exit code {os.waitstatus_to_exitcode(status)}"
 
 
 # --------------------------------------------------------------------------- evaluate

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -214,3 +215,57 @@ def test_serve_runs_a_real_server(corpus_index):
         proc.terminate()
         proc.wait(timeout=10)
     assert "Serving corpus search on http://127.0.0.1:" in proc.stderr.read()
+
+
+def test_serve_with_several_processes_replaces_a_dead_one_and_stops_them_all(corpus_index):
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    from .conftest import REPO
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "indexer", "serve", "--port", str(port),
+                             "--index", str(corpus_index), "--processes", "2"], cwd=REPO,
+                            stderr=subprocess.PIPE, text=True)
+
+    def children() -> list[int]:
+        path = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+    def total() -> int:
+        url = f"http://127.0.0.1:{port}/api/search?q=Amazon"
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return json.loads(r.read())["total"]
+
+    try:
+        deadline = time.monotonic() + 30
+        while len(children()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        first = children()
+        assert len(first) == 2
+        while True:
+            try:
+                assert total() == 5
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        os.kill(first[0], signal.SIGKILL)
+        while (len(children()) < 2 or first[0] in children()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(children()) == 2 and first[0] not in children()  # replaced
+        assert all(total() == 5 for _ in range(20))
+        survivors = children()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    time.sleep(0.5)
+    assert not [p for p in survivors if Path(f"/proc/{p}").exists()]  # none left behind
+    assert "server process" in proc.stderr.read()
