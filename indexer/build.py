@@ -65,6 +65,10 @@ Progress = Callable[[int, int, str], None]
 #: more than it saves.
 PARALLEL_MIN_DOCS = 200
 BATCH = 16  # documents per message to a worker
+#: A worker closes its segment after this many documents and starts another: the postings
+#: Whoosh sorts on disk before writing a segment stay bounded (~1 GB), and writing overlaps
+#: with preparing instead of all coming at the end.
+SEGMENT_DOCS = 10_000
 WRITER_MB = 128  # Whoosh's in-memory posting pool, per writing process
 
 
@@ -447,7 +451,8 @@ class _Workers:
                       for k in range(n)]
         for proc in self.procs:
             proc.start()
-        self.segments: dict[int, object] = {}
+        self.segments: list[list] = [[] for _ in range(n)]  # each worker's, in order
+        self.finished: set[int] = set()
 
     def run(self, todo: list[_Todo], writer, report: BuildReport, progress: Progress | None,
             done: int, total: int) -> list:
@@ -466,8 +471,10 @@ class _Workers:
                 state["done"] += 1
                 if progress:
                     progress(state["done"], total, payload[1].path)
+            elif kind == "segment":
+                self.segments[k].append(payload)
             elif kind == "done":
-                self.segments[k] = payload
+                self.finished.add(k)
             else:  # "error"
                 raise IndexWriteError(f"a worker process failed:\n{payload}")
 
@@ -483,17 +490,17 @@ class _Workers:
                     collect(0.05)
             while not self.results.empty():
                 collect(0)
-        while len(self.segments) < n:
+        while len(self.finished) < n:
             collect(0.5)
         for proc in self.procs:
             proc.join()
         self._close_queues()
         _remove_replaced(writer, report)
-        return [self.segments[k] for k in range(n) if self.segments[k] is not None]
+        return [segment for segments in self.segments for segment in segments]
 
     def _check_alive(self) -> None:
         for k, proc in enumerate(self.procs):
-            if k not in self.segments and proc.exitcode is not None:
+            if k not in self.finished and proc.exitcode is not None:
                 raise IndexWriteError(f"a worker process stopped unexpectedly (exit code "
                                       f"{proc.exitcode}); the previous index is unchanged")
 
@@ -533,6 +540,7 @@ def _worker(k: int, gen: str, corpus_dir: str, resources: corpus.Resources, max_
         # _lk=False and _finalize_segment: as Whoosh's own multiprocessing writer does; the
         # parent holds the lock and writes the table of contents
         writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)
+        in_segment = 0
         while True:
             try:
                 batch = tasks.get(timeout=1.0)
@@ -545,12 +553,16 @@ def _worker(k: int, gen: str, corpus_dir: str, resources: corpus.Resources, max_
             for item in batch:
                 results.put(("doc", k, _process(writer, Path(corpus_dir), item, resources,
                                                  max_bytes)))
+            in_segment += len(batch)
+            if in_segment >= SEGMENT_DOCS and writer._added:
+                results.put(("segment", k, writer._finalize_segment()))
+                writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)
+                in_segment = 0
         if writer._added:
-            segment = writer._finalize_segment()
+            results.put(("segment", k, writer._finalize_segment()))
         else:
             writer._close_segment()
-            segment = None
-        results.put(("done", k, segment))
+        results.put(("done", k, None))
     except BaseException:  # report it: the parent cancels the build
         results.put(("error", k, traceback.format_exc()))
 

@@ -67,10 +67,14 @@ class _Progress:
         elif total and done / total >= self.next_report:
             click.echo(f"Indexing: {done}/{total} files ({done / total:.0%})", err=True)
             self.next_report += 0.1
+        if done == total:  # what follows can take a while on a large corpus: say what it is
+            self.close()
+            click.echo("Writing the index (sorting and saving postings)...", err=True)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @main.command("index")

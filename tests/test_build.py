@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
 from indexer import build
 from indexer.errors import CorpusError, IndexLockedError, IndexNotFoundError, ManifestError
@@ -358,6 +359,20 @@ def test_parallel_build_indexes_exactly_what_one_process_does(tmp_path, monkeypa
     build.build_index(corpus_dir, tmp_path / "three", workers=2)
     with CorpusIndex(tmp_path / "three") as ix:
         assert [h.id for h in ix.search(__import__("indexer").make_query(q="the")).hits] == first
+
+
+def test_workers_cut_their_output_into_bounded_segments(tmp_path, monkeypatch):
+    """A large build is written as several segments per worker, and reads the same."""
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 20)
+    monkeypatch.setattr(build, "SEGMENT_DOCS", build.BATCH)
+    corpus_dir = _big_corpus(tmp_path / "c", 70)
+    build.build_index(corpus_dir, tmp_path / "one", workers=1)
+    build.build_index(corpus_dir, tmp_path / "many", workers=2)
+    ix = whoosh_index.open_dir(str(build.current_generation(tmp_path / "many")))
+    counts = [seg.doc_count() for seg in ix._segments()]
+    ix.close()
+    assert len(counts) == 5  # 70 documents in batches of 16: 5 batches, one segment each
+    assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "many")
 
 
 def test_parallel_incremental_update(tmp_path, monkeypatch):
