@@ -634,9 +634,48 @@ def markdown_to_text(text: str) -> str:
 # --------------------------------------------------------------------------- HTML
 
 
+#: Elements nested deeper than this are replaced by their text: real pages stay well under
+#: it, and the per-element measures of cleaning cost time in proportion to depth.
+MAX_DEPTH = 100
+
+
 def parse_html(text: str) -> BeautifulSoup:
-    """Parse a page with lxml (fast, lenient, and named so bs4 never guesses)."""
-    return BeautifulSoup(text, "lxml")
+    """Parse a page with lxml (fast, lenient, and named so bs4 never guesses); nesting beyond
+    MAX_DEPTH is flattened, so a hostile page of 20,000 nested <div> cleans in linear time."""
+    soup = BeautifulSoup(text, "lxml")
+    _limit_depth(soup, MAX_DEPTH)
+    return soup
+
+
+def _limit_depth(soup: BeautifulSoup, limit: int) -> None:
+    """Replace each element nested deeper than `limit` by its text.
+
+    >>> soup = BeautifulSoup("<b>" * 5 + "deep <i>text</i><script>x()</script>" + "</b>" * 5,
+    ...                      "html.parser")
+    >>> _limit_depth(soup, 2); str(soup)
+    '<b><b>deep text</b></b>'
+    """
+    too_deep = []
+    stack = [(soup, 0)]
+    while stack:
+        el, depth = stack.pop()
+        for child in el.contents:
+            if not isinstance(child, Tag):
+                continue
+            if depth + 1 > limit:
+                too_deep.append(child)  # its own descendants go with it
+            else:
+                stack.append((child, depth + 1))
+    for el in too_deep:
+        for code in el.find_all(_DROP_TAGS):  # no script or style text in what is kept
+            code.decompose()
+        el.replace_with(NavigableString(el.get_text(" ")))
+
+
+def _gone(el: Tag) -> bool:
+    """`el.decomposed`, in constant time: on a live tag bs4 looks the missing `_decomposed`
+    attribute up as a child tag name, searching every descendant on each call."""
+    return el.__dict__.get("_decomposed", False)
 
 
 _DROP_TAGS = (
@@ -743,12 +782,12 @@ def clean_html(soup: BeautifulSoup) -> CleanText:
     for c in root.find_all(string=lambda s: isinstance(s, Comment)):
         c.extract()
     for el in root.find_all(_DROP_TAGS):
-        if not el.decomposed:
+        if not _gone(el):
             el.decompose()
 
     total_prose = _prose_len(root) or 1
     for el in list(root.find_all(True)):
-        if el.decomposed or el.name in ("html", "body"):
+        if _gone(el) or el.name in ("html", "body"):
             continue
         reason = _furniture_reason(el, total_prose)
         if reason:
@@ -808,7 +847,7 @@ def _prune_inside(block: Tag, removed: list[Removal]) -> None:
     """Inside the article: drop widgets (galleries, share bars) and short link lists."""
     block_prose = _prose_len(block) or 1
     for el in list(block.find_all(True)):
-        if el.decomposed:
+        if _gone(el):
             continue
         words = _attr_words(el, roles=True) & _NEGATIVE
         if words & _WIDGETS_STRONG or words and _prose_len(el) < 0.8 * block_prose:
