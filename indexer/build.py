@@ -212,6 +212,13 @@ def _new_generation(index_dir: Path) -> Path:
     return gen
 
 
+def _probe_writable(folder: Path) -> None:
+    probe = folder / f".probe.{os.getpid()}"
+    with open(probe, "wb") as fh:
+        fh.write(b"probe")
+    probe.unlink()
+
+
 def _generation_number(gen: Path) -> int:
     return int(gen.name[4:]) if gen.name[4:].isdigit() else -1
 
@@ -275,6 +282,7 @@ def build_index(
                 existing: dict[str, str] = {}
             else:
                 gen = live
+                _probe_writable(gen)  # fail now, not after preparing every document
                 ix = whoosh_index.open_dir(str(gen))
                 existing = _indexed_hashes(ix)
         except OSError as exc:
