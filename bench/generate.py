@@ -22,6 +22,7 @@ import datetime as dt
 import html
 import json
 import multiprocessing
+import os
 import random
 import re
 import sys
@@ -32,7 +33,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_PAGES = REPO.parent / "shared" / "testdata" / "pages"
+SHARED_PAGES = Path(os.environ.get("CORPUS_SEARCH_SHARED", REPO.parent / "shared")) / \
+    "testdata" / "pages"
 
 LANG_SHARE = {"en": 0.7, "es": 0.3}
 HTML_SHARE = 0.6
@@ -389,6 +391,10 @@ def generate(n: int, out: Path, seed: int = 1, workers: int | None = None,
     done = out / "COMPLETE"
     if done.exists() and done.read_text().strip() == f"n={n} seed={seed}":
         return out
+    if not SHARED_PAGES.is_dir():  # checked here: a worker failing to start is respawned forever
+        raise FileNotFoundError(
+            f"the generator learns its text from the real pages in {SHARED_PAGES}, which is "
+            f"missing: put ../shared beside the repository or set CORPUS_SEARCH_SHARED")
     out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     workers = workers or multiprocessing.cpu_count()
