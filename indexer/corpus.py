@@ -160,6 +160,8 @@ def decode(data: bytes, fmt: str = "text") -> tuple[str, str]:
     ('Andrés', 'utf-8')
     >>> decode("Andrés".encode("latin-1"))
     ('Andrés', 'cp1252')
+    >>> decode(b"A stray" + bytes(1) + b" NUL in a long enough line of text")
+    ('A stray NUL in a long enough line of text', 'utf-8')
     """
     if not data.strip():
         raise DocumentError("empty file")
@@ -179,8 +181,11 @@ def decode(data: bytes, fmt: str = "text") -> tuple[str, str]:
             return _checked(data.decode(utf16)), utf16
         except UnicodeDecodeError:
             pass
-    if b"\x00" in data:
+    nuls = data.count(b"\x00")
+    if nuls > max(8, len(data) // 1000):
         raise DocumentError("binary file (contains NUL bytes)")
+    if nuls:  # a few stray NULs in text (a bad export or copy): dropped, the text kept
+        data = data.replace(b"\x00", b"")
     try:
         return _checked(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
