@@ -6,6 +6,7 @@ Whoosh objects never leave this module; callers get dataclasses.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import heapq
 import html
@@ -33,6 +34,14 @@ from .textutil import fold
 
 MAX_QUERY_LENGTH = 1000
 MAX_PER_PAGE = 100
+#: Pages reach this far into the results; beyond it, the export streams every hit.
+MAX_RESULT_WINDOW = 10_000
+#: Words one wildcard, prefix or fuzzy word may stand for.
+MAX_EXPANSION = 2_000
+#: Index entries (document, word) a query may read: bounds time and memory of huge OR lists
+#: of common words and of broad wildcards. "amazon ice protest" reads ~0.2% of it at 100,000
+#: documents.
+MAX_POSTINGS = 20_000_000
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("outlet", "organization", "person", "language", "year", "doc_type")
 FACET_LIMIT = 50  # values listed per facet (selected values are always listed)
@@ -181,6 +190,13 @@ def make_query(
     sort_value = (sort or "relevance").strip().lower()
     if sort_value not in SORTS:
         raise ParameterError("sort", f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    page_number = _int("page", page, 1, 1_000_000, "a positive integer")
+    per_page_number = _int("per_page", per_page, 1, MAX_PER_PAGE,
+                           f"an integer from 1 to {MAX_PER_PAGE}")
+    if (page_number - 1) * per_page_number >= MAX_RESULT_WINDOW:
+        raise ParameterError("page", f"pages go as far as result {MAX_RESULT_WINDOW:,}; page "
+                                     f"{page_number} starts beyond it. Narrow the search, or "
+                                     f"export every result (CSV or JSON lines)")
     return SearchQuery(
         text=text,
         outlets=_values(outlet), organizations=_values(org), people=_values(person),
@@ -191,9 +207,7 @@ def make_query(
         if original_lang not in (None, "") else None,
         translated=None if translated in (None, "") else parse_bool("translated", translated),
         sort=sort_value,
-        page=_int("page", page, 1, 1_000_000, "a positive integer"),
-        per_page=_int("per_page", per_page, 1, MAX_PER_PAGE,
-                      f"an integer from 1 to {MAX_PER_PAGE}"),
+        page=page_number, per_page=per_page_number,
         exact=parse_bool("exact", exact),
     )
 
@@ -730,6 +744,8 @@ def describe_query(q: wq.Query) -> str:
     >>> describe_query(wq.And([wq.Term("text_en", "immigr"), wq.Term("title_en", "amazon")]))
     '(immigr AND title:amazon)'
     """
+    if isinstance(q, _Expanded):
+        q = q.original
     if isinstance(q, wq.Every):
         return "everything"
     if isinstance(q, wq.Or):
@@ -792,6 +808,8 @@ class _Spec:
 def _spec(q: wq.Query, spec: _Spec | None = None) -> _Spec:
     """Collect what a query matches, leaving out what it excludes (NOT ...)."""
     spec = spec or _Spec()
+    if isinstance(q, _Expanded):
+        q = q.original
     if isinstance(q, wq.Not):
         return spec
     if isinstance(q, wq.AndNot):
@@ -1147,6 +1165,78 @@ def _docs(s, q: wq.Query) -> frozenset[int]:
     return frozenset(s.docs_for_query(q))
 
 
+class _Expanded(wq.MultiTerm):
+    """A wildcard, prefix or fuzzy word with the words it stands for looked up once: the
+    document sets and the scoring then read those words, not the term dictionary again."""
+
+    def __init__(self, original: wq.MultiTerm, words: tuple[bytes, ...]) -> None:
+        self.original, self.words = original, words
+        self.fieldname, self.text = original.fieldname, original.text
+        self.boost = original.boost
+        self.constantscore = getattr(original, "constantscore", True)
+
+    def _btexts(self, ixreader):
+        return self.words
+
+    def __eq__(self, other) -> bool:
+        return type(other) is _Expanded and self.original == other.original
+
+    def __hash__(self) -> int:
+        return hash(self.original)
+
+    def __repr__(self) -> str:
+        return repr(self.original)
+
+
+def bounded(q: wq.Query, reader) -> wq.Query:
+    """q with its wildcard, prefix and fuzzy words expanded; ParameterError (naming q) if it
+    starts a word with a wildcard, if one such word stands for more than MAX_EXPANSION words,
+    or if the query would read more than MAX_POSTINGS index entries."""
+    budget = [MAX_POSTINGS]
+
+    def spend(fieldname: str, texts) -> None:
+        for text in texts:
+            budget[0] -= reader.doc_frequency(fieldname, text)
+        if budget[0] < 0:
+            raise ParameterError(
+                "q", f"this query would read more than {MAX_POSTINGS:,} index entries: it has "
+                     f"too many common words or broad wildcards. Make it more specific, or "
+                     f"use filters (outlet, date, language) with fewer words")
+
+    def walk(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Wildcard) and node.text[:1] in ("*", "?"):
+            raise ParameterError(
+                "q", f"'{node.text}' starts with a wildcard, which would test every word in "
+                     f"the index; put at least one letter before * or ?")
+        if isinstance(node, (wq.Wildcard, wq.Prefix, wq.FuzzyTerm)):
+            words: list[bytes] = []
+            for word in node._btexts(reader):
+                words.append(word)
+                if len(words) > MAX_EXPANSION:
+                    raise ParameterError(
+                        "q", f"'{describe_query(node)}' stands for more than "
+                             f"{MAX_EXPANSION:,} different words; make it more specific "
+                             f"(more letters before the wildcard)")
+            spend(node.fieldname, words)
+            return _Expanded(node, tuple(words))
+        if isinstance(node, wq.Term):
+            spend(node.fieldname, [node.text])
+        elif isinstance(node, wq.Phrase):
+            spend(node.fieldname, node.words)
+        if node.is_leaf():
+            return node
+        new = copy.copy(node)
+        if isinstance(node, wq.CompoundQuery):  # And, Or (minmatch and scale kept)
+            new.subqueries = [walk(c) for c in node.subqueries]
+        elif isinstance(node, wq.BinaryQuery):  # AndNot, AndMaybe, Require, Otherwise
+            new.a, new.b = walk(node.a), walk(node.b)
+        else:
+            return node.apply(walk)
+        return new
+
+    return walk(q)
+
+
 # =========================================================================== the index
 
 
@@ -1205,6 +1295,13 @@ class CorpusIndex:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _compile(self, s, text: str, exact: bool, quotes: bool = False) -> _Compiled:
+        """compile_query, then bounded() against this index (ParameterError if too costly)."""
+        compiled = compile_query(text, exact, s.schema, quotes=quotes)
+        if not compiled.browse:
+            compiled.query = bounded(compiled.query, s.reader())
+        return compiled
+
     def _data(self, s) -> _ReaderData:
         key = self._local.version
         with self._lock:
@@ -1260,7 +1357,7 @@ class CorpusIndex:
         """Run a search: hits of the requested page, exact total, facets, suggestion."""
         s = self._searcher()
         data = self._data(s)
-        compiled = compile_query(sq.text, sq.exact, s.schema)
+        compiled = self._compile(s, sq.text, sq.exact)
         q = compiled.query
         groups = self._filter_groups(sq, compiled.date_ranges)
         base, group_docs = self._sets(s, data, None if compiled.browse else q, groups)
@@ -1294,7 +1391,7 @@ class CorpusIndex:
         """
         s = self._searcher()
         data = self._data(s)
-        compiled = compile_query(sq.text, sq.exact, s.schema)
+        compiled = self._compile(s, sq.text, sq.exact)
         groups = self._filter_groups(sq, compiled.date_ranges)
         base, group_docs = self._sets(s, data, None if compiled.browse else compiled.query,
                                       groups)
@@ -1317,7 +1414,7 @@ class CorpusIndex:
         """How many documents a search finds (no hits, no facets)."""
         s = self._searcher()
         data = self._data(s)
-        compiled = compile_query(sq.text, sq.exact, s.schema)
+        compiled = self._compile(s, sq.text, sq.exact)
         groups = self._filter_groups(sq, compiled.date_ranges)
         base, group_docs = self._sets(s, data, None if compiled.browse else compiled.query,
                                       groups)
@@ -1434,7 +1531,10 @@ class CorpusIndex:
         fixed = re.sub(r"(?<![\w:])[^\W\d_][\w']*(?![\w:])", fix, norm)
         if not changed or fixed == norm:
             return None
-        return fixed if count(fixed) > total else None
+        try:
+            return fixed if count(fixed) > total else None
+        except ParameterError:  # the corrected words are too costly: no suggestion then
+            return None
 
     # ------------------------------------------------------------------ quotations
 
@@ -1442,7 +1542,7 @@ class CorpusIndex:
         """Search the quotations: words, speaker, outlet, kind, date; best match first."""
         s = self._searcher()
         data = self._data(s)
-        compiled = compile_query(qq.text, qq.exact, s.schema, quotes=True)
+        compiled = self._compile(s, qq.text, qq.exact, quotes=True)
         groups: dict[str, wq.Query] = {"record": wq.Term("record", "quote")}
         for key, fieldname, values in (("speaker", "speaker", qq.speakers),
                                        ("outlet", "outlet", qq.outlets),
@@ -1472,7 +1572,7 @@ class CorpusIndex:
         suggestion = None
         if not compiled.browse and total < 5:
             def count(text: str) -> int:
-                q = compile_query(text, qq.exact, s.schema, quotes=True).query
+                q = self._compile(s, text, qq.exact, quotes=True).query
                 return len(_intersect(_docs(s, q), group_docs.values()))
 
             suggestion = self._suggest(s, qq.text, total, count, fields=("quote_exact",))

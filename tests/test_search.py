@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from indexer import build
 from indexer.errors import ParameterError
-from indexer.search import CorpusIndex, _window, make_query, normalize_query_text
+from indexer.search import (
+    CorpusIndex,
+    _window,
+    make_query,
+    make_quote_query,
+    normalize_query_text,
+)
 
 from .conftest import CORPUS, DATA, write_corpus
 
@@ -106,6 +112,55 @@ def test_fuzzy_and_wildcard(ix):
     assert search(ix, q="Rekogni*").total >= 2
 
 
+# --------------------------------------------------------------------------- costly queries
+
+
+def test_a_word_starting_with_a_wildcard_is_refused_with_the_reason(ix):
+    for q in ("*tion", "?mazon", "title:*gnition", "amazon OR *ice"):
+        with pytest.raises(ParameterError, match="starts with a wildcard") as err:
+            search(ix, q=q)
+        assert err.value.parameter == "q"
+    assert search(ix, q="*").total == len(ix)  # a lone * is everything, which is cheap
+
+
+def test_a_wildcard_standing_for_too_many_words_is_refused(ix, monkeypatch):
+    from indexer import search as search_module
+
+    everything = search(ix, q="p*").total
+    monkeypatch.setattr(search_module, "MAX_EXPANSION", 5)
+    with pytest.raises(ParameterError, match=r"'p\*' stands for more than 5 different words"):
+        search(ix, q="p*")
+    r = search(ix, q="Rekogni*")  # a specific one still runs, and is highlighted
+    assert r.total >= 2 and everything > r.total
+    assert any("<mark>Rekognition" in snip for h in r.hits for snip in h.snippets)
+
+
+def test_a_query_reading_too_much_of_the_index_is_refused(ix, monkeypatch):
+    from indexer import search as search_module
+
+    common = "the OR a OR of OR and OR to OR in"
+    n = search(ix, q=common).total
+    monkeypatch.setattr(search_module, "MAX_POSTINGS", n)  # fewer than those words' entries
+    with pytest.raises(ParameterError, match="would read more than") as err:
+        search(ix, q=common)
+    assert err.value.parameter == "q"
+    assert search(ix, q="Rekognition").total >= 2  # rare words are well within it
+    with pytest.raises(ParameterError):  # the same bound for counts and quotations
+        ix.count(make_query(q=common))
+    with pytest.raises(ParameterError):
+        ix.search_quotes(make_quote_query(q=common))
+
+
+def test_pages_end_at_the_result_window(ix):
+    from indexer.search import MAX_RESULT_WINDOW
+
+    last = MAX_RESULT_WINDOW // 100
+    assert search(ix, q="amazon", page=last, per_page=100).hits == ()  # allowed, empty here
+    with pytest.raises(ParameterError, match="export every result") as err:
+        search(ix, q="amazon", page=last + 1, per_page=100)
+    assert err.value.parameter == "page"
+
+
 def test_field_queries(ix):
     assert set(ids(search(ix, q='title:"facial recognition"'))) == {
         "heldout/01_amazon-rekognition-letter", "heldout/11_detroit-facial-recognition"}
@@ -191,7 +246,12 @@ def test_malformed_input_degrades_and_says_how(ix):
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
 def test_query_text_never_raises(ix, text):
-    r = search(ix, q=text)
+    """Any text gives results, or a refusal naming q and saying why (never a crash)."""
+    try:
+        r = search(ix, q=text)
+    except ParameterError as exc:
+        assert exc.parameter == "q" and "wildcard" in str(exc)
+        return
     assert r.total >= 0 and isinstance(r.parsed_query, str)
 
 
@@ -201,7 +261,11 @@ def test_query_text_never_raises(ix, text):
                                  "*", "date:", "[", "]", "TO", "2019", "amazon", "ICE", "-",
                                  "+", "^2", "'", "“", "»", ":", "\\"]), max_size=12))
 def test_syntax_soup_never_raises(ix, parts):
-    r = search(ix, q=" ".join(parts))
+    try:
+        r = search(ix, q=" ".join(parts))
+    except ParameterError as exc:
+        assert exc.parameter == "q" and "wildcard" in str(exc)
+        return
     assert r.total >= 0
 
 
