@@ -212,6 +212,26 @@ def _new_generation(index_dir: Path) -> Path:
     return gen
 
 
+def _discard_unfinished(gen: Path) -> None:
+    """After a failed update: delete the segments and temporary files it left in the live
+    generation (a full disk stays full otherwise). Only what the live table of contents
+    does not list goes, as Whoosh's own commit does; the build lock keeps writers out."""
+    try:
+        ix = whoosh_index.open_dir(str(gen))
+        try:
+            whoosh_index.clean_files(ix.storage, ix.indexname, ix.latest_generation(),
+                                     ix._segments())
+        finally:
+            ix.close()
+    except Exception:  # noqa: BLE001 - best effort; the index itself is untouched either way
+        pass
+    for tmp in gen.glob("*.tmp"):
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            tmp.unlink(missing_ok=True)
+
+
 def _probe_writable(folder: Path) -> None:
     probe = folder / f".probe.{os.getpid()}"
     with open(probe, "wb") as fh:
@@ -319,11 +339,16 @@ def build_index(
         except BaseException as exc:
             if pool is not None:
                 pool.stop()
-            if writer is not None and not writer.is_closed:
-                writer.cancel()
-            ix.close()
+            try:  # best effort: on a full disk, cancelling writes too, and fails the same way
+                if writer is not None and not writer.is_closed:
+                    writer.cancel()
+                ix.close()
+            except OSError:
+                pass
             if full:
                 shutil.rmtree(gen, ignore_errors=True)
+            else:
+                _discard_unfinished(gen)
             if isinstance(exc, OSError):
                 raise _write_error(index_dir, exc) from exc
             raise
@@ -483,6 +508,8 @@ class _Workers:
                 self.segments[k].append(payload)
             elif kind == "done":
                 self.finished.add(k)
+            elif kind == "oserror":  # a full disk and the like: reported as the parent's own
+                raise OSError(*payload)
             else:  # "error"
                 raise IndexWriteError(f"a worker process failed:\n{payload}")
 
@@ -571,6 +598,8 @@ def _worker(k: int, gen: str, corpus_dir: str, resources: corpus.Resources, max_
         else:
             writer._close_segment()
         results.put(("done", k, None))
+    except OSError as exc:  # the parent explains it (disk full, read-only) and cancels
+        results.put(("oserror", k, (exc.errno, exc.strerror or str(exc))))
     except BaseException:  # report it: the parent cancels the build
         results.put(("error", k, traceback.format_exc()))
 
