@@ -71,9 +71,19 @@ def test_a_small_benchmark_run_writes_every_figure(tmp_path):
         assert side["build_peak_mb"] > 0 and side["index_mb"] > 0
         assert set(side["query"]) == {*CLASSES, "all"}
         assert all({"median_ms", "p95_ms"} <= set(v) for v in side["query"].values())
-        assert side["http"]["errors"] == 0 and side["http"]["rps"] > 0
+        assert side["http"]["errors"] == 0 and side["http"]["rps"] > 0, side["http"]
         assert {"p50_ms", "p99_ms"} <= set(side["http"])
     assert run["documents"] == 60 and run["incremental_updated"] == 1
     assert set(run["ratio"]) == {"build_s", "build_peak_mb", "incremental_s", "index_mb",
                                  "query", "http"}
     assert "full build, s" in proc.stdout  # the table
+    # the load test reuses that index: bounded, stops by itself, counts every error
+    load = tmp_path / "load.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.load", "--n", "60", "--clients", "4", "--seconds", "2",
+         "--data", str(tmp_path / "data"), "--out", str(load)],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(load.read_text())
+    assert result["errors"] == 0 and result["requests"] > 0 and result["clients"] == 4, result
+    assert result["p50_ms"] <= result["p99_ms"]
