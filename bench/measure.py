@@ -98,14 +98,25 @@ class Run:
 
 
 def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> Run:
-    """Run a command; its wall time and the peak memory of its process tree."""
+    """Run a command; its wall time and the peak memory of its process tree (sampled), or
+    the process's own peak RSS from the kernel if larger: a run shorter than one sampling
+    interval is never reported as using nothing."""
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     sampler = PeakMemory(proc.pid)
-    out, err = proc.communicate()
+    output: dict[str, str] = {}
+    readers = [threading.Thread(target=lambda n=n, f=f: output.__setitem__(n, f.read()))
+               for n, f in (("out", proc.stdout), ("err", proc.stderr))]
+    for t in readers:
+        t.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.monotonic() - started
-    return Run(round(seconds, 2), sampler.stop(), proc.returncode, out, err)
+    for t in readers:
+        t.join()
+    peak = max(sampler.stop(), round(usage.ru_maxrss / 1024, 1))  # ru_maxrss is in KiB
+    return Run(round(seconds, 2), peak, proc.returncode, output["out"], output["err"])
 
 
 def directory_mb(path: Path) -> float:

@@ -6,9 +6,12 @@ with SQLite FTS5, side by side.
 
 For each N: a full build (time, peak memory of the process tree), an incremental update
 after 1% of the files changed, the index size, the latency of the query mix (bench/queries.py,
-warm, one process, median and p95 per class), and /api/search under load (16 clients on
-127.0.0.1, closed loop) with the server's peak memory. Results go to bench/results.json and a
-table on stdout; generated corpora are kept in bench/data/ (not committed) and reused.
+one process, median and p95 per class; each query runs once, after a warm-up on other
+queries, so no result comes from a cache), and /api/search under load (16 clients on
+127.0.0.1, closed loop, cycling over ~800 distinct requests) with the server's peak memory.
+Results go to bench/results.json and a table on stdout; generated corpora are kept in
+bench/data/ (not committed) and reused. `--reuse-build` measures queries and HTTP again on
+the indexes of the last run and keeps its build figures.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ from .measure import (
 
 REPO = Path(__file__).resolve().parent.parent
 CHANGED_SHARE = 0.01
+# Every measured query runs once, after a warm-up on *other* queries: the OS cache, facet
+# tables and stem caches are warm, but no measured query's result is cached already.
+WARM_SEED = 99
+HTTP_SEEDS = range(7, 17)  # the load cycles over 10 mixes (~800 distinct requests)
 
 
 def _log(msg: str) -> None:
@@ -73,11 +80,79 @@ def change_files(corpus: Path, docs: list[dict]) -> dict[Path, bytes]:
 # --------------------------------------------------------------------------- ours
 
 
+def _http_urls(meta: Path) -> tuple[list[str], list[str]]:
+    """URLs to warm the server with, and the URLs of the load (distinct from them)."""
+    def urls(seed: int) -> list[str]:
+        return [q.url() for q in queries.query_mix(meta, seed) if q.cls != "highlight"]
+
+    return urls(WARM_SEED), [u for seed in HTTP_SEEDS for u in urls(seed)]
+
+
 def ours(data: Path, corpus: Path, mix: list[queries.Query], workers: int | None,
-         http_seconds: float, clients: int) -> dict:
+         http_seconds: float, clients: int, reuse: dict | None = None) -> dict:
+    """Our engine. reuse: the build figures of an earlier run on the same index, which is
+    then measured again without being rebuilt."""
     from indexer import CorpusIndex, make_query
+    from indexer.build import current_generation
 
     index = data / "work" / "index"
+    if reuse is not None:
+        _log("ours: reusing the index and build figures of the run finished at "
+             f"{reuse.get('finished')}")
+        built = {k: reuse[k] for k in ("build_s", "build_peak_mb", "build_report_s",
+                                       "skipped", "incremental_s", "incremental_peak_mb",
+                                       "incremental_updated")}
+        built["build_measured"] = reuse.get("build_measured", reuse.get("finished"))
+    else:
+        built = _build_ours(data, corpus, index, workers)
+        built["build_measured"] = dt.datetime.now().isoformat(timespec="seconds")
+    size = directory_mb(current_generation(index))
+    warm = queries.query_mix(data / "meta.jsonl", WARM_SEED)
+
+    _log("ours: query mix")
+    timings: dict[str, list[float]] = {c: [] for c in queries.CLASSES}
+    with CorpusIndex(index) as ix:
+        def one(q: queries.Query) -> float:
+            kwargs = {"q": q.text, "outlet": [q.outlet] if q.outlet else (),
+                      "lang": [q.lang] if q.lang else ()}
+            if q.year:
+                kwargs.update(date_from=str(q.year), date_to=str(q.year))
+            if q.cls != "highlight":
+                t = time.perf_counter()
+                ix.search(make_query(**kwargs))
+                return time.perf_counter() - t
+            hits = ix.search(make_query(**kwargs)).hits
+            t = time.perf_counter()
+            for h in hits:
+                ix.highlight_document(ix.document(h.id), q.text)
+            return time.perf_counter() - t
+
+        for q in warm:
+            one(q)
+        for q in mix:
+            timings[q.cls].append(one(q))
+        docs = len(ix)
+    query = {c: summary_ms(v) for c, v in timings.items()}
+    query["all"] = summary_ms([x for v in timings.values() for x in v])
+
+    _log(f"ours: /api/search, {clients} clients, {http_seconds:.0f} s")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "indexer", "serve", "--index", str(index),
+                               "--port", str(port)], cwd=REPO, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_http(base + "/api/search?q=amazon")
+        warm_urls, urls = _http_urls(data / "meta.jsonl")
+        http_load(base, warm_urls, clients, min(5.0, http_seconds))  # warm every thread
+        http = http_load(base, urls, clients, http_seconds, server_pid=server.pid)
+    finally:
+        server.terminate()
+        server.wait()
+    return {"documents": docs, **built, "index_mb": size, "query": query, "http": http}
+
+
+def _build_ours(data: Path, corpus: Path, index: Path, workers: int | None) -> dict:
     cmd = [sys.executable, "-m", "indexer", "index", "--corpus", str(corpus), "--index",
            str(index), "--rebuild", "--json"] + (["--workers", str(workers)] if workers else [])
     _log(f"ours: full build of {corpus}")
@@ -98,58 +173,10 @@ def ours(data: Path, corpus: Path, mix: list[queries.Query], workers: int | None
         for path, content in originals.items():
             path.write_bytes(content)
         (data / "DIRTY").unlink()
-    from indexer.build import current_generation
-
-    size = directory_mb(current_generation(index))
-
-    _log("ours: query mix")
-    timings: dict[str, list[float]] = {c: [] for c in queries.CLASSES}
-    with CorpusIndex(index) as ix:
-        def one(q: queries.Query) -> float:
-            kwargs = {"q": q.text, "outlet": [q.outlet] if q.outlet else (),
-                      "lang": [q.lang] if q.lang else ()}
-            if q.year:
-                kwargs.update(date_from=str(q.year), date_to=str(q.year))
-            if q.cls != "highlight":
-                t = time.perf_counter()
-                ix.search(make_query(**kwargs))
-                return time.perf_counter() - t
-            hits = ix.search(make_query(**kwargs)).hits
-            t = time.perf_counter()
-            for h in hits:
-                ix.highlight_document(ix.document(h.id), q.text)
-            return time.perf_counter() - t
-
-        for q in mix:  # warm: the facet table, the OS cache
-            one(q)
-        for q in mix:
-            timings[q.cls].append(one(q))
-        docs = len(ix)
-    query = {c: summary_ms(v) for c, v in timings.items()}
-    query["all"] = summary_ms([x for v in timings.values() for x in v])
-
-    _log(f"ours: /api/search, {clients} clients, {http_seconds:.0f} s")
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "indexer", "serve", "--index", str(index),
-                               "--port", str(port)], cwd=REPO, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for_http(base + "/api/search?q=amazon")
-        urls = [q.url() for q in mix if q.cls != "highlight"]
-        http_load(base, urls, clients, min(5.0, http_seconds))  # warm every thread
-        http = http_load(base, urls, clients, http_seconds, server_pid=server.pid)
-    finally:
-        server.terminate()
-        server.wait()
-    return {
-        "documents": docs,
-        "build_s": full.seconds, "build_peak_mb": full.peak_mb,
-        "build_report_s": report["seconds"], "skipped": len(report["skipped"]),
-        "incremental_s": inc.seconds, "incremental_peak_mb": inc.peak_mb,
-        "incremental_updated": len(inc_report["updated"]),
-        "index_mb": size, "query": query, "http": http,
-    }
+    return {"build_s": full.seconds, "build_peak_mb": full.peak_mb,
+            "build_report_s": report["seconds"], "skipped": len(report["skipped"]),
+            "incremental_s": inc.seconds, "incremental_peak_mb": inc.peak_mb,
+            "incremental_updated": len(inc_report["updated"])}
 
 
 # --------------------------------------------------------------------------- baseline
@@ -191,7 +218,7 @@ def fts5(data: Path, corpus: Path, mix: list[queries.Query], http_seconds: float
         return time.perf_counter() - t
 
     timings: dict[str, list[float]] = {c: [] for c in queries.CLASSES}
-    for q in mix:
+    for q in queries.query_mix(meta, WARM_SEED):
         one(q)
     for q in mix:
         timings[q.cls].append(one(q))
@@ -206,8 +233,8 @@ def fts5(data: Path, corpus: Path, mix: list[queries.Query], http_seconds: float
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for_http(base + "/api/search?q=amazon")
-        urls = [q.url() for q in mix if q.cls != "highlight"]
-        http_load(base, urls, clients, min(5.0, http_seconds))
+        warm_urls, urls = _http_urls(meta)
+        http_load(base, warm_urls, clients, min(5.0, http_seconds))
         http = http_load(base, urls, clients, http_seconds, server_pid=server.pid)
     finally:
         server.terminate()
@@ -264,6 +291,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--data", type=Path, default=REPO / "bench" / "data")
     p.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
     p.add_argument("--no-baseline", action="store_true")
+    p.add_argument("--reuse-build", action="store_true",
+                   help="measure queries and HTTP again on the indexes of the last run, "
+                        "keeping its build figures (no rebuild)")
     a = p.parse_args(argv)
 
     results = {"machine": {**cpu_info(), "python": platform.python_version(),
@@ -289,7 +319,10 @@ def main(argv: list[str] | None = None) -> None:
         mix = queries.query_mix(data / "meta.jsonl")
         queries.save(mix, data / "queries.json")
         (data / "work").mkdir(exist_ok=True)
-        run = ours(data, corpus, mix, a.workers, a.http_seconds, a.clients)
+        earlier = results["runs"].get(str(n))
+        reuse = earlier if a.reuse_build and earlier and (
+            data / "work" / "index" / "CURRENT").exists() else None
+        run = ours(data, corpus, mix, a.workers, a.http_seconds, a.clients, reuse)
         if not a.no_baseline:
             run["baseline"] = fts5(data, corpus, mix, a.http_seconds, a.clients)
             run["ratio"] = {k: _ratio(run[k], run["baseline"][k]) for k in
