@@ -6,6 +6,7 @@ Whoosh objects never leave this module; callers get dataclasses.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import datetime as dt
 import heapq
@@ -1237,6 +1238,32 @@ def bounded(q: wq.Query, reader) -> wq.Query:
     return walk(q)
 
 
+def _score_within(s, q: wq.Query, docs: set[int], limit: int) -> list[tuple[float, int]]:
+    """(score, docnum) of the best `limit` of docs under q, as Whoosh's top collector ranks
+    them (score, then document number), scoring only docs: each segment's matcher skips from
+    one wanted document to the next."""
+    wanted = sorted(docs)
+    context = s.context()
+    scored: list[tuple[float, int]] = []
+    for sub, offset in s.leaf_searchers():
+        lo = bisect.bisect_left(wanted, offset)
+        hi = bisect.bisect_left(wanted, offset + sub.doc_count_all())
+        if lo == hi:
+            continue
+        m = q.matcher(sub, context)
+        for docnum in wanted[lo:hi]:
+            local = docnum - offset
+            if not m.is_active():
+                break
+            if m.id() < local:
+                m.skip_to(local)
+                if not m.is_active():
+                    break
+            if m.id() == local:
+                scored.append((m.score(), docnum))
+    return heapq.nsmallest(limit, scored, key=lambda sd: (-sd[0], sd[1]))
+
+
 # =========================================================================== the index
 
 
@@ -1323,11 +1350,22 @@ class CorpusIndex:
         return base, group_docs
 
     def _page(self, s, data: _ReaderData, q: wq.Query, final: set[int], sort: str,
-              first: int, limit: int) -> list[tuple[dict, float | None]]:
+              first: int, limit: int, base: frozenset[int] | None = None
+              ) -> list[tuple[dict, float | None]]:
         """Stored fields and score of the hits first..limit: best match first (Whoosh's
-        scoring, restricted to `final`) or by date (precomputed ranks)."""
+        scoring, restricted to `final`) or by date (precomputed ranks).
+
+        base: the documents q matches. When the filters leave all of them, Whoosh runs
+        unfiltered and may skip blocks of postings that cannot reach the top; when they
+        leave few, only those are scored instead of every match of q."""
         if sort == "relevance":
-            results = s.search(q, limit=limit, filter=final)
+            if base is not None and len(final) == len(base):
+                results = s.search(q, limit=limit)
+            elif base is not None and len(final) * 4 <= len(base):
+                return [(s.stored_fields(d), score)
+                        for score, d in _score_within(s, q, final, limit)[first:]]
+            else:
+                results = s.search(q, limit=limit, filter=final)
             return [(results[i].fields(), results[i].score)
                     for i in range(first, min(limit, results.scored_length()))]
         ranks = data.rank(sort)
@@ -1369,7 +1407,8 @@ class CorpusIndex:
         spec = _spec(q)
         unscored = compiled.browse or sort != "relevance"
         hits = tuple(self._hit(f, score, spec, sq.exact, unscored) for f, score in
-                     self._page(s, data, q, final, sort, (sq.page - 1) * sq.per_page, limit))
+                     self._page(s, data, q, final, sort, (sq.page - 1) * sq.per_page, limit,
+                                base))
         selected = {"outlet": set(sq.outlets), "organization": set(sq.organizations),
                     "person": set(sq.people), "language": set(sq.languages),
                     "doc_type": set(sq.doc_types), "year": self._selected_years(sq)}
@@ -1564,7 +1603,7 @@ class CorpusIndex:
         unscored = compiled.browse or sort != "relevance"
         hits = tuple(self._quote_hit(f, score, spec, qq.exact, unscored) for f, score in
                      self._page(s, data, compiled.query, final, sort,
-                                (qq.page - 1) * qq.per_page, limit))
+                                (qq.page - 1) * qq.per_page, limit, base))
         selected = {"speaker": set(qq.speakers), "outlet": set(qq.outlets),
                     "kind": set(qq.kinds)}
         facets = self._count_facets(data, base, group_docs, final, QUOTE_FACETS, selected)

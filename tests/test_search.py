@@ -161,6 +161,37 @@ def test_pages_end_at_the_result_window(ix):
     assert err.value.parameter == "page"
 
 
+@pytest.mark.parametrize("q", ["amazon", '"facial recognition"', "protest OR strike",
+                               "ice -amazon", "Rekogni*", "title:amazon contract"])
+def test_scoring_paths_rank_exactly_as_whoosh_filtered_search(ix, q):
+    """The page of hits is the same whichever way it is scored: Whoosh over a filter, only
+    the filtered documents (few left), or unfiltered with block skipping (none removed)."""
+    from indexer.search import _docs, _score_within
+
+    s = ix._searcher()
+    query = ix._compile(s, q, False).query
+    base = _docs(s, query)
+    assert base, q
+    for keep in (set(base), set(sorted(base)[::3]), set(sorted(base)[1::2])):
+        whoosh = s.search(query, limit=len(base), filter=keep)
+        expected = [(round(h.score, 9), h.docnum) for h in whoosh]
+        got = [(round(score, 9), d) for score, d in _score_within(s, query, keep, len(base))]
+        assert got == expected
+    top = [(round(h.score, 9), h.docnum) for h in s.search(query, limit=3)]
+    assert top == [(round(h.score, 9), h.docnum)
+                   for h in s.search(query, limit=3, filter=set(base))]
+
+
+def test_filters_that_leave_nothing_show_no_hits(ix):
+    """Whoosh reads an empty filter set as no filter: the page must not fall back to hits
+    from outside the filters."""
+    for kw in ({"outlet": ["No Such Outlet"]}, {"lang": ["de"], "outlet": ["Newsweek"]},
+               {"date_from": "1990", "date_to": "1990"}):
+        r = search(ix, q="amazon", **kw)
+        assert r.total == 0 and r.hits == (), kw
+    assert ix.search_quotes(make_quote_query(q="amazon", outlet=["No Such Outlet"])).hits == ()
+
+
 def test_field_queries(ix):
     assert set(ids(search(ix, q='title:"facial recognition"'))) == {
         "heldout/01_amazon-rekognition-letter", "heldout/11_detroit-facial-recognition"}
