@@ -375,6 +375,23 @@ def test_workers_cut_their_output_into_bounded_segments(tmp_path, monkeypatch):
     assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "many")
 
 
+def test_segments_are_separate_files_never_compound(tmp_path, monkeypatch):
+    """Whoosh copies a file of a compound segment into memory each time a reader opens it
+    (a reader per server thread): every writer must keep segment files separate."""
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 20)
+    corpus_dir = _big_corpus(tmp_path / "c", 40)
+    build.build_index(corpus_dir, tmp_path / "i", workers=2)  # workers' segments
+    (corpus_dir / "gen/0001.txt").write_text(STORY)
+    build.build_index(corpus_dir, tmp_path / "i", workers=1)  # an update, merging
+    build.build_index(corpus_dir, tmp_path / "one", workers=1)
+    for index_dir in (tmp_path / "i", tmp_path / "one"):
+        ix = whoosh_index.open_dir(str(build.current_generation(index_dir)))
+        segments = ix._segments()
+        ix.close()
+        assert segments and not any(seg.is_compound() for seg in segments)
+        assert not list(build.current_generation(index_dir).glob("*.seg"))
+
+
 def test_parallel_incremental_update(tmp_path, monkeypatch):
     monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 20)
     corpus_dir = _big_corpus(tmp_path / "c", 60)
