@@ -47,7 +47,13 @@ def tree_memory_mb(pid: int) -> float:
     """Memory of a process and its descendants: the sum of their proportional set sizes
     (shared pages split between the processes sharing them, so forked workers are not
     counted twice); resident size where PSS is not available."""
-    total_kb = 0
+    return _tree_memory(pid)[0]
+
+
+def _tree_memory(pid: int) -> tuple[float, float]:
+    """(PSS, anonymous PSS) of the tree in MB. The anonymous part leaves out file pages
+    mapped from the index, which the kernel can drop and read again at will."""
+    total_kb = anon_kb = 0
     stack = [pid]
     while stack:
         p = stack.pop()
@@ -64,22 +70,25 @@ def tree_memory_mb(pid: int) -> float:
         for line in text.splitlines():
             if line.startswith(key):
                 total_kb += int(line.split()[1])
-                break
-    return total_kb / 1024
+            elif line.startswith(("Pss_Anon:", "RssAnon:")):
+                anon_kb += int(line.split()[1])
+    return total_kb / 1024, anon_kb / 1024
 
 
 class PeakMemory:
     """Samples a process tree's memory in the background; .peak_mb when stopped."""
 
     def __init__(self, pid: int, interval: float = 0.2) -> None:
-        self.pid, self.interval, self.peak_mb = pid, interval, 0.0
+        self.pid, self.interval, self.peak_mb, self.peak_anon_mb = pid, interval, 0.0, 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak_mb = max(self.peak_mb, tree_memory_mb(self.pid))
+            pss, anon = _tree_memory(self.pid)
+            self.peak_mb = max(self.peak_mb, pss)
+            self.peak_anon_mb = max(self.peak_anon_mb, anon)
             self._stop.wait(self.interval)
 
     def stop(self) -> float:
@@ -197,6 +206,7 @@ def http_load(base: str, paths: list[str], clients: int, seconds: float,
     }
     if sampler:
         result["server_peak_mb"] = sampler.stop()
+        result["server_peak_anon_mb"] = round(sampler.peak_anon_mb, 1)
     return result
 
 

@@ -136,6 +136,13 @@ def ours(data: Path, corpus: Path, mix: list[queries.Query], workers: int | None
     query["all"] = summary_ms([x for v in timings.values() for x in v])
 
     _log(f"ours: /api/search, {clients} clients, {http_seconds:.0f} s")
+    http = load_ours(index, data / "meta.jsonl", clients, http_seconds)
+    return {"documents": docs, **built, "index_mb": size, "query": query, "http": http}
+
+
+def load_ours(index: Path, meta: Path, clients: int, seconds: float) -> dict:
+    """/api/search of `corpus-search serve` (default processes and threads) under a closed
+    loop of `clients`, after warming every thread on other queries."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "indexer", "serve", "--index", str(index),
                                "--port", str(port)], cwd=REPO, stdout=subprocess.DEVNULL,
@@ -143,13 +150,12 @@ def ours(data: Path, corpus: Path, mix: list[queries.Query], workers: int | None
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for_http(base + "/api/search?q=amazon")
-        warm_urls, urls = _http_urls(data / "meta.jsonl")
-        http_load(base, warm_urls, clients, min(5.0, http_seconds))  # warm every thread
-        http = http_load(base, urls, clients, http_seconds, server_pid=server.pid)
+        warm_urls, urls = _http_urls(meta)
+        http_load(base, warm_urls, clients, min(5.0, seconds))
+        return http_load(base, urls, clients, seconds, server_pid=server.pid)
     finally:
         server.terminate()
         server.wait()
-    return {"documents": docs, **built, "index_mb": size, "query": query, "http": http}
 
 
 def _build_ours(data: Path, corpus: Path, index: Path, workers: int | None) -> dict:

@@ -77,6 +77,11 @@ def test_a_small_benchmark_run_writes_every_figure(tmp_path):
     assert set(run["ratio"]) == {"build_s", "build_peak_mb", "incremental_s", "index_mb",
                                  "query", "http"}
     assert "full build, s" in proc.stdout  # the table
+    from bench.report import markdown
+
+    table = markdown(json.loads(out.read_text())).splitlines()
+    assert table[0] == "| figure | ours, 60 | FTS5, 60 |"
+    assert any(line.startswith("| HTTP errors | 0 | 0 |") for line in table)
     # the load test reuses that index: bounded, stops by itself, counts every error
     load = tmp_path / "load.json"
     proc = subprocess.run(
