@@ -14,6 +14,7 @@ import html
 import re
 import threading
 import unicodedata
+from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -1094,6 +1095,31 @@ class _ReaderData:
         self._lock = threading.Lock()
         self._sets: OrderedDict[str, frozenset[int]] = OrderedDict()
         self._cached = 0
+        self._spans: tuple[array, array] | None = None
+
+    def dated(self, lo: dt.date, hi: dt.date) -> frozenset[int]:
+        """Records whose date span (first..last day the date can mean) overlaps lo..hi;
+        undated ones never do."""
+        starts, ends = self._date_spans()
+        lo_day, hi_day = lo.toordinal(), hi.toordinal()
+        return frozenset(d for d in range(self.size)
+                         if starts[d] <= hi_day and ends[d] >= lo_day)
+
+    def _date_spans(self) -> tuple[array, array]:
+        """Each record's first and last day (proleptic ordinals), from the full-precision
+        terms of date_start and date_end: one pass over their postings per index version."""
+        with self._lock:
+            if self._spans is None:
+                starts = array("l", [dt.date.max.toordinal() + 1]) * self.size
+                ends = array("l", [0]) * self.size
+                for fieldname, days in (("date_start", starts), ("date_end", ends)):
+                    fld = self._reader.schema[fieldname]
+                    for term in fld.sortable_terms(self._reader, fieldname):
+                        day = fld.from_bytes(term).date().toordinal()
+                        for docnum in self._reader.postings(fieldname, term).all_ids():
+                            days[docnum] = day
+                self._spans = (starts, ends)
+        return self._spans
 
     def count(self, facet: str, docs) -> Counter:
         """How many of docs have each value of the facet."""
@@ -1345,7 +1371,8 @@ class CorpusIndex:
         group; cached, so a filter or a query being paged through is computed once."""
         base = None if text_query is None else data.docset(
             "text:" + repr(text_query), lambda: _docs(s, text_query))
-        group_docs = {name: data.docset(repr(g), lambda g=g: _docs(s, g))
+        group_docs = {name: data.docset(repr(g), lambda g=g: data.dated(g.lo, g.hi)
+                                        if isinstance(g, _DateSpan) else _docs(s, g))
                       for name, g in groups.items()}
         return base, group_docs
 
@@ -1716,7 +1743,7 @@ class CorpusIndex:
 
 
 def _date_group(date_from: PartialDate | None, date_to: PartialDate | None,
-                date_ranges) -> wq.Query | None:
+                date_ranges) -> _DateSpan | wq.Query | None:
     """Dates between from and to (and any date: ranges of the query); a record dated to a
     month or a year matches a range its span overlaps."""
     ranges = list(date_ranges)
@@ -1729,8 +1756,22 @@ def _date_group(date_from: PartialDate | None, date_to: PartialDate | None,
     hi = min(r[1] for r in ranges)
     if lo > hi:
         return wq.NullQuery
-    return wq.And([wq.DateRange("date_start", None, _day_end(hi)),
-                   wq.DateRange("date_end", _day_start(lo), None)])
+    return _DateSpan(lo, hi)
+
+
+@dataclass(frozen=True)
+class _DateSpan:
+    """The filter group of records whose date span overlaps lo..hi. Read from each
+    record's span in _ReaderData: as Whoosh ranges open at one end (date_start <= hi,
+    date_end >= lo), it unions the postings of half the index, seconds at 100,000 documents."""
+
+    lo: dt.date
+    hi: dt.date
+
+    def query(self) -> wq.Query:
+        """The same as a Whoosh query (tests check the two agree)."""
+        return wq.And([wq.DateRange("date_start", None, _day_end(self.hi)),
+                       wq.DateRange("date_end", _day_start(self.lo), None)])
 
 
 def _months(counts: Counter) -> tuple[tuple[str, int], ...]:

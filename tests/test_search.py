@@ -192,6 +192,20 @@ def test_filters_that_leave_nothing_show_no_hits(ix):
     assert ix.search_quotes(make_quote_query(q="amazon", outlet=["No Such Outlet"])).hits == ()
 
 
+@pytest.mark.parametrize(("lo", "hi"), [
+    ("2019-08-01", "2019-08-31"), ("2019-08-11", "2019-08-11"), ("2018-07-10", "2018-07-10"),
+    ("2018-01-01", "2018-12-31"), ("0001-01-01", "2019-01-01"), ("2019-11-26", "9999-12-31"),
+    ("1990-01-01", "1990-12-31")])
+def test_date_filter_reads_each_span_as_the_date_range_query_does(ix, lo, hi):
+    import datetime as dt
+
+    from indexer.search import _DateSpan, _docs
+
+    s = ix._searcher()
+    span = _DateSpan(dt.date.fromisoformat(lo), dt.date.fromisoformat(hi))
+    assert ix._data(s).dated(span.lo, span.hi) == _docs(s, span.query())
+
+
 def test_field_queries(ix):
     assert set(ids(search(ix, q='title:"facial recognition"'))) == {
         "heldout/01_amazon-rekognition-letter", "heldout/11_detroit-facial-recognition"}
