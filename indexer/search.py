@@ -1063,8 +1063,9 @@ def _snippets(paragraphs: list[str], spans: list[list[tuple[int, int]]],
 class _ReaderData:
     """What queries need besides postings, per index version and shared by every thread's
     searcher of that version (their document numbers agree): each document's facet values,
-    sort ranks, and a bounded cache of document sets (filters, and text queries while one
-    is paged through)."""
+    sort ranks, date spans, and a bounded cache of document sets (filters, and text queries
+    while one is paged through). It keeps no reader: what it computes later reads through
+    the calling thread's own."""
 
     SINGLE = {"outlet": "outlet", "language": "language", "year": "year",
               "doc_type": "doc_type", "month": "month", "speaker": "speaker",
@@ -1090,22 +1091,21 @@ class _ReaderData:
                 for docnum in reader.postings(fieldname, term).all_ids():
                     lists[docnum].append(value)
             self.values[facet] = [tuple(v) for v in lists]
-        self._reader = reader
         self._ranks: dict[str, list[int]] = {}
         self._lock = threading.Lock()
         self._sets: OrderedDict[str, frozenset[int]] = OrderedDict()
         self._cached = 0
         self._spans: tuple[array, array] | None = None
 
-    def dated(self, lo: dt.date, hi: dt.date) -> frozenset[int]:
+    def dated(self, lo: dt.date, hi: dt.date, reader) -> frozenset[int]:
         """Records whose date span (first..last day the date can mean) overlaps lo..hi;
-        undated ones never do."""
-        starts, ends = self._date_spans()
+        undated ones never do. reader: the calling thread's own (see rank)."""
+        starts, ends = self._date_spans(reader)
         lo_day, hi_day = lo.toordinal(), hi.toordinal()
         return frozenset(d for d in range(self.size)
                          if starts[d] <= hi_day and ends[d] >= lo_day)
 
-    def _date_spans(self) -> tuple[array, array]:
+    def _date_spans(self, reader) -> tuple[array, array]:
         """Each record's first and last day (proleptic ordinals), from the full-precision
         terms of date_start and date_end: one pass over their postings per index version."""
         with self._lock:
@@ -1113,10 +1113,10 @@ class _ReaderData:
                 starts = array("l", [dt.date.max.toordinal() + 1]) * self.size
                 ends = array("l", [0]) * self.size
                 for fieldname, days in (("date_start", starts), ("date_end", ends)):
-                    fld = self._reader.schema[fieldname]
-                    for term in fld.sortable_terms(self._reader, fieldname):
+                    fld = reader.schema[fieldname]
+                    for term in fld.sortable_terms(reader, fieldname):
                         day = fld.from_bytes(term).date().toordinal()
-                        for docnum in self._reader.postings(fieldname, term).all_ids():
+                        for docnum in reader.postings(fieldname, term).all_ids():
                             days[docnum] = day
                 self._spans = (starts, ends)
         return self._spans
@@ -1130,15 +1130,20 @@ class _ReaderData:
         counts.pop(None, None)
         return counts
 
-    def rank(self, order: str) -> list[int]:
+    def rank(self, order: str, reader) -> list[int]:
         """docnum -> place in the order ("newest": newest first, then by id descending;
-        "oldest": the reverse with undated last), so a page is the docs of smallest rank."""
+        "oldest": the reverse with undated last), so a page is the docs of smallest rank.
+
+        reader: the calling thread's own. Whoosh readers share open files between their
+        matchers and column readers, so one thread must never read through another
+        thread's reader (it garbled postings under load); every thread's reader of this
+        version numbers documents the same way."""
         with self._lock:
             ranks = self._ranks.get(order)
             if ranks is None:
                 column = "sort_newest" if order == "newest" else "sort_oldest"
-                keys = self._reader.column_reader(column)
-                ids = self._reader.column_reader("id")
+                keys = reader.column_reader(column)
+                ids = reader.column_reader("id")
                 docnums = sorted(range(self.size), key=lambda d: (keys[d], ids[d]),
                                  reverse=order == "newest")
                 ranks = [0] * self.size
@@ -1371,7 +1376,7 @@ class CorpusIndex:
         group; cached, so a filter or a query being paged through is computed once."""
         base = None if text_query is None else data.docset(
             "text:" + repr(text_query), lambda: _docs(s, text_query))
-        group_docs = {name: data.docset(repr(g), lambda g=g: data.dated(g.lo, g.hi)
+        group_docs = {name: data.docset(repr(g), lambda g=g: data.dated(g.lo, g.hi, s.reader())
                                         if isinstance(g, _DateSpan) else _docs(s, g))
                       for name, g in groups.items()}
         return base, group_docs
@@ -1395,7 +1400,7 @@ class CorpusIndex:
                 results = s.search(q, limit=limit, filter=final)
             return [(results[i].fields(), results[i].score)
                     for i in range(first, min(limit, results.scored_length()))]
-        ranks = data.rank(sort)
+        ranks = data.rank(sort, s.reader())
         page = heapq.nsmallest(limit, final, key=ranks.__getitem__)[first:]
         return [(s.stored_fields(d), None) for d in page]
 
@@ -1472,7 +1477,7 @@ class CorpusIndex:
                 yield total, self._hit(results[i].fields(), results[i].score, spec, sq.exact,
                                        unscored)
             return
-        ranks = data.rank(sort)
+        ranks = data.rank(sort, s.reader())
         for docnum in sorted(final, key=ranks.__getitem__):
             yield total, self._hit(s.stored_fields(docnum), None, spec, sq.exact, unscored)
 

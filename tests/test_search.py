@@ -203,7 +203,31 @@ def test_date_filter_reads_each_span_as_the_date_range_query_does(ix, lo, hi):
 
     s = ix._searcher()
     span = _DateSpan(dt.date.fromisoformat(lo), dt.date.fromisoformat(hi))
-    assert ix._data(s).dated(span.lo, span.hi) == _docs(s, span.query())
+    assert ix._data(s).dated(span.lo, span.hi, s.reader()) == _docs(s, span.query())
+
+
+def test_shared_reader_data_holds_no_reader(ix):
+    """The per-version tables are shared by every thread; a Whoosh reader is not safe to
+    share (its matchers share open files): under load, reading another thread's postings
+    returned garbage. Lazily built tables read through the caller's reader instead."""
+    import threading
+
+    from whoosh.reading import IndexReader
+
+    s = ix._searcher()
+    data = ix._data(s)
+    assert not [k for k, v in vars(data).items() if isinstance(v, IndexReader)]
+    done = []
+
+    def other_thread() -> None:  # its own searcher, the same tables, the same answers
+        r = ix.search(make_query(sort="oldest", date_from="2019", per_page=5))
+        done.append(([h.id for h in r.hits], ix._data(ix._searcher()) is data))
+
+    t = threading.Thread(target=other_thread)
+    t.start()
+    t.join()
+    here = ix.search(make_query(sort="oldest", date_from="2019", per_page=5))
+    assert done == [([h.id for h in here.hits], True)] and here.hits
 
 
 def test_field_queries(ix):
