@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from .run import load_ours
+from .run import _commit, load_ours
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     if not (index / "CURRENT").exists():
         sys.exit(f"no index in {index}: run `python -m bench.run --n {a.n}` first")
     result = load_ours(index, data / "meta.jsonl", a.clients, a.seconds)
-    result.update(documents=a.n,
+    result.update(documents=a.n, commit=_commit(),
                   command="python -m bench.load " + " ".join(sys.argv[1:] if argv is None
                                                              else argv))
     a.out.write_text(json.dumps(result, indent=1))

@@ -287,6 +287,18 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _commit() -> str | None:
+    """The code measured: the checkout's commit, with '+changes' if it has uncommitted ones."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=REPO, capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+changes" if dirty else "")
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--n", type=int, nargs="+", default=[1000, 10_000, 100_000])
@@ -335,6 +347,7 @@ def main(argv: list[str] | None = None) -> None:
                             ("build_s", "build_peak_mb", "incremental_s", "index_mb", "query",
                              "http")}
         run["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+        run["commit"] = _commit()
         results["runs"][str(n)] = run
         a.out.write_text(json.dumps(results, indent=1, ensure_ascii=False))
         _log(f"wrote {a.out}")
