@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from .run import _commit, load_ours
+from .run import _commit, built_index, load_ours
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,10 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", type=Path, default=REPO / "bench" / "load.json")
     a = p.parse_args(argv)
 
-    data = a.data / f"n{a.n}-s{a.seed}"
-    index = data / "work" / "index"
-    if not (index / "CURRENT").exists():
-        sys.exit(f"no index in {index}: run `python -m bench.run --n {a.n}` first")
+    data, index = built_index(a.data, a.n, a.seed)
     result = load_ours(index, data / "meta.jsonl", a.clients, a.seconds)
     result.update(documents=a.n, commit=_commit(),
                   command="python -m bench.load " + " ".join(sys.argv[1:] if argv is None

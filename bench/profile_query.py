@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from . import queries
+from .run import built_index
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,8 +32,8 @@ def main(argv: list[str] | None = None) -> None:
 
     from indexer import CorpusIndex, make_query
 
-    data = a.data / f"n{a.n}-s{a.seed}"
-    ix = CorpusIndex(data / "work" / "index")
+    data, index = built_index(a.data, a.n, a.seed)
+    ix = CorpusIndex(index)
     t = time.perf_counter()
     ix.search(make_query(q="amazon"))
     lines = [f"{a.n:,} documents; first search (builds the per-index tables): "

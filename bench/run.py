@@ -287,6 +287,16 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def built_index(data_root: Path, n: int, seed: int) -> tuple[Path, Path]:
+    """The data folder and the index bench.run built there for N; exits saying what to run
+    when there is none."""
+    data = data_root / f"n{n}-s{seed}"
+    index = data / "work" / "index"
+    if not (index / "CURRENT").exists():
+        sys.exit(f"no index in {index}: run `python -m bench.run --n {n}` first")
+    return data, index
+
+
 def _commit() -> str | None:
     """The code measured: the checkout's commit, with '+changes' if it has uncommitted ones."""
     try:

@@ -92,3 +92,12 @@ def test_a_small_benchmark_run_writes_every_figure(tmp_path):
     result = json.loads(load.read_text())
     assert result["errors"] == 0 and result["requests"] > 0 and result["clients"] == 4, result
     assert result["p50_ms"] <= result["p99_ms"]
+    # and the query profile reads the same index
+    prof = tmp_path / "profile_query.txt"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.profile_query", "--n", "60", "--data",
+         str(tmp_path / "data"), "--out", str(prof)],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    text = prof.read_text()
+    assert "== term:" in text and "== phrase:" in text and "cumulative" in text
