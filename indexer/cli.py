@@ -352,22 +352,29 @@ def serve(host: str, port: int, index_dir: str, threads: int, processes: int | N
     click.echo(f"Serving corpus search on http://{host}:{port}/ (index: {index_dir}, "
                f"{processes} process{'es' if processes > 1 else ''}); Ctrl-C stops it.",
                err=True)
-    if processes == 1:
-        _serve_on(sock, index_dir, threads)
-    else:
-        _serve_forked(sock, index_dir, threads, processes)
-
-
-def _serve_on(sock, index_dir: str, threads: int) -> None:
-    import waitress
-
     from search_ui import create_app
 
     app = create_app({"INDEX_DIR": index_dir})
+    started = time.monotonic()
+    try:  # before forking: every process inherits the tables instead of building its own
+        app.extensions["corpus_index"].warm()
+    except Exception as exc:  # noqa: BLE001 - requests will report what is wrong
+        click.echo(f"warning: could not prepare the index ahead of requests: {exc}", err=True)
+    if time.monotonic() - started > 1:
+        click.echo(f"Index tables ready in {time.monotonic() - started:.1f} s.", err=True)
+    if processes == 1:
+        _serve_on(sock, app, threads)
+    else:
+        _serve_forked(sock, app, threads, processes)
+
+
+def _serve_on(sock, app, threads: int) -> None:
+    import waitress
+
     waitress.serve(app, sockets=[sock], threads=threads, ident="corpus-search", _quiet=True)
 
 
-def _serve_forked(sock, index_dir: str, threads: int, processes: int) -> None:
+def _serve_forked(sock, app, threads: int, processes: int) -> None:
     """Python runs one thread at a time per process: to use every core, several processes
     accept from the one listening socket (the kernel hands each connection to one). A
     process that dies is replaced; they all stop with the parent, however it stops."""
@@ -383,7 +390,7 @@ def _serve_forked(sock, index_dir: str, threads: int, processes: int) -> None:
             try:
                 build.die_with_parent(parent)
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                _serve_on(sock, index_dir, threads)
+                _serve_on(sock, app, threads)
             except KeyboardInterrupt:
                 pass
             except BaseException:  # noqa: BLE001 - reported, then the parent replaces it

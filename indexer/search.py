@@ -1341,6 +1341,23 @@ class CorpusIndex:
         gen = build.current_generation(self.index_dir)
         return gen.name if gen else ""
 
+    def warm(self) -> None:
+        """Build the live version's shared tables now (facet values, both date orders, date
+        spans), so that the first requests do not wait seconds for them, then let go of this
+        thread's searcher: a server calls this before forking, and its processes inherit
+        the tables but open their own files. No index yet: nothing to do."""
+        try:
+            s = self._searcher()
+        except IndexNotFoundError:
+            return
+        try:
+            data = self._data(s)
+            for order in ("newest", "oldest"):
+                data.rank(order, s.reader())
+            data._date_spans(s.reader())
+        finally:
+            self.close()
+
     def close(self) -> None:
         s = getattr(self._local, "searcher", None)
         if s is not None:

@@ -230,6 +230,15 @@ def test_shared_reader_data_holds_no_reader(ix):
     assert done == [([h.id for h in here.hits], True)] and here.hits
 
 
+def test_warm_builds_the_shared_tables_and_lets_go_of_its_searcher(ix, tmp_path):
+    ix.warm()
+    assert getattr(ix._local, "searcher", None) is None  # a forked server opens its own
+    (data,) = ix._datas.values()
+    assert set(data._ranks) == {"newest", "oldest"} and data._spans is not None
+    assert search(ix, q="amazon").total >= 5  # and searching goes on as before
+    CorpusIndex(tmp_path / "no-index-yet").warm()  # nothing to warm: no error
+
+
 def test_field_queries(ix):
     assert set(ids(search(ix, q='title:"facial recognition"'))) == {
         "heldout/01_amazon-rekognition-letter", "heldout/11_detroit-facial-recognition"}
