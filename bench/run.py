@@ -141,11 +141,17 @@ def ours(data: Path, corpus: Path, mix: list[queries.Query], workers: int | None
 
 
 def load_ours(index: Path, meta: Path, clients: int, seconds: float) -> dict:
-    """/api/search of `corpus-search serve` (default processes and threads) under a closed
-    loop of `clients`, after warming every thread on other queries."""
+    """/api/search of `corpus-search serve` (default processes and threads) under load."""
+    return _serve_and_load(lambda port: [sys.executable, "-m", "indexer", "serve", "--index",
+                                         str(index), "--port", str(port)],
+                           meta, clients, seconds)
+
+
+def _serve_and_load(command, meta: Path, clients: int, seconds: float) -> dict:
+    """Start the server command(port), load /api/search with a closed loop of `clients`
+    after warming every thread on other queries, stop the server."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "indexer", "serve", "--index", str(index),
-                               "--port", str(port)], cwd=REPO, stdout=subprocess.DEVNULL,
+    server = subprocess.Popen(command(port), cwd=REPO, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -232,19 +238,8 @@ def fts5(data: Path, corpus: Path, mix: list[queries.Query], http_seconds: float
     query["all"] = summary_ms([x for v in timings.values() for x in v])
 
     _log(f"baseline: /api/search, {clients} clients, {http_seconds:.0f} s")
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "bench.baseline", "serve", str(db),
-                               str(port)], cwd=REPO, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for_http(base + "/api/search?q=amazon")
-        warm_urls, urls = _http_urls(meta)
-        http_load(base, warm_urls, clients, min(5.0, http_seconds))
-        http = http_load(base, urls, clients, http_seconds, server_pid=server.pid)
-    finally:
-        server.terminate()
-        server.wait()
+    http = _serve_and_load(lambda port: [sys.executable, "-m", "bench.baseline", "serve",
+                                         str(db), str(port)], meta, clients, http_seconds)
     return {"build_s": full.seconds, "build_peak_mb": full.peak_mb,
             "incremental_s": inc.seconds, "incremental_peak_mb": inc.peak_mb,
             "index_mb": size, "query": query, "http": http}
