@@ -1,0 +1,103 @@
+"""Phrase documents and scores, and word document sets, read straight from the postings
+(indexer.search._phrase_docs, _Known, _term_docs), against Whoosh's own evaluation of the
+same queries on an index built for it: several segments, posting lists of many blocks and
+single inlined postings, deleted documents, repeated words."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from whoosh import analysis, fields, index
+from whoosh import query as wq
+
+from indexer.search import _docs, _Expanded, _known_phrases, _phrase_docs, _term_docs
+
+VOCAB = "ant bee cat dog eel fox gnu hen".split()  # few words: phrases recur, words repeat
+RARE = "yak"  # in one document: its posting is stored inline with the word
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    schema = fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        body=fields.TEXT(analyzer=analysis.SpaceSeparatedTokenizer()),
+        title=fields.TEXT(analyzer=analysis.SpaceSeparatedTokenizer()))
+    ix = index.create_in(str(tmp_path_factory.mktemp("phrases")), schema)
+    rng = random.Random(5)
+    weights = [2 ** -i for i in range(len(VOCAB))]
+    n = 0
+    for _ in range(3):  # three segments, each with lists longer than a block (128)
+        w = ix.writer()
+        for _ in range(400):
+            words = rng.choices(VOCAB, weights, k=rng.randint(1, 40))
+            title = rng.choices(VOCAB, k=rng.randint(0, 4))
+            w.add_document(id=str(n), body=" ".join(words), title=" ".join(title))
+            n += 1
+        w.commit(merge=False)
+    w = ix.writer()
+    w.add_document(id=str(n), body=f"ant {RARE} bee", title=RARE)
+    for doc in range(0, n, 7):
+        w.delete_by_term("id", str(doc))
+    w.commit(merge=False)
+    s = ix.searcher()
+    assert len(s.reader().leaf_readers()) == 4 and s.reader().has_deletions()
+    yield s
+    s.close()
+
+
+phrases = st.lists(st.sampled_from(VOCAB + [RARE, "absent"]), min_size=2, max_size=4)
+
+
+def _no_cache(key, compute):
+    return compute()
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=phrases, field=st.sampled_from(["body", "title"]))
+def test_phrase_documents_are_whooshs(searcher, words, field):
+    q = wq.Phrase(field, words)
+    assert _phrase_docs(searcher, q) == frozenset(searcher.docs_for_query(q))
+
+
+def test_phrases_with_slop_are_left_to_whoosh(searcher):
+    q = wq.Phrase("body", ["ant", "cat"], slop=3)
+    found = _phrase_docs(searcher, q)
+    assert found == frozenset(searcher.docs_for_query(q))
+    assert found - _phrase_docs(searcher, wq.Phrase("body", ["ant", "cat"]))  # slop widens
+
+
+def _scores(searcher, q) -> list[tuple[float, int]]:
+    return [(h.score, h.docnum) for h in searcher.search(q, limit=None)]
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(a=phrases, b=phrases, word=st.sampled_from(VOCAB), shape=st.sampled_from("pOAN"))
+def test_known_phrases_score_exactly_as_whoosh(searcher, a, b, word, shape):
+    """Alone, or in OR / AND / AND NOT with another phrase and a word: the same documents,
+    the same scores to the last bit, in the same order, top page or all."""
+    pa, pb, term = wq.Phrase("body", a), wq.Phrase("title", b), wq.Term("body", word)
+    q = {"p": pa, "O": wq.Or([pa, pb, term]), "A": wq.And([pa, term]),
+         "N": wq.AndNot(wq.Or([pa, term]), pb)}[shape]
+    known = _known_phrases(searcher, q, _no_cache)
+    assert _scores(searcher, known) == _scores(searcher, q)
+    top = [(h.score, h.docnum) for h in searcher.search(q, limit=5)]
+    assert [(h.score, h.docnum) for h in searcher.search(known, limit=5)] == top
+    assert _docs(searcher, known) == frozenset(searcher.docs_for_query(q))
+
+
+@pytest.mark.parametrize("words", [["ant"], ["hen", RARE], VOCAB, ["absent"], ["ant", "absent"]])
+def test_word_document_sets_are_whooshs(searcher, words):
+    for field in ("body", "title"):
+        expected = frozenset(searcher.docs_for_query(wq.Or([wq.Term(field, w) for w in words])))
+        assert _term_docs(searcher, field, [w.encode() for w in words]) == expected
+        if len(words) == 1:
+            assert _docs(searcher, wq.Term(field, words[0])) == expected
+    prefix = wq.Prefix("body", "e")
+    expanded = _Expanded(prefix, tuple(prefix._btexts(searcher.reader())))
+    assert _docs(searcher, expanded) == frozenset(searcher.docs_for_query(prefix))
+    assert _term_docs(searcher, "no_such_field", [b"ant"]) == frozenset()
