@@ -1079,7 +1079,9 @@ class _ReaderData:
               "doc_type": "doc_type", "month": "month", "speaker": "speaker",
               "kind": "quote_kind"}
     MULTI = {"organization": "organizations", "person": "people"}
-    CACHE_DOCS = 4_000_000  # document numbers kept in cached sets, in all (~250 MB at most)
+    # Document numbers kept in cached sets, in all: ~74 bytes each in a frozenset, so ~110 MB
+    # at most per server process (bench/load.py: 32 clients kept two under 1 GiB in all).
+    CACHE_DOCS = 1_500_000
 
     def __init__(self, reader) -> None:
         n = reader.doc_count_all()

@@ -607,3 +607,19 @@ def test_highlighting_analyses_text_exactly_as_the_index_does(text, lang):
     whoosh = [(t.text, t.pos, t.startchar, t.endchar)
               for t in analyzer(text, positions=True, chars=True)]
     assert field_terms(text, f"text_{lang}") == whoosh
+
+
+def test_the_document_set_cache_stays_within_its_bound(ix, monkeypatch):
+    """Filters, phrases and text queries are cached per index version; the cache lets the
+    oldest go rather than grow past CACHE_DOCS document numbers (server memory)."""
+    s = ix._searcher()
+    data = ix._data(s)
+    monkeypatch.setattr(type(data), "CACHE_DOCS", 40)
+    data._sets.clear()
+    data._cached = 0
+    for q in ("amazon", '"facial recognition"', "ice", "workers", "protest OR strike",
+              "huelga", "glacier", '"Black Friday"'):
+        for lang in ((), ("en",), ("es",)):
+            search(ix, q=q, lang=list(lang))
+            assert data._cached == sum(map(len, data._sets.values())) <= 40
+    assert data._sets  # it did cache
