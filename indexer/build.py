@@ -57,6 +57,12 @@ CURRENT = "CURRENT"
 LOCK = "build.lock"
 REPORT = "last-build.json"
 PIPELINE = "pipeline.json"
+#: Size, modification time and content hash of every corpus file a build saw, so that the
+#: next update reads only files whose size, time or manifest entry changed (as make, rsync
+#: and git do). A file whose time is within TRUST_MARGIN_NS of the build that saw it is read
+#: again all the same: it could have been changed in the same clock tick after being read.
+FILES = "files.json"
+TRUST_MARGIN_NS = 2_000_000_000  # coarse file-system clocks: FAT keeps 2 s
 
 #: progress(done, total, path): called once per corpus file as it is dealt with.
 Progress = Callable[[int, int, str], None]
@@ -313,8 +319,12 @@ def build_index(
 
         writer = None
         pool: _Workers | None = None
+        known = {} if full else _read_files(live)
+        states: dict[str, corpus.FileState] = {}
+        scanned_ns = time.time_ns()
         try:
-            todo, paths = _scan(corpus_dir, manifest, existing, report, progress, max_bytes)
+            todo, paths = _scan(corpus_dir, manifest, existing, report, progress, max_bytes,
+                                known, states)
             if workers > 1 and len(todo) >= PARALLEL_MIN_DOCS:
                 # workers are forked before the writer exists: they hold no lock of its
                 pool = _Workers(min(workers, len(todo) // BATCH or 1), gen, corpus_dir,
@@ -360,6 +370,7 @@ def build_index(
         try:
             _write_atomic(gen / PIPELINE, json.dumps({"fingerprint": fingerprint,
                                                       "schema": schema.SCHEMA_VERSION}))
+            _write_files(gen, states, scanned_ns)
             if full:
                 _write_atomic(index_dir / CURRENT, gen.name + "\n")
                 _remove_stale_generations(index_dir, gen)
@@ -394,14 +405,16 @@ class _Todo:
 
 
 def _scan(corpus_dir: Path, manifest, existing: dict[str, str], report: BuildReport,
-          progress: Progress | None, max_bytes: int) -> tuple[list[_Todo], int]:
-    """Read and hash every file: what is unchanged, skipped or gone is settled here, the
-    rest is returned to be prepared. Returns (to do, number of files)."""
+          progress: Progress | None, max_bytes: int, known: dict[str, corpus.FileState],
+          states: dict[str, corpus.FileState]) -> tuple[list[_Todo], int]:
+    """Read and hash every file not `known` unchanged: what is unchanged, skipped or gone is
+    settled here, the rest is returned to be prepared. Returns (to do, number of files)."""
     paths = corpus.walk(corpus_dir)
     seen: set[str] = set()
     todo: list[_Todo] = []
     done = 0
-    for item in corpus.iter_corpus(corpus_dir, manifest, max_bytes, paths=paths):
+    for item in corpus.iter_corpus(corpus_dir, manifest, max_bytes, paths=paths,
+                                   known=known, states=states):
         if isinstance(item, Skipped):
             doc_id = corpus.id_for(item.path)
             if doc_id in existing:
@@ -618,6 +631,25 @@ def _indexed_hashes(ix) -> dict[str, str]:
             if h:  # quotation records have none
                 out[ids[docnum]] = h
         return out
+
+
+def _read_files(gen: Path) -> dict[str, corpus.FileState]:
+    """The file states a generation's last build saw that can be trusted (see FILES); none if
+    the record is missing or damaged: every file is then read, as before it existed."""
+    try:
+        saved = json.loads((gen / FILES).read_text(encoding="utf-8"))
+        trusted_before = saved["scanned_ns"] - TRUST_MARGIN_NS
+        states = {path: corpus.FileState(*entry) for path, entry in saved["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {path: st for path, st in states.items() if st.mtime_ns < trusted_before}
+
+
+def _write_files(gen: Path, states: dict[str, corpus.FileState], scanned_ns: int) -> None:
+    _write_atomic(gen / FILES, json.dumps(
+        {"scanned_ns": scanned_ns,
+         "files": {path: [st.size, st.mtime_ns, st.facts, st.content_hash]
+                   for path, st in states.items()}}, ensure_ascii=False))
 
 
 def _read_fingerprint(gen: Path) -> str | None:

@@ -46,13 +46,32 @@ _DECLARED_CHARSET = re.compile(
 # --------------------------------------------------------------------------- walking
 
 
+@dataclass(frozen=True)
+class FileState:
+    """What a build saw of a regular file: its size and modification time (taken before it
+    was read), its manifest entry, and the content hash that followed from them."""
+
+    size: int
+    mtime_ns: int
+    facts: str  # repr of the manifest entry
+    content_hash: str
+
+
 def iter_corpus(
     root: Path,
     manifest: dict[str, SourceFacts] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     paths: list[Path] | None = None,
+    known: dict[str, FileState] | None = None,
+    states: dict[str, FileState] | None = None,
 ) -> Iterator[RawDocument | Skipped]:
-    """Yield every document file below root (any depth, sorted), or why it was skipped."""
+    """Yield every document file below root (any depth, sorted), or why it was skipped.
+
+    known: relative path -> what the last build saw, for files it may trust (see
+    build.FILES); a regular file whose size, modification time and manifest entry are the
+    same is not read again: its RawDocument has data None and the hash known before.
+    states: filled with what was seen of each regular file yielded, for the next build.
+    """
     root = Path(root)
     manifest = manifest or {}
     seen: dict[str, str] = {}
@@ -67,17 +86,32 @@ def iter_corpus(
         if doc_id in seen:
             yield Skipped(relposix, f"duplicate id '{doc_id}' (already taken by {seen[doc_id]})")
             continue
+        facts = manifest.get(doc_id)
+        try:  # before reading: a change made while reading shows up next time
+            st = path.lstat()
+        except OSError:
+            st = None  # read_file says why
+        regular = st is not None and stat.S_ISREG(st.st_mode) and st.st_size <= max_bytes
+        before = known.get(relposix) if known and regular else None
+        if before is not None and before.size == st.st_size and \
+                before.mtime_ns == st.st_mtime_ns and before.facts == repr(facts):
+            seen[doc_id] = relposix
+            if states is not None:
+                states[relposix] = before
+            yield RawDocument(id=doc_id, path=relposix, format=fmt, data=None,
+                              content_hash=before.content_hash, source=facts)
+            continue
         try:
             data = read_file(root, rel, max_bytes)
         except DocumentError as exc:
             yield Skipped(relposix, str(exc))
             continue
         seen[doc_id] = relposix
-        facts = manifest.get(doc_id)
-        yield RawDocument(
-            id=doc_id, path=relposix, format=fmt, data=data,
-            content_hash=content_hash(data, facts), source=facts,
-        )
+        digest = content_hash(data, facts)
+        if states is not None and regular:
+            states[relposix] = FileState(st.st_size, st.st_mtime_ns, repr(facts), digest)
+        yield RawDocument(id=doc_id, path=relposix, format=fmt, data=data,
+                          content_hash=digest, source=facts)
 
 
 def id_for(relpath: str) -> str:

@@ -47,7 +47,7 @@ class RawDocument:
     id: str
     path: str  # relative to the corpus root, with '/' separators
     format: str  # "text" | "html" | "markdown"
-    data: bytes
+    data: bytes | None  # None: not read, unchanged since the last build (corpus.FileState)
     content_hash: str  # of the bytes and the manifest entry
     source: SourceFacts | None = None
 

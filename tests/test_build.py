@@ -143,6 +143,70 @@ def test_incremental_add_update_unchanged_remove(tmp_path):
         assert ix.document("a").body.endswith("Changed.")
 
 
+def _aged(root: Path) -> Path:
+    """Give every file of a corpus a modification time an hour ago: older than any build's
+    trust margin (build.TRUST_MARGIN_NS)."""
+    t = time.time() - 3600
+    for f in root.rglob("*"):
+        os.utime(f, (t, t))
+    return root
+
+
+def _rewrite_keeping_size_and_time(path: Path, text: str) -> None:
+    st = path.stat()
+    assert len(text.encode()) == st.st_size
+    path.write_text(text)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_an_update_reads_only_files_whose_size_time_or_manifest_entry_changed(tmp_path):
+    corpus_dir = _aged(write_corpus(tmp_path / "c", {
+        "a.txt": STORY + " Alpha.", "b.txt": STORY + " Bravo.", "c.txt": STORY + " Carol.",
+        "d.txt": STORY + " Delta."}))
+    build.build_index(corpus_dir, tmp_path / "i")
+    # Other bytes, same size and time: taken as unchanged without reading, as make and
+    # rsync do (this is what an update trusts; --rebuild reads everything).
+    _rewrite_keeping_size_and_time(corpus_dir / "a.txt", STORY + " Alphx.")
+    os.utime(corpus_dir / "b.txt")  # a new time, same bytes: read, and found unchanged
+    (corpus_dir / "c.txt").write_text(STORY + " Carol, longer.")
+    (corpus_dir / "sources.toml").write_text('[d]\noutlet = "Valley Ledger"\n')
+    r = build.build_index(corpus_dir, tmp_path / "i")
+    assert (sorted(r.updated), sorted(r.unchanged)) == (["c", "d"], ["a", "b"])
+    with CorpusIndex(tmp_path / "i") as ix:
+        assert ix.document("a").body.endswith("Alpha.")
+        assert ix.document("d").outlet == "Valley Ledger"
+    build.build_index(corpus_dir, tmp_path / "i", rebuild=True)
+    with CorpusIndex(tmp_path / "i") as ix:
+        assert ix.document("a").body.endswith("Alphx.")
+
+
+def test_a_file_as_new_as_the_build_that_saw_it_is_read_again(tmp_path):
+    """It may have changed in the same clock tick after it was read: within the margin, an
+    update hashes it whatever its size and time say."""
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": STORY + " Alpha."})
+    soon = time.time() + 60  # certainly within the margin of the build below
+    os.utime(corpus_dir / "a.txt", (soon, soon))
+    build.build_index(corpus_dir, tmp_path / "i")
+    _rewrite_keeping_size_and_time(corpus_dir / "a.txt", STORY + " Alphx.")
+    r = build.build_index(corpus_dir, tmp_path / "i")
+    assert r.updated == ["a"]
+    with CorpusIndex(tmp_path / "i") as ix:
+        assert ix.document("a").body.endswith("Alphx.")
+
+
+@pytest.mark.parametrize("damage", ["", "{not json", '{"scanned_ns": 1}',
+                                    '{"scanned_ns": "x", "files": {"a.txt": [1]}}'])
+def test_a_missing_or_damaged_file_record_means_every_file_is_read(tmp_path, damage):
+    corpus_dir = _aged(write_corpus(tmp_path / "c", {"a.txt": STORY + " Alpha."}))
+    build.build_index(corpus_dir, tmp_path / "i")
+    gen = build.current_generation(tmp_path / "i")
+    assert "a.txt" in build._read_files(gen)
+    (gen / build.FILES).write_text(damage)
+    _rewrite_keeping_size_and_time(corpus_dir / "a.txt", STORY + " Alphx.")
+    assert build.build_index(corpus_dir, tmp_path / "i").updated == ["a"]
+    assert "a.txt" in build._read_files(gen)  # and the record is whole again
+
+
 def test_manifest_change_updates_only_that_document(tmp_path):
     corpus_dir = write_corpus(tmp_path / "c", {"a.txt": STORY, "b.txt": STORY})
     build.build_index(corpus_dir, tmp_path / "i")
