@@ -1428,8 +1428,7 @@ def _phrase_docs(s, phrase: wq.Phrase) -> frozenset[int]:
                 break
             postings[w] = _postings(reader.postings(fieldname, w), candidates)
             candidates = [d for d in candidates if d in postings[w]]
-        shifts = sorted({w: [i for i, x in enumerate(words) if x == w] for w in set(words)}
-                        .items(), key=lambda item: order.index(item[0]))
+        shifts = [(w, [i for i, x in enumerate(words) if x == w]) for w in order]
         deleted = _deleted(reader) if reader.has_deletions() else frozenset()
         for d in candidates:
             starts: set[int] | None = None
