@@ -1229,7 +1229,8 @@ def _term_docs(s, fieldname: str, texts) -> frozenset[int]:
                     continue
             except ValueError:  # not a value this field can hold
                 continue
-            ids.extend(_posting_ids(reader.postings(fieldname, text)))
+            for block, _values in _blocks(reader.postings(fieldname, text)):
+                ids.extend(block)
         if reader.has_deletions():
             ids = set(ids).difference(_deleted(reader))
         found.update(map(offset.__add__, ids))
@@ -1244,20 +1245,33 @@ def _deleted(reader) -> frozenset[int]:
     return found
 
 
-def _posting_ids(m: Matcher):
-    """The document numbers of one segment's postings of a word, deleted ones included."""
-    if isinstance(m, FilterMatcher):  # the segment's deletions: the caller checks them
+def _blocks(m: Matcher, wanted: list[int] | None = None):
+    """(document numbers, values) of each block of one segment's postings of a word, deleted
+    documents included (the caller checks them), reading only blocks that can hold one of
+    `wanted` (ascending; None: all): a skipped block's data is never decompressed."""
+    if isinstance(m, FilterMatcher):  # the segment's deletions
         m = m.child
     if type(m) is not W3LeafMatcher:  # postings stored inline with the word
-        return list(m.all_ids())
-    out: list[int] = []
+        items = list(m.all_items())
+        yield [d for d, _ in items], [v for _, v in items]
+        return
+    k = 0  # wanted[:k] lie in blocks already passed
     while m.is_active():
+        top = m.block_max_id()
+        if wanted is not None:
+            if k >= len(wanted):
+                return
+            if wanted[k] > top:
+                m._next_block()
+                continue
+            k = bisect.bisect_right(wanted, top, k)
         if m._data is None:
             m._read_data()
-        ids = m._data[0]
-        out.extend(ids if m._byteids else accumulate(ids))  # as W3LeafMatcher._read_ids
+        if m._values is None:
+            m._read_values()
+        ids = m._data[0]  # delta-coded unless byte ids, as W3LeafMatcher._read_ids reads them
+        yield (ids if m._byteids else list(accumulate(ids))), m._values
         m._next_block()
-    return out
 
 
 class _Expanded(wq.MultiTerm):
@@ -1459,31 +1473,9 @@ def _positions_decoder(fmt) -> Callable[[bytes], list[int]]:
 
 
 def _postings(m: Matcher, wanted: list[int] | None) -> dict[int, bytes]:
-    """docnum -> value of a word's postings in one segment (deleted documents included),
-    reading only the blocks that can hold one of `wanted` (ascending; None: all)."""
-    if isinstance(m, FilterMatcher):  # the segment's deletions: the caller checks them
-        m = m.child
-    if type(m) is not W3LeafMatcher:  # postings stored inline with the word
-        return dict(m.all_items())
-    out: dict[int, bytes] = {}
-    k = 0  # wanted[:k] lie in blocks already passed
-    while m.is_active():
-        top = m.block_max_id()
-        if wanted is not None:
-            if k >= len(wanted):
-                break
-            if wanted[k] > top:  # no candidate in this block: its data is never read
-                m._next_block()
-                continue
-        if m._ids is None:
-            m._read_ids()
-        if m._values is None:
-            m._read_values()
-        out.update(zip(m._ids, m._values, strict=True))
-        if wanted is not None:
-            k = bisect.bisect_right(wanted, top, k)
-        m._next_block()
-    return out
+    """docnum -> value of the postings _blocks(m, wanted) reads."""
+    return {d: v for ids, values in _blocks(m, wanted)
+            for d, v in zip(ids, values, strict=True)}
 
 
 def _known_phrases(s, q: wq.Query,
