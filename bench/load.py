@@ -16,18 +16,16 @@ import json
 import sys
 from pathlib import Path
 
-from .run import _commit, built_index, load_ours
+from .run import _commit, built_index, index_arguments, load_ours
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--n", type=int, default=100_000)
-    p.add_argument("--seed", type=int, default=1)
+    index_arguments(p)
     p.add_argument("--clients", type=int, default=32)
     p.add_argument("--seconds", type=float, default=60.0)
-    p.add_argument("--data", type=Path, default=REPO / "bench" / "data")
     p.add_argument("--out", type=Path, default=REPO / "bench" / "load.json")
     a = p.parse_args(argv)
 

@@ -16,17 +16,15 @@ import time
 from pathlib import Path
 
 from . import queries
-from .run import built_index
+from .run import built_index, index_arguments
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--n", type=int, default=100_000)
-    p.add_argument("--seed", type=int, default=1)
+    index_arguments(p)
     p.add_argument("--top", type=int, default=25)
-    p.add_argument("--data", type=Path, default=REPO / "bench" / "data")
     p.add_argument("--out", type=Path, default=REPO / "bench" / "profile_query.txt")
     a = p.parse_args(argv)
 

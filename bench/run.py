@@ -282,6 +282,13 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def index_arguments(p: argparse.ArgumentParser) -> None:
+    """--n, --seed, --data: which of bench.run's indexes a script works on (built_index)."""
+    p.add_argument("--n", type=int, default=100_000)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--data", type=Path, default=REPO / "bench" / "data")
+
+
 def built_index(data_root: Path, n: int, seed: int) -> tuple[Path, Path]:
     """The data folder and the index bench.run built there for N; exits saying what to run
     when there is none."""
