@@ -819,7 +819,7 @@ def _spec(q: wq.Query, spec: _Spec | None = None) -> _Spec:
     if isinstance(q, _Expanded):
         q = q.original
     if isinstance(q, _Known):
-        q = q.phrase
+        q = q.original
     if isinstance(q, wq.Not):
         return spec
     if isinstance(q, wq.AndNot):
@@ -1274,7 +1274,23 @@ def _blocks(m: Matcher, wanted: list[int] | None = None):
         m._next_block()
 
 
-class _Expanded(wq.MultiTerm):
+class _StandIn:
+    """A query standing in for `original` (the same matches, found a cheaper way): equal,
+    hashed and written as the original, so cache keys and readable queries do not change."""
+
+    original: wq.Query
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and self.original == other.original
+
+    def __hash__(self) -> int:
+        return hash(self.original)
+
+    def __repr__(self) -> str:
+        return repr(self.original)
+
+
+class _Expanded(_StandIn, wq.MultiTerm):
     """A wildcard, prefix or fuzzy word with the words it stands for looked up once: the
     document sets and the scoring then read those words, not the term dictionary again."""
 
@@ -1287,17 +1303,8 @@ class _Expanded(wq.MultiTerm):
     def _btexts(self, ixreader):
         return self.words
 
-    def __eq__(self, other) -> bool:
-        return type(other) is _Expanded and self.original == other.original
 
-    def __hash__(self) -> int:
-        return hash(self.original)
-
-    def __repr__(self) -> str:
-        return repr(self.original)
-
-
-class _Known(wq.Query):
+class _Known(_StandIn, wq.Query):
     """A phrase whose documents were found already (and cached): it matches those documents
     and scores each exactly as Whoosh's phrase matcher does, by the sum of its words' scores
     in a tree of the same shape, without reading word positions a second time. Scoring a
@@ -1306,7 +1313,7 @@ class _Known(wq.Query):
 
     def __init__(self, phrase: wq.Phrase, docs: frozenset[int],
                  offsets: dict[int, int]) -> None:
-        self.phrase, self.docs = phrase, docs
+        self.original, self.docs = phrase, docs
         self.fieldname, self.boost = phrase.fieldname, phrase.boost
         self._sorted = sorted(docs)
         self._offsets = offsets  # id(segment reader) -> its first document number
@@ -1319,7 +1326,7 @@ class _Known(wq.Query):
             return NullMatcher()
         fld = searcher.schema[fieldname]
         words = []
-        for word in self.phrase.words:
+        for word in self.original.words:
             try:
                 word = fld.to_bytes(word)
             except ValueError:
@@ -1339,19 +1346,11 @@ class _Known(wq.Query):
         return True
 
     def estimate_size(self, ixreader) -> int:
-        return self.phrase.estimate_size(ixreader)
+        return self.original.estimate_size(ixreader)
 
     def estimate_min_size(self, ixreader) -> int:
-        return self.phrase.estimate_min_size(ixreader)
+        return self.original.estimate_min_size(ixreader)
 
-    def __eq__(self, other) -> bool:
-        return type(other) is _Known and self.phrase == other.phrase
-
-    def __hash__(self) -> int:
-        return hash(self.phrase)
-
-    def __repr__(self) -> str:
-        return repr(self.phrase)
 
 
 class _KnownMatcher(Matcher):
