@@ -26,9 +26,18 @@ from whoosh import formats, qparser
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.lang import stemmer_for_language
-from whoosh.matching import IntersectionMatcher, Matcher, NullMatcher
-from whoosh.matching.wrappers import FilterMatcher
+from whoosh.matching import (
+    AndNotMatcher,
+    IntersectionMatcher,
+    ListMatcher,
+    Matcher,
+    NullMatcher,
+    UnionMatcher,
+)
+from whoosh.matching.combo import ArrayUnionMatcher
+from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.qparser import plugins as qplugins
+from whoosh.scoring import WeightLengthScorer
 from whoosh.support.charset import accent_map
 from whoosh.system import _INT_SIZE as _UINT_SIZE
 from whoosh.util import make_binary_tree
@@ -1255,6 +1264,15 @@ def _blocks(m: Matcher, wanted: list[int] | None = None):
         items = list(m.all_items())
         yield [d for d, _ in items], [v for _, v in items]
         return
+    for ids in _block_ids(m, wanted):
+        if m._values is None:
+            m._read_values()
+        yield ids, m._values
+
+
+def _block_ids(m: W3LeafMatcher, wanted: list[int] | None):
+    """The document numbers of each block of m that can hold one of `wanted` (ascending;
+    None: all), m left on that block while the caller reads its weights or values."""
     k = 0  # wanted[:k] lie in blocks already passed
     while m.is_active():
         top = m.block_max_id()
@@ -1267,10 +1285,8 @@ def _blocks(m: Matcher, wanted: list[int] | None = None):
             k = bisect.bisect_right(wanted, top, k)
         if m._data is None:
             m._read_data()
-        if m._values is None:
-            m._read_values()
         ids = m._data[0]  # delta-coded unless byte ids, as W3LeafMatcher._read_ids reads them
-        yield (ids if m._byteids else list(accumulate(ids))), m._values
+        yield ids if m._byteids else list(accumulate(ids))
         m._next_block()
 
 
@@ -1539,10 +1555,12 @@ def _with_children(node: wq.Query, fn: Callable[[wq.Query], wq.Query]) -> wq.Que
     if node.is_leaf():
         return node
     new = copy.copy(node)
-    if isinstance(node, wq.CompoundQuery):  # And, Or (minmatch and scale kept)
-        new.subqueries = [fn(c) for c in node.subqueries]
-    elif isinstance(node, wq.BinaryQuery):  # AndNot, AndMaybe, Require, Otherwise
+    if isinstance(node, wq.BinaryQuery):  # AndNot, AndMaybe, Require, Otherwise
+        # a compound query too, but its matcher reads a and b, not subqueries
         new.a, new.b = fn(node.a), fn(node.b)
+        new.subqueries = (new.a, new.b)
+    elif isinstance(node, wq.CompoundQuery):  # And, Or (minmatch and scale kept)
+        new.subqueries = [fn(c) for c in node.subqueries]
     else:
         return node.apply(fn)
     return new
@@ -1572,6 +1590,117 @@ def _score_within(s, q: wq.Query, docs: set[int], limit: int) -> list[tuple[floa
             if m.id() == local:
                 scored.append((m.score(), docnum))
     return heapq.nsmallest(limit, scored, key=lambda sd: (-sd[0], sd[1]))
+
+
+class _Unsupported(Exception):
+    """A matcher _bulk_scores does not know how to read: score it Whoosh's way instead."""
+
+
+def _score_all(s, q: wq.Query, docs: set[int], limit: int) -> list[tuple[float, int]]:
+    """(score, docnum) of the best `limit` of docs, all of which q matches: what Whoosh's top
+    collector gives, computed a word at a time instead of a document at a time.
+
+    Whoosh walks its tree of matchers document by document, and a word searched in a dozen
+    language fields makes that tree large: ~50 µs a document for a two-word AND. Here each
+    word's postings are read a block at a time and scored with the word's own scorer, then
+    summed up the same tree, node by node: every addition is the one Whoosh makes (a + b, in
+    the same order), so the scores are equal to the last bit. Raises _Unsupported for a
+    matcher it does not know (the caller then lets Whoosh score)."""
+    wanted = sorted(docs)
+    context = s.context()
+    scored: list[tuple[float, int]] = []
+    for sub, offset in s.leaf_searchers():
+        lo = bisect.bisect_left(wanted, offset)
+        hi = bisect.bisect_left(wanted, offset + sub.doc_count_all())
+        if lo == hi:
+            continue
+        local = [d - offset for d in wanted[lo:hi]]
+        found = _bulk_scores(q.matcher(sub, context), local, set(local), sub)
+        if len(found) != len(local):  # not the documents the set operations found
+            raise _Unsupported("document sets differ")
+        scored.extend((score, d + offset) for d, score in found.items())
+    return heapq.nsmallest(limit, scored, key=lambda sd: (-sd[0], sd[1]))
+
+
+def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub) -> dict[int, float]:
+    """docnum -> m.score() for each of wanted (ascending, one segment's) that m matches."""
+    t = type(m)
+    if t is NullMatcher or not m.is_active():
+        return {}
+    if t is UnionMatcher:
+        out = _bulk_scores(m.a, wanted, wset, sub)
+        for d, b in _bulk_scores(m.b, wanted, wset, sub).items():
+            a = out.get(d)
+            out[d] = b if a is None else a + b
+        return out
+    if t is IntersectionMatcher:
+        a = _bulk_scores(m.a, wanted, wset, sub)
+        both = sorted(a)
+        b = _bulk_scores(m.b, both, set(both), sub)
+        return {d: a[d] + b[d] for d in both if d in b}
+    if t is AndNotMatcher:  # the NOT part is unscored: only its documents count
+        a = _bulk_scores(m.a, wanted, wset, sub)
+        kept = sorted(a)
+        minus = _bulk_scores(m.b, kept, set(kept), sub)
+        return {d: x for d, x in a.items() if d not in minus}
+    if t is WrappingMatcher or t is FilterMatcher:
+        inner = _bulk_scores(m.child, wanted, wset, sub)
+        if t is FilterMatcher:
+            ids, exclude = m._ids, m._exclude
+            inner = {d: x for d, x in inner.items() if (d in ids) != exclude}
+        boost = m.boost
+        return {d: x * boost for d, x in inner.items()}
+    if t is _KnownMatcher:
+        ids = [d for d in m._ids[m._i:] if d in wset]
+        inner = _bulk_scores(m._words, ids, set(ids), sub)
+        boost = m._boost
+        return inner if boost == 1.0 else {d: x * boost for d, x in inner.items()}
+    if t is W3LeafMatcher and m.scorer is None:  # unscored: its documents
+        start = m.id()  # those before it were passed by the matchers above
+        return {d: 1.0 for ids in _block_ids(m, wanted) for d in ids if d in wset and d >= start}
+    if t is W3LeafMatcher and type(m.scorer).score is WeightLengthScorer.score:
+        score, dfl = m.scorer._score, m.scorer.dfl  # exactly what scorer.score(m) calls
+        start = m.id()
+        out = {}
+        for ids in _block_ids(m, wanted):
+            if m._weights is None:
+                m._read_weights()
+            for d, w in zip(ids, m._weights, strict=True):
+                if d in wset and d >= start:
+                    out[d] = score(w, dfl(d))
+        return out
+    if t is ArrayUnionMatcher and m._scored:  # Or in a small segment: scores summed in order
+        # The first part's sums are already in m._a; its matchers stand past that part.
+        part, first, end, boost = m._a, m._offset, m._limit, m._boost
+        out = {d: part[d - first] for d in wanted
+               if m._docnum <= d < end and part[d - first] > 0}
+        rest = [d for d in wanted if d >= end]
+        later: dict[int, float] = {}
+        for child in m._submatchers:
+            for d, x in _bulk_scores(child, rest, set(rest), sub).items():
+                later[d] = later.get(d, 0.0) + x * boost
+        out.update((d, x) for d, x in later.items() if x > 0)
+        return out
+    if t is ArrayUnionMatcher:  # unscored (the NOT part of AND NOT): its documents
+        part, first, end = m._a, m._offset, m._limit
+        out = {d: 1.0 for d in wanted if m._docnum <= d < end and part[d - first] > 0}
+        rest = [d for d in wanted if d >= end]
+        for child in m._submatchers:
+            out.update(dict.fromkeys(_bulk_scores(child, rest, set(rest), sub), 1.0))
+        return out
+    if t is W3LeafMatcher or t is ListMatcher:  # another scorer: Whoosh's, document by document
+        out = {}
+        for d in wanted:
+            if not m.is_active():
+                break
+            if m.id() < d:
+                m.skip_to(d)
+                if not m.is_active():
+                    break
+            if m.id() == d:
+                out[d] = m.score()
+        return out
+    raise _Unsupported(t.__name__)
 
 
 # =========================================================================== the index
@@ -1685,17 +1814,22 @@ class CorpusIndex:
         """Stored fields and score of the hits first..limit: best match first (Whoosh's
         scoring, restricted to `final`) or by date (precomputed ranks).
 
-        base: the documents q matches. When the filters leave all of them, Whoosh runs
-        unfiltered and may skip blocks of postings that cannot reach the top; when they
-        leave few, only those are scored instead of every match of q."""
+        base: the documents q matches. A query of alternatives (words, phrases, OR) with
+        nothing filtered out is Whoosh's to rank: it stops scoring documents that cannot
+        reach the top. Otherwise (AND, NOT, or filters leaving a quarter or less) the known
+        documents are scored a word at a time (_score_all), with Whoosh's own scores."""
         if not final:
             return []
         if sort == "relevance":
-            if base is not None and len(final) == len(base):
+            alternatives = type(q) is wq.Or or q.is_leaf()
+            if base is not None and len(final) == len(base) and alternatives:
                 results = s.search(q, limit=limit)
-            elif base is not None and len(final) * 4 <= len(base):
-                return [(s.stored_fields(d), score)
-                        for score, d in _score_within(s, q, final, limit)[first:]]
+            elif not alternatives or (base is not None and len(final) * 4 <= len(base)):
+                try:
+                    ranked = _score_all(s, q, final, limit)
+                except _Unsupported:
+                    ranked = _score_within(s, q, final, limit)
+                return [(s.stored_fields(d), score) for score, d in ranked[first:]]
             else:
                 results = s.search(q, limit=limit, filter=final)
             return [(results[i].fields(), results[i].score)
