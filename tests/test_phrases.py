@@ -144,7 +144,7 @@ def test_known_documents_rank_exactly_as_whoosh(searcher, q, keep, limit, tree, 
         ours = _score_all(searcher, known, final, limit)
         # every match scored (a top-k search skips blocks by estimates that can be low)
         every = [(h.score, h.docnum)
-                 for h in searcher.search(q, limit=None, filter=final or {-1})]
+                 for h in searcher.search(known, limit=None, filter=final or {-1})]
     finally:
         wq.Or.matcher_type = saved
     assert ours == sorted(every, key=lambda sd: (-sd[0], sd[1]))[:limit]
