@@ -19,9 +19,10 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from itertools import accumulate, chain
+from itertools import accumulate
 from pathlib import Path
 
+import numpy as np
 from whoosh import formats, qparser
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -1095,21 +1096,28 @@ class _ReaderData:
     def __init__(self, reader) -> None:
         n = reader.doc_count_all()
         self.size = n
-        self.values: dict[str, list] = {}
-        for facet, fieldname in self.SINGLE.items():
-            per_doc: list[str | None] = [None] * n
+        # Each facet as numbers: labels[k] is value k's text (0: none); a single-valued
+        # facet has codes[docnum] = k, a multi-valued one a (docnum, k) pair per value.
+        self.labels: dict[str, list[str | None]] = {}
+        self.codes: dict[str, np.ndarray] = {}
+        self.pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for facet, fieldname in (*self.SINGLE.items(), *self.MULTI.items()):
+            labels: list[str | None] = [None]
+            docs: list[array] = []
             for term in reader.lexicon(fieldname):
-                value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                for docnum in reader.postings(fieldname, term).all_ids():
-                    per_doc[docnum] = value
-            self.values[facet] = per_doc
-        for facet, fieldname in self.MULTI.items():
-            lists: list[list[str]] = [[] for _ in range(n)]
-            for term in reader.lexicon(fieldname):
-                value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                for docnum in reader.postings(fieldname, term).all_ids():
-                    lists[docnum].append(value)
-            self.values[facet] = [tuple(v) for v in lists]
+                labels.append(term.decode("utf-8") if isinstance(term, bytes) else str(term))
+                docs.append(array("q", reader.postings(fieldname, term).all_ids()))
+            self.labels[facet] = labels
+            owners = np.concatenate([np.frombuffer(d, dtype=np.int64) for d in docs]
+                                    ) if docs else np.zeros(0, dtype=np.int64)
+            values = np.repeat(np.arange(1, len(labels), dtype=np.int32),
+                               [len(d) for d in docs])
+            if facet in self.MULTI:
+                self.pairs[facet] = (owners, values)
+            else:
+                codes = np.zeros(n, dtype=np.int32)
+                codes[owners] = values
+                self.codes[facet] = codes
         self._ranks: dict[str, list[int]] = {}
         self._lock = threading.Lock()
         self._sets: OrderedDict[str, frozenset[int]] = OrderedDict()
@@ -1141,13 +1149,24 @@ class _ReaderData:
         return self._spans
 
     def count(self, facet: str, docs) -> Counter:
-        """How many of docs have each value of the facet."""
-        per_doc = self.values[facet]
+        """How many of docs (document numbers: a set, or an array from numbered()) have
+        each value of the facet."""
+        if not isinstance(docs, np.ndarray):
+            docs = self.numbered(docs)
+        labels = self.labels[facet]
         if facet in self.MULTI:
-            return Counter(chain.from_iterable(map(per_doc.__getitem__, docs)))
-        counts = Counter(map(per_doc.__getitem__, docs))
-        counts.pop(None, None)
-        return counts
+            owners, values = self.pairs[facet]
+            chosen = np.zeros(self.size, dtype=bool)
+            chosen[docs] = True
+            counts = np.bincount(values[chosen[owners]], minlength=len(labels))
+        else:
+            counts = np.bincount(self.codes[facet][docs], minlength=len(labels))
+        return Counter({labels[k]: int(counts[k]) for k in np.flatnonzero(counts[1:]) + 1})
+
+    @staticmethod
+    def numbered(docs) -> np.ndarray:
+        """A set of document numbers as an array, for count()."""
+        return np.fromiter(docs, dtype=np.int64, count=len(docs))
 
     def rank(self, order: str, reader) -> list[int]:
         """docnum -> place in the order ("newest": newest first, then by id descending;
@@ -1982,11 +2001,13 @@ class CorpusIndex:
         """Exact counts per facet; a facet's own selection (the filter group of the same name)
         is left out of its counts, so the other values stay on offer."""
         out: dict[str, tuple[FacetValue, ...]] = {}
+        final_numbered = data.numbered(final)  # made an array once for every facet
         for facet in facets:
             if facet in group_docs:
-                docs = _intersect(base, [d for name, d in group_docs.items() if name != facet])
+                docs = data.numbered(
+                    _intersect(base, [d for name, d in group_docs.items() if name != facet]))
             else:
-                docs = final
+                docs = final_numbered
             counts = data.count(facet, docs)
             values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
             if facet == "year":

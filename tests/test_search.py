@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -418,6 +420,27 @@ def test_facet_counts_under_combined_filters(ix):
         for v in values:
             if not v.selected:
                 assert v.count > 0, facet
+
+
+def test_facet_counts_match_the_stored_values(ix):
+    """Counts from the facets' value numbers, against each record's stored fields, for
+    none, one, a third and all of the records (documents and quotations)."""
+    s = ix._searcher()
+    data = ix._data(s)
+    records = [d for d in range(s.doc_count_all()) if not s.reader().is_deleted(d)]
+    rng = random.Random(3)
+    for size in (0, 1, len(records) // 3, len(records)):
+        chosen = set(rng.sample(records, size))
+        stored = [s.stored_fields(d) for d in chosen]
+        for facet, key in (("outlet", "outlet"), ("language", "language"),
+                           ("doc_type", "doc_type"), ("year", "year"), ("speaker", "speaker"),
+                           ("kind", "quote_kind")):
+            assert data.count(facet, chosen) == Counter(f[key] for f in stored if f.get(key))
+        for facet, key in (("organization", "organizations"), ("person", "people")):
+            assert data.count(facet, chosen) == Counter(
+                name for f in stored if f.get(key)
+                for name in {n.strip() for n in f[key].split(",") if n.strip()})
+    assert data.count("person", set(records)), "the corpus names people"
 
 
 def test_organization_filter_and_facet(ix):
