@@ -1476,15 +1476,19 @@ def _phrase_docs(s, phrase: wq.Phrase) -> frozenset[int]:
                 break
             postings[w] = _postings(reader.postings(fieldname, w), candidates)
             candidates = [d for d in candidates if d in postings[w]]
-        shifts = [(w, [i for i, x in enumerate(words) if x == w]) for w in order]
+        # word i at position p: the phrase may start at p - i (shifted in C, by map)
+        plan = [(postings[w], [(-i).__add__ for i, x in enumerate(words) if x == w])
+                for w in order]
         deleted = _deleted(reader) if reader.has_deletions() else frozenset()
         for d in candidates:
             starts: set[int] | None = None
-            for w, places in shifts:
-                at = positions(postings[w][d])
-                for i in places:
-                    moved = {p - i for p in at}
-                    starts = moved if starts is None else starts & moved
+            for values, shifts in plan:
+                at = positions(values[d])
+                for shift in shifts:
+                    if starts is None:
+                        starts = set(map(shift, at))
+                    else:
+                        starts.intersection_update(map(shift, at))
                     if not starts:
                         break
                 if not starts:
