@@ -1476,6 +1476,8 @@ def _phrase_docs(s, phrase: wq.Phrase) -> frozenset[int]:
                 break
             postings[w] = _postings(reader.postings(fieldname, w), candidates)
             candidates = [d for d in candidates if d in postings[w]]
+        if not candidates:  # (the words after the one that left none were not read)
+            continue
         # word i at position p: the phrase may start at p - i (shifted in C, by map)
         plan = [(postings[w], [(-i).__add__ for i, x in enumerate(words) if x == w])
                 for w in order]
