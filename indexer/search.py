@@ -23,9 +23,9 @@ from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
-from whoosh import formats, qparser
+from whoosh import columns, formats, qparser
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.lang import stemmer_for_language
 from whoosh.matching import (
     AndNotMatcher,
@@ -42,6 +42,7 @@ from whoosh.scoring import WeightLengthScorer
 from whoosh.support.charset import accent_map
 from whoosh.system import _INT_SIZE as _UINT_SIZE
 from whoosh.util import make_binary_tree
+from whoosh.util.numeric import byte_to_length
 
 from . import build, schema
 from .clean import normalize_for_index
@@ -1617,6 +1618,38 @@ def _score_within(s, q: wq.Query, docs: set[int], limit: int) -> list[tuple[floa
     return heapq.nsmallest(limit, scored, key=lambda sd: (-sd[0], sd[1]))
 
 
+_LENGTHS: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+_LENGTHS_LOCK = threading.Lock()
+_LENGTHS_KEPT = 1024  # (segment, field) pairs: a byte per document each
+
+
+def _field_lengths(reader, fieldname: str) -> bytes | None:
+    """The length byte of every document of one segment in a field, as
+    reader.doc_field_length reads them one at a time (byte_to_length gives the length; 0:
+    none), read once per segment and field; None if the segment keeps them otherwise."""
+    segment = getattr(reader, "segment", None)
+    perdoc = getattr(reader, "_perdoc", None)
+    if segment is None or perdoc is None:
+        return None
+    key = (segment().segment_id(), fieldname)
+    with _LENGTHS_LOCK:
+        found = _LENGTHS.get(key)
+        if found is not None:
+            _LENGTHS.move_to_end(key)
+            return found
+    col = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if type(col) is not columns.NumericColumn.Reader or col._typecode != "B":
+        return None
+    n = reader.doc_count_all()
+    count = min(col._count, n)
+    data = col._dbfile.get(col._basepos, count) + bytes(n - count)
+    with _LENGTHS_LOCK:
+        _LENGTHS[key] = data
+        while len(_LENGTHS) > _LENGTHS_KEPT:
+            _LENGTHS.popitem(last=False)
+    return data
+
+
 class _Unsupported(Exception):
     """A matcher _bulk_scores does not know how to read: score it Whoosh's way instead."""
 
@@ -1684,7 +1717,11 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub) -> dict[int
         start = m.id()  # those before it were passed by the matchers above
         return {d: 1.0 for ids in _block_ids(m, wanted) for d in ids if d in wset and d >= start}
     if t is W3LeafMatcher and type(m.scorer).score is WeightLengthScorer.score:
-        score, dfl = m.scorer._score, m.scorer.dfl  # exactly what scorer.score(m) calls
+        # exactly what scorer.score(m) computes: _score(weight, dfl(docnum)), dfl's length
+        # byte read from all of them at once
+        score, dfl = m.scorer._score, m.scorer.dfl
+        term = m.term()
+        lengths = _field_lengths(sub.reader(), term[0]) if isinstance(term, tuple) else None
         start = m.id()
         out = {}
         for ids in _block_ids(m, wanted):
@@ -1692,7 +1729,8 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub) -> dict[int
                 m._read_weights()
             for d, w in zip(ids, m._weights, strict=True):
                 if d in wset and d >= start:
-                    out[d] = score(w, dfl(d))
+                    b = lengths[d] if lengths is not None else 0
+                    out[d] = score(w, byte_to_length(b) if b else dfl(d))
         return out
     if t is ArrayUnionMatcher and m._scored:  # Or in a small segment: scores summed in order
         # The first part's sums are already in m._a; its matchers stand past that part.
