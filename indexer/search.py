@@ -1258,7 +1258,7 @@ def _term_docs(s, fieldname: str, texts) -> frozenset[int]:
                     continue
             except ValueError:  # not a value this field can hold
                 continue
-            for block, _values in _blocks(reader.postings(fieldname, text)):
+            for block, _values, _ in _blocks(reader.postings(fieldname, text)):
                 ids.extend(block)
         if reader.has_deletions():
             ids = set(ids).difference(_deleted(reader))
@@ -1274,20 +1274,28 @@ def _deleted(reader) -> frozenset[int]:
     return found
 
 
-def _blocks(m: Matcher, wanted: list[int] | None = None):
-    """(document numbers, values) of each block of one segment's postings of a word, deleted
-    documents included (the caller checks them), reading only blocks that can hold one of
-    `wanted` (ascending; None: all): a skipped block's data is never decompressed."""
+def _blocks(m: Matcher, wanted: list[int] | None = None, weights: bool = False):
+    """(document numbers, values, weights or None) of each block of one segment's postings
+    of a word, deleted documents included (the caller checks them), reading only blocks
+    that can hold one of `wanted` (ascending; None: all): a skipped block's data is never
+    decompressed. Weights (weights=True) are what m.weight() gives for each."""
     if isinstance(m, FilterMatcher):  # the segment's deletions
         m = m.child
     if type(m) is not W3LeafMatcher:  # postings stored inline with the word
-        items = list(m.all_items())
-        yield [d for d, _ in items], [v for _, v in items]
+        ids, values, ws = [], [], []
+        while m.is_active():
+            ids.append(m.id())
+            values.append(m.value())
+            ws.append(m.weight())
+            m.next()
+        yield ids, values, ws if weights else None
         return
     for ids in _block_ids(m, wanted):
         if m._values is None:
             m._read_values()
-        yield ids, m._values
+        if weights and m._weights is None:
+            m._read_weights()
+        yield ids, m._values, m._weights if weights else None
 
 
 def _block_ids(m: W3LeafMatcher, wanted: list[int] | None):
@@ -1347,12 +1355,15 @@ class _Known(_StandIn, wq.Query):
     phrase in Whoosh checks positions again for every document that has all its words; that
     was most of a phrase search's time at 100,000 documents (bench/profile_query.txt)."""
 
-    def __init__(self, phrase: wq.Phrase, docs: frozenset[int],
-                 offsets: dict[int, int]) -> None:
+    def __init__(self, phrase: wq.Phrase, docs: frozenset[int], offsets: dict[int, int],
+                 weights: dict[int, dict[bytes, list]] | None = None) -> None:
         self.original, self.docs = phrase, docs
         self.fieldname, self.boost = phrase.fieldname, phrase.boost
         self._sorted = sorted(docs)
         self._offsets = offsets  # id(segment reader) -> its first document number
+        # segment's first document number -> word -> its blocks' (docnums, weights), when
+        # _phrase_docs has just read them (not when the documents came from the cache)
+        self.weights = weights or {}
 
     def matcher(self, searcher, context=None):
         # The same cases as Phrase.matcher, so that compound matchers are built alike.
@@ -1376,7 +1387,7 @@ class _Known(_StandIn, wq.Query):
         ids = [d - offset for d in self._sorted[lo:hi]]
         tree = make_binary_tree(IntersectionMatcher,
                                 [wq.Term(fieldname, w).matcher(searcher, context) for w in words])
-        return _KnownMatcher(ids, tree, self.boost)
+        return _KnownMatcher(ids, tree, self.boost, weights=self.weights.get(offset))
 
     def is_leaf(self) -> bool:
         return True
@@ -1393,8 +1404,10 @@ class _KnownMatcher(Matcher):
     """The documents `ids` (one segment's, ascending), each scored by `words`, the
     intersection of the phrase's words, which every one of them contains."""
 
-    def __init__(self, ids: list[int], words: Matcher, boost: float, at: int = 0) -> None:
+    def __init__(self, ids: list[int], words: Matcher, boost: float, at: int = 0,
+                 weights: dict[bytes, list] | None = None) -> None:
         self._ids, self._words, self._boost, self._i = ids, words, boost, at
+        self._weights = weights  # word -> blocks' (docnums, weights), if read (_bulk_scores)
         self._align()
 
     def _align(self) -> None:
@@ -1438,7 +1451,8 @@ class _KnownMatcher(Matcher):
         return self if self.is_active() else NullMatcher()
 
     def copy(self) -> _KnownMatcher:
-        return _KnownMatcher(self._ids, self._words.copy(), self._boost, self._i)
+        return _KnownMatcher(self._ids, self._words.copy(), self._boost, self._i,
+                             self._weights)
 
     def reset(self) -> None:
         self._i = 0
@@ -1446,14 +1460,19 @@ class _KnownMatcher(Matcher):
         self._align()
 
 
-def _phrase_docs(s, phrase: wq.Phrase) -> frozenset[int]:
+def _phrase_docs(s, phrase: wq.Phrase, weights: dict[int, dict[bytes, list]] | None = None
+                 ) -> frozenset[int]:
     """The documents with the phrase's words next to each other, in order: what Whoosh's
     phrase matcher finds, several times faster. Whoosh builds span objects for every
     position of every word in every document that has all the words; this reads each word's
     postings a block at a time (only blocks that can hold a candidate), keeps the documents
     that have every word, and tests positions as sets: some p with word i at p + i.
 
-    A phrase with slop (words up to n apart) or on a field without positions: Whoosh's."""
+    A phrase with slop (words up to n apart) or on a field without positions: Whoosh's.
+
+    weights, when given, gets each segment's (by its first document number) word -> the
+    (document numbers, weights) of the blocks read, ascending, for scoring the documents
+    found without reading their postings again (_bulk_scores)."""
     fieldname = phrase.fieldname
     fld = s.schema[fieldname] if fieldname in s.schema else None
     if (phrase.slop != 1 or len(phrase.words) < 2 or fld is None or not fld.format
@@ -1470,12 +1489,16 @@ def _phrase_docs(s, phrase: wq.Phrase) -> frozenset[int]:
         if any((fieldname, w) not in reader for w in words):
             continue
         order = sorted(set(words), key=lambda w: reader.doc_frequency(fieldname, w))
-        postings = {order[0]: _postings(reader.postings(fieldname, order[0]), None)}
+        blocks: dict[bytes, list] | None = (None if weights is None else
+                                            {w: [] for w in order})
+        postings = {order[0]: _postings(reader.postings(fieldname, order[0]), None,
+                                        blocks and blocks[order[0]])}
         candidates = sorted(postings[order[0]])
         for w in order[1:]:
             if not candidates:
                 break
-            postings[w] = _postings(reader.postings(fieldname, w), candidates)
+            postings[w] = _postings(reader.postings(fieldname, w), candidates,
+                                    blocks and blocks[w])
             candidates = [d for d in candidates if d in postings[w]]
         if not candidates:  # (the words after the one that left none were not read)
             continue
@@ -1498,6 +1521,8 @@ def _phrase_docs(s, phrase: wq.Phrase) -> frozenset[int]:
                     break
             if starts and d not in deleted:
                 found.append(d + offset)
+        if blocks is not None:
+            weights[offset] = blocks
     return frozenset(found)
 
 
@@ -1513,10 +1538,16 @@ def _positions_decoder(fmt) -> Callable[[bytes], list[int]]:
     return decode
 
 
-def _postings(m: Matcher, wanted: list[int] | None) -> dict[int, bytes]:
-    """docnum -> value of the postings _blocks(m, wanted) reads."""
-    return {d: v for ids, values in _blocks(m, wanted)
-            for d, v in zip(ids, values, strict=True)}
+def _postings(m: Matcher, wanted: list[int] | None,
+              weights: list | None = None) -> dict[int, bytes]:
+    """docnum -> value of the postings _blocks(m, wanted) reads; weights, when given, gets
+    each block's (document numbers, weights)."""
+    out = {}
+    for ids, values, ws in _blocks(m, wanted, weights is not None):
+        out.update(zip(ids, values, strict=True))
+        if weights is not None:
+            weights.append((ids, ws))
+    return out
 
 
 def _known_phrases(s, q: wq.Query,
@@ -1529,8 +1560,9 @@ def _known_phrases(s, q: wq.Query,
 
     def walk(node: wq.Query) -> wq.Query:
         if isinstance(node, wq.Phrase):
-            docs = docset("phrase:" + repr(node), lambda: _phrase_docs(s, node))
-            return _Known(node, docs, offsets)
+            weights: dict[int, dict[bytes, list]] = {}  # read now: not cached
+            docs = docset("phrase:" + repr(node), lambda: _phrase_docs(s, node, weights))
+            return _Known(node, docs, offsets, weights)
         return _with_children(node, walk)
 
     return walk(q)
@@ -1650,6 +1682,14 @@ def _field_lengths(reader, fieldname: str) -> bytes | None:
     return data
 
 
+def _weighed(q: wq.Query) -> bool:
+    """Whether q is phrases only (alone or in OR), each found just now with its words'
+    weights: then scoring them all costs less than Whoosh reading their postings again."""
+    if isinstance(q, _Known):
+        return bool(q.weights) or not q.docs
+    return type(q) is wq.Or and all(_weighed(c) for c in q.subqueries)
+
+
 class _Unsupported(Exception):
     """A matcher _bulk_scores does not know how to read: score it Whoosh's way instead."""
 
@@ -1680,21 +1720,25 @@ def _score_all(s, q: wq.Query, docs: set[int], limit: int) -> list[tuple[float, 
     return heapq.nsmallest(limit, scored, key=lambda sd: (-sd[0], sd[1]))
 
 
-def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub) -> dict[int, float]:
-    """docnum -> m.score() for each of wanted (ascending, one segment's) that m matches."""
+def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
+                 known: dict[bytes, list] | None = None) -> dict[int, float]:
+    """docnum -> m.score() for each of wanted (ascending, one segment's) that m matches.
+
+    known: under a _KnownMatcher whose phrase was just found, word -> (docnums, weights) of
+    the blocks read then, ascending: the words' postings are not read again."""
     t = type(m)
     if t is NullMatcher or not m.is_active():
         return {}
     if t is UnionMatcher:
-        out = _bulk_scores(m.a, wanted, wset, sub)
-        for d, b in _bulk_scores(m.b, wanted, wset, sub).items():
+        out = _bulk_scores(m.a, wanted, wset, sub, known)
+        for d, b in _bulk_scores(m.b, wanted, wset, sub, known).items():
             a = out.get(d)
             out[d] = b if a is None else a + b
         return out
     if t is IntersectionMatcher:
-        a = _bulk_scores(m.a, wanted, wset, sub)
+        a = _bulk_scores(m.a, wanted, wset, sub, known)
         both = sorted(a)
-        b = _bulk_scores(m.b, both, set(both), sub)
+        b = _bulk_scores(m.b, both, set(both), sub, known)
         return {d: a[d] + b[d] for d in both if d in b}
     if t is AndNotMatcher:  # the NOT part is unscored: only its documents count
         a = _bulk_scores(m.a, wanted, wset, sub)
@@ -1702,7 +1746,7 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub) -> dict[int
         minus = _bulk_scores(m.b, kept, set(kept), sub)
         return {d: x for d, x in a.items() if d not in minus}
     if t is WrappingMatcher or t is FilterMatcher:
-        inner = _bulk_scores(m.child, wanted, wset, sub)
+        inner = _bulk_scores(m.child, wanted, wset, sub, known)
         if t is FilterMatcher:
             ids, exclude = m._ids, m._exclude
             inner = {d: x for d, x in inner.items() if (d in ids) != exclude}
@@ -1710,9 +1754,28 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub) -> dict[int
         return {d: x * boost for d, x in inner.items()}
     if t is _KnownMatcher:
         ids = [d for d in m._ids[m._i:] if d in wset]
-        inner = _bulk_scores(m._words, ids, set(ids), sub)
+        inner = _bulk_scores(m._words, ids, set(ids), sub, m._weights)
         boost = m._boost
         return inner if boost == 1.0 else {d: x * boost for d, x in inner.items()}
+    scorer = m.scorer if t is W3LeafMatcher else getattr(m, "_scorer", None)
+    term = m.term() if t is W3LeafMatcher or t is ListMatcher else None
+    given = known.get(term[1]) if known is not None and isinstance(term, tuple) else None
+    if given is not None and type(scorer).score is WeightLengthScorer.score:
+        # a word of a phrase just found: its weights were read then (_phrase_docs)
+        score, dfl = scorer._score, scorer.dfl
+        lengths = _field_lengths(sub.reader(), term[0])
+        start = m.id()
+        firsts = [ids[0] if len(ids) else -1 for ids, _ in given]
+        out = {}
+        for d in wanted:
+            if d >= start:
+                ids, ws = given[max(bisect.bisect_right(firsts, d) - 1, 0)]
+                i = bisect.bisect_left(ids, d)
+                if i == len(ids) or ids[i] != d:  # not a document the phrase was found in
+                    raise _Unsupported("weight not read")
+                b = lengths[d] if lengths is not None else 0
+                out[d] = score(ws[i], byte_to_length(b) if b else dfl(d))
+        return out
     if t is W3LeafMatcher and m.scorer is None:  # unscored: its documents
         start = m.id()  # those before it were passed by the matchers above
         return {d: 1.0 for ids in _block_ids(m, wanted) for d in ids if d in wset and d >= start}
@@ -1879,12 +1942,13 @@ class CorpusIndex:
 
         base: the documents q matches. A query of alternatives (words, phrases, OR) with
         nothing filtered out is Whoosh's to rank: it stops scoring documents that cannot
-        reach the top. Otherwise (AND, NOT, or filters leaving a quarter or less) the known
-        documents are scored a word at a time (_score_all), with Whoosh's own scores."""
+        reach the top. Otherwise (AND, NOT, phrases whose word weights were just read, or
+        filters leaving a quarter or less) the known documents are scored a word at a time
+        (_score_all), with Whoosh's own scores."""
         if not final:
             return []
         if sort == "relevance":
-            alternatives = type(q) is wq.Or or q.is_leaf()
+            alternatives = (type(q) is wq.Or or q.is_leaf()) and not _weighed(q)
             if base is not None and len(final) == len(base) and alternatives:
                 results = s.search(q, limit=limit)
             elif not alternatives or (base is not None and len(final) * 4 <= len(base)):
