@@ -1545,8 +1545,8 @@ def _postings(m: Matcher, wanted: list[int] | None,
     out = {}
     for ids, values, ws in _blocks(m, wanted, weights is not None):
         out.update(zip(ids, values, strict=True))
-        if weights is not None:
-            weights.append((ids, ws))
+        if weights is not None:  # kept while the search runs: as compact as they come
+            weights.append((array("q", ids), ws))
     return out
 
 
