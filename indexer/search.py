@@ -1624,29 +1624,42 @@ def _with_children(node: wq.Query, fn: Callable[[wq.Query], wq.Query]) -> wq.Que
     return new
 
 
+def _segments_of(s, docs: set[int]):
+    """(searcher, first document number, its share of docs in its own numbering, ascending)
+    of each segment holding some of docs."""
+    wanted = sorted(docs)
+    for sub, offset in s.leaf_searchers():
+        lo = bisect.bisect_left(wanted, offset)
+        hi = bisect.bisect_left(wanted, offset + sub.doc_count_all())
+        if lo < hi:
+            yield sub, offset, [d - offset for d in wanted[lo:hi]]
+
+
+def _walk_scores(m: Matcher, wanted: list[int]) -> dict[int, float]:
+    """docnum -> m.score() for each of wanted (ascending) that m matches, m skipping from one
+    to the next."""
+    out = {}
+    for d in wanted:
+        if not m.is_active():
+            break
+        if m.id() < d:
+            m.skip_to(d)
+            if not m.is_active():
+                break
+        if m.id() == d:
+            out[d] = m.score()
+    return out
+
+
 def _score_within(s, q: wq.Query, docs: set[int], limit: int) -> list[tuple[float, int]]:
     """(score, docnum) of the best `limit` of docs under q, as Whoosh's top collector ranks
     them (score, then document number), scoring only docs: each segment's matcher skips from
     one wanted document to the next."""
-    wanted = sorted(docs)
     context = s.context()
     scored: list[tuple[float, int]] = []
-    for sub, offset in s.leaf_searchers():
-        lo = bisect.bisect_left(wanted, offset)
-        hi = bisect.bisect_left(wanted, offset + sub.doc_count_all())
-        if lo == hi:
-            continue
-        m = q.matcher(sub, context)
-        for docnum in wanted[lo:hi]:
-            local = docnum - offset
-            if not m.is_active():
-                break
-            if m.id() < local:
-                m.skip_to(local)
-                if not m.is_active():
-                    break
-            if m.id() == local:
-                scored.append((m.score(), docnum))
+    for sub, offset, local in _segments_of(s, docs):
+        found = _walk_scores(q.matcher(sub, context), local)
+        scored.extend((score, d + offset) for d, score in found.items())
     return heapq.nsmallest(limit, scored, key=lambda sd: (-sd[0], sd[1]))
 
 
@@ -1704,15 +1717,9 @@ def _score_all(s, q: wq.Query, docs: set[int], limit: int) -> list[tuple[float, 
     summed up the same tree, node by node: every addition is the one Whoosh makes (a + b, in
     the same order), so the scores are equal to the last bit. Raises _Unsupported for a
     matcher it does not know (the caller then lets Whoosh score)."""
-    wanted = sorted(docs)
     context = s.context()
     scored: list[tuple[float, int]] = []
-    for sub, offset in s.leaf_searchers():
-        lo = bisect.bisect_left(wanted, offset)
-        hi = bisect.bisect_left(wanted, offset + sub.doc_count_all())
-        if lo == hi:
-            continue
-        local = [d - offset for d in wanted[lo:hi]]
+    for sub, offset, local in _segments_of(s, docs):
         found = _bulk_scores(q.matcher(sub, context), local, set(local), sub)
         if len(found) != len(local):  # not the documents the set operations found
             raise _Unsupported("document sets differ")
@@ -1815,17 +1822,7 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
             out.update(dict.fromkeys(_bulk_scores(child, rest, set(rest), sub), 1.0))
         return out
     if t is W3LeafMatcher or t is ListMatcher:  # another scorer: Whoosh's, document by document
-        out = {}
-        for d in wanted:
-            if not m.is_active():
-                break
-            if m.id() < d:
-                m.skip_to(d)
-                if not m.is_active():
-                    break
-            if m.id() == d:
-                out[d] = m.score()
-        return out
+        return _walk_scores(m, wanted)
     raise _Unsupported(t.__name__)
 
 
