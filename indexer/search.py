@@ -1767,7 +1767,8 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
     scorer = m.scorer if t is W3LeafMatcher else getattr(m, "_scorer", None)
     term = m.term() if t is W3LeafMatcher or t is ListMatcher else None
     given = known.get(term[1]) if known is not None and isinstance(term, tuple) else None
-    if given is not None and type(scorer).score is WeightLengthScorer.score:
+    if (given is not None and scorer is not None
+            and type(scorer).score is WeightLengthScorer.score):
         # a word of a phrase just found: its weights were read then (_phrase_docs)
         score, dfl = scorer._score, scorer.dfl
         lengths = _field_lengths(sub.reader(), term[0])
