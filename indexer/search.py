@@ -1695,6 +1695,41 @@ def _field_lengths(reader, fieldname: str) -> bytes | None:
     return data
 
 
+def _lengths_of(scorer, sub, term) -> Callable[[int], float]:
+    """docnum -> the field length scorer.dfl gives, from the segment's length bytes read at
+    once (_field_lengths); a zero byte, or no bytes, still asks dfl."""
+    dfl = scorer.dfl
+    lengths = _field_lengths(sub.reader(), term[0]) if isinstance(term, tuple) else None
+    if lengths is None:
+        return dfl
+    return lambda d: byte_to_length(lengths[d]) if lengths[d] else dfl(d)
+
+
+def _block_weights(m: W3LeafMatcher, wanted: list[int], wset: set[int]):
+    """(docnum, m.weight() there) for each of wanted in m's postings from where m stands
+    (the documents before it were passed by the matchers above)."""
+    start = m.id()
+    for ids in _block_ids(m, wanted):
+        if m._weights is None:
+            m._read_weights()
+        for d, w in zip(ids, m._weights, strict=True):
+            if d in wset and d >= start:
+                yield d, w
+
+
+def _kept_weights(blocks: list, wanted: list[int], start: int):
+    """(docnum, weight) for each of wanted from start on, from a word's kept blocks
+    (ascending (docnums, weights)); _Unsupported for a document they do not hold."""
+    firsts = [ids[0] if len(ids) else -1 for ids, _ in blocks]
+    for d in wanted:
+        if d >= start:
+            ids, ws = blocks[max(bisect.bisect_right(firsts, d) - 1, 0)]
+            i = bisect.bisect_left(ids, d)
+            if i == len(ids) or ids[i] != d:  # not a document the phrase was found in
+                raise _Unsupported("weight not read")
+            yield d, ws[i]
+
+
 def _weighed(q: wq.Query) -> bool:
     """Whether q is phrases only (alone or in OR), each found just now with its words'
     weights: then scoring them all costs less than Whoosh reading their postings again."""
@@ -1764,45 +1799,20 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
         inner = _bulk_scores(m._words, ids, set(ids), sub, m._weights)
         boost = m._boost
         return inner if boost == 1.0 else {d: x * boost for d, x in inner.items()}
-    scorer = m.scorer if t is W3LeafMatcher else getattr(m, "_scorer", None)
-    term = m.term() if t is W3LeafMatcher or t is ListMatcher else None
-    given = known.get(term[1]) if known is not None and isinstance(term, tuple) else None
-    if (given is not None and scorer is not None
-            and type(scorer).score is WeightLengthScorer.score):
-        # a word of a phrase just found: its weights were read then (_phrase_docs)
-        score, dfl = scorer._score, scorer.dfl
-        lengths = _field_lengths(sub.reader(), term[0])
-        start = m.id()
-        firsts = [ids[0] if len(ids) else -1 for ids, _ in given]
-        out = {}
-        for d in wanted:
-            if d >= start:
-                ids, ws = given[max(bisect.bisect_right(firsts, d) - 1, 0)]
-                i = bisect.bisect_left(ids, d)
-                if i == len(ids) or ids[i] != d:  # not a document the phrase was found in
-                    raise _Unsupported("weight not read")
-                b = lengths[d] if lengths is not None else 0
-                out[d] = score(ws[i], byte_to_length(b) if b else dfl(d))
-        return out
     if t is W3LeafMatcher and m.scorer is None:  # unscored: its documents
         start = m.id()  # those before it were passed by the matchers above
         return {d: 1.0 for ids in _block_ids(m, wanted) for d in ids if d in wset and d >= start}
-    if t is W3LeafMatcher and type(m.scorer).score is WeightLengthScorer.score:
-        # exactly what scorer.score(m) computes: _score(weight, dfl(docnum)), dfl's length
-        # byte read from all of them at once
-        score, dfl = m.scorer._score, m.scorer.dfl
-        term = m.term()
-        lengths = _field_lengths(sub.reader(), term[0]) if isinstance(term, tuple) else None
-        start = m.id()
-        out = {}
-        for ids in _block_ids(m, wanted):
-            if m._weights is None:
-                m._read_weights()
-            for d, w in zip(ids, m._weights, strict=True):
-                if d in wset and d >= start:
-                    b = lengths[d] if lengths is not None else 0
-                    out[d] = score(w, byte_to_length(b) if b else dfl(d))
-        return out
+    scorer = m.scorer if t is W3LeafMatcher else getattr(m, "_scorer", None)
+    term = m.term() if t is W3LeafMatcher or t is ListMatcher else None
+    given = known.get(term[1]) if known is not None and isinstance(term, tuple) else None
+    if (scorer is not None and type(scorer).score is WeightLengthScorer.score
+            and (given is not None or t is W3LeafMatcher)):
+        # exactly what scorer.score(m) computes: _score(weight, dfl(docnum)); the weights
+        # from the blocks, or those a phrase just found kept (_phrase_docs)
+        weights = (_kept_weights(given, wanted, m.id()) if given is not None else
+                   _block_weights(m, wanted, wset))
+        score, length = scorer._score, _lengths_of(scorer, sub, term)
+        return {d: score(w, length(d)) for d, w in weights}
     if t is ArrayUnionMatcher and m._scored:  # Or in a small segment: scores summed in order
         # The first part's sums are already in m._a; its matchers stand past that part.
         part, first, end, boost = m._a, m._offset, m._limit, m._boost
