@@ -60,6 +60,7 @@ MAX_EXPANSION = 2_000
 #: Index entries (document, word) a query may read: bounds time and memory of huge OR lists
 #: of common words and of broad wildcards. "amazon ice protest" reads ~0.2% of it at 100,000
 #: documents.
+PHRASE_ARRAYS_FROM = 160  # candidates from which _phrase_matches_arrays is the faster (measured)
 MAX_POSTINGS = 20_000_000
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("outlet", "organization", "person", "language", "year", "doc_type")
@@ -1502,28 +1503,161 @@ def _phrase_docs(s, phrase: wq.Phrase, weights: dict[int, dict[bytes, list]] | N
             candidates = [d for d in candidates if d in postings[w]]
         if not candidates:  # (the words after the one that left none were not read)
             continue
-        # word i at position p: the phrase may start at p - i (shifted in C, by map)
-        plan = [(postings[w], [(-i).__add__ for i, x in enumerate(words) if x == w])
-                for w in order]
+        # word i at position p: the phrase may start at p - i
+        plan = [(postings[w], [i for i, x in enumerate(words) if x == w]) for w in order]
         deleted = _deleted(reader) if reader.has_deletions() else frozenset()
-        for d in candidates:
-            starts: set[int] | None = None
-            for values, shifts in plan:
-                at = positions(values[d])
-                for shift in shifts:
-                    if starts is None:
-                        starts = set(map(shift, at))
-                    else:
-                        starts.intersection_update(map(shift, at))
-                    if not starts:
-                        break
-                if not starts:
-                    break
-            if starts and d not in deleted:
-                found.append(d + offset)
+        if len(candidates) >= PHRASE_ARRAYS_FROM and type(fld.format) is formats.Positions:
+            matched = _phrase_matches_arrays(plan, candidates, len(words))
+        else:
+            matched = _phrase_matches(plan, candidates, positions)
+        found.extend(d + offset for d in matched if d not in deleted)
         if blocks is not None:
             weights[offset] = blocks
     return frozenset(found)
+
+
+def _phrase_matches(plan: list[tuple[dict[int, bytes], list[int]]], candidates: list[int],
+                    positions: Callable[[bytes], list[int]]) -> list[int]:
+    """The candidates where some p has, for each (postings, places) of plan, the word of
+    those postings at p + i for every i in places: one document at a time, positions as
+    sets (shifted in C, by map)."""
+    plan = [(values, [(-i).__add__ for i in places]) for values, places in plan]
+    out = []
+    for d in candidates:
+        starts: set[int] | None = None
+        for values, shifts in plan:
+            at = positions(values[d])
+            for shift in shifts:
+                if starts is None:
+                    starts = set(map(shift, at))
+                else:
+                    starts.intersection_update(map(shift, at))
+                if not starts:
+                    break
+            if not starts:
+                break
+        if starts:
+            out.append(d)
+    return out
+
+
+def _phrase_matches_arrays(plan: list[tuple[dict[int, bytes], list[int]]],
+                           candidates: list[int], n_words: int) -> list[int]:
+    """What _phrase_matches gives, for many candidates at once: every word position of
+    every candidate decoded into one array (_position_keys), each (candidate, start) as
+    one integer, the starts kept by binary search in the other words' sorted keys."""
+    keyed = []
+    for values, places in plan:
+        keys = _position_keys([values[d] for d in candidates])
+        keyed += [(keys, n_words - i) for i in places]  # n_words - i: never below 0
+    keyed.sort(key=lambda k: len(k[0]))
+    keys, shift = keyed[0]
+    starts = keys + shift
+    for keys, shift in keyed[1:]:
+        if not starts.size:
+            return []
+        target = keys + shift
+        if not target.size:
+            return []
+        at = np.searchsorted(target, starts)
+        at[at == target.size] = 0
+        starts = starts[target[at] == starts]
+    rows = np.unique(starts >> 32)
+    return [candidates[r] for r in rows.tolist()]
+
+
+_K, _M, _MARK, _APPENDS, _APPEND = ord("K"), ord("M"), ord("("), ord("e"), ord("a")
+
+
+def _position_keys(values: list[bytes]) -> np.ndarray:
+    """row << 32 | position for each word position of each of values (Whoosh Positions
+    postings), ascending: formats.Positions.decode_positions for many postings at once.
+
+    A posting is a 4-byte count, then the pickled (protocol 2) list of the gaps between
+    positions (the first from 0): a BININT1 opcode and a byte for a gap below 256, BININT2
+    and two bytes below 65,536. Where every gap is one byte (most postings of a common word)
+    they are read straight from the bytes of all postings at once; the others a gap at a
+    time for all postings together. Anything else is decoded by Whoosh, one by one."""
+    n = len(values)
+    lens = np.fromiter(map(len, values), np.int64, n)
+    ends = np.cumsum(lens)
+    starts = ends - lens
+    buf = np.frombuffer(b"".join(values), np.uint8)
+
+    def at(offsets: np.ndarray) -> np.ndarray:
+        return buf[np.clip(offsets, 0, buf.size - 1)].astype(np.int64)
+
+    counts = at(starts) << 24 | at(starts + 1) << 16 | at(starts + 2) << 8 | at(starts + 3)
+    counts[lens < 12] = 0  # too short for a pickled list: Whoosh's
+    single = counts == 1  # (pickled as EMPTY_LIST, one int, APPEND; not MARK ... APPENDS)
+    stop = (at(ends - 1) == ord(".")).astype(np.int64)  # the final STOP may be left off
+    tail = ends - 1 - stop
+    op = np.where(single, starts + 9, starts + 10)  # the first gap's opcode
+    pickled = ((counts > 0) & (at(starts + 4) == 0x80) & (at(starts + 5) == 2)  # PROTO 2
+               & (at(starts + 6) == ord("]")) & (at(starts + 7) == ord("q"))
+               & (at(starts + 8) == 0)  # EMPTY_LIST, BINPUT 0
+               & (single | (at(starts + 9) == _MARK))
+               & (at(tail) == np.where(single, _APPEND, _APPENDS)))
+    small = pickled & (tail - op == 2 * counts)  # two bytes a gap
+    parts, odd = [], [np.flatnonzero(~pickled)]
+    rows = np.flatnonzero(small)
+    if rows.size:
+        c = counts[rows]
+        first = np.cumsum(c) - c
+        byte = np.repeat(op[rows] + 1 - 2 * first, c) + 2 * np.arange(int(c.sum()))
+        if (buf[byte - 1] == _K).all():
+            parts.append(_gap_keys(rows, c, first, buf[byte].astype(np.int64)))
+        else:  # (the lengths rule this out)
+            small[:] = False
+    rows = np.flatnonzero(pickled & ~small)
+    if rows.size:
+        keys, bad = _walked_keys(buf, rows, counts[rows], op[rows], tail[rows])
+        parts.append(keys)
+        odd.append(bad)
+    odd = np.concatenate(odd)
+    if odd.size:
+        decode = formats.Positions().decode_positions
+        parts.append(np.fromiter(
+            (r << 32 | p for r in np.sort(odd).tolist() for p in decode(values[r])),
+            np.int64))
+    if not parts:
+        return np.zeros(0, np.int64)
+    # each part ascending: a stable sort (timsort) merges them
+    return parts[0] if len(parts) == 1 else np.sort(np.concatenate(parts), kind="stable")
+
+
+def _gap_keys(rows: np.ndarray, counts: np.ndarray, first: np.ndarray,
+              gaps: np.ndarray) -> np.ndarray:
+    """row << 32 | position from each row's gaps (counts[i] of them from first[i])."""
+    summed = np.cumsum(gaps)
+    return summed + np.repeat((rows << 32) - (summed[first] - gaps[first]), counts)
+
+
+def _walked_keys(buf: np.ndarray, rows: np.ndarray, counts: np.ndarray, op: np.ndarray,
+                 tail: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """_position_keys of postings whose gaps may take one or two bytes: the k-th gap of every
+    posting at once, for k = 0, 1, ...; (keys, rows that are not such a list)."""
+    first = np.cumsum(counts) - counts
+    gaps = np.zeros(int(counts.sum()), np.int64)
+    bad = np.zeros(rows.size, bool)
+    live = np.arange(rows.size)
+    top = buf.size - 1
+    k = 0
+    while live.size:
+        code = buf[np.minimum(op, top)]
+        two = code == _M
+        bad[live[~two & (code != _K)]] = True
+        low = buf[np.minimum(op + 1, top)].astype(np.int64)
+        high = buf[np.minimum(op + 2, top)].astype(np.int64)
+        gaps[first[live] + k] = np.where(two, low | high << 8, low)
+        op = op + 2 + two
+        k += 1
+        more = counts[live] > k
+        ended = live[~more]
+        bad[ended[op[~more] != tail[ended]]] = True  # the list ends where its bytes do
+        live, op = live[more], op[more]
+    keys = _gap_keys(rows, counts, first, gaps)
+    return keys[np.repeat(~bad, counts)], rows[bad]
 
 
 def _positions_decoder(fmt) -> Callable[[bytes], list[int]]:

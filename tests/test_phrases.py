@@ -7,18 +7,21 @@ documents, repeated words, a boosted field."""
 from __future__ import annotations
 
 import random
+from itertools import accumulate
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from whoosh import analysis, fields, index
+from whoosh import analysis, fields, formats, index
 from whoosh import query as wq
 
+from indexer import search
 from indexer.search import (
     _docs,
     _Expanded,
     _known_phrases,
     _phrase_docs,
+    _position_keys,
     _score_all,
     _term_docs,
 )
@@ -51,8 +54,14 @@ def searcher(tmp_path_factory):
     for doc in range(0, n, 7):
         w.delete_by_term("id", str(doc))
     w.commit(merge=False)
+    w = ix.writer()  # long gaps between a word's positions: pickled in 2 and 4 bytes
+    far = [f"ant {' '.join(['gnu'] * 300)} ant bee {' '.join(['fox'] * 70_000)} ant bee cat"]
+    far += [f"ant bee {' '.join(['eel'] * k)} ant bee" for k in (254, 255, 256, 65_534)]
+    for k, body in enumerate(far):
+        w.add_document(id=f"far{k}", body=body, title="")
+    w.commit(merge=False)
     s = ix.searcher()
-    assert len(s.reader().leaf_readers()) == 4 and s.reader().has_deletions()
+    assert len(s.reader().leaf_readers()) == 5 and s.reader().has_deletions()
     yield s
     s.close()
 
@@ -68,9 +77,42 @@ def _no_cache(key, compute):
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(words=phrases, field=st.sampled_from(["body", "title"]))
 @example(words=[RARE, "cat", "dog"], field="body")  # no document left before the last word
+@example(words=["ant", "bee", "cat"], field="body")  # 4-byte gaps
 def test_phrase_documents_are_whooshs(searcher, words, field):
+    """Both ways of comparing positions: a document at a time, and all at once in arrays
+    (from PHRASE_ARRAYS_FROM candidates on)."""
     q = wq.Phrase(field, words)
-    assert _phrase_docs(searcher, q) == frozenset(searcher.docs_for_query(q))
+    expected = frozenset(searcher.docs_for_query(q))
+    saved = search.PHRASE_ARRAYS_FROM
+    try:
+        for search.PHRASE_ARRAYS_FROM in (10**9, 0):
+            assert _phrase_docs(searcher, q) == expected
+    finally:
+        search.PHRASE_ARRAYS_FROM = saved
+
+
+gap_lists = st.lists(st.integers(1, 2**17), min_size=1, max_size=12).map(
+    lambda gaps: list(accumulate(gaps, initial=0))[1:])
+byte_gaps = st.lists(st.integers(1, 255), min_size=1, max_size=12).map(
+    lambda gaps: list(accumulate(gaps)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(postings=st.lists(st.tuples(st.one_of(gap_lists, byte_gaps), st.booleans()),
+                         min_size=1, max_size=8),
+       start_at_0=st.booleans())
+def test_position_keys_read_as_whoosh_decodes(postings, start_at_0):
+    """Every posting as Whoosh encodes positions (with and without the final STOP byte,
+    gaps of one, two and four bytes): each position read as Whoosh reads it."""
+    fmt = formats.Positions()
+    values, expected = [], []
+    for row, (positions, stop) in enumerate(postings):
+        if start_at_0:
+            positions = [p - positions[0] for p in positions]
+        value = fmt.encode(positions)
+        values.append(value if stop else value.rstrip(b"."))
+        expected += [row << 32 | p for p in fmt.decode_positions(values[-1])]
+    assert _position_keys(values).tolist() == expected
 
 
 def test_phrases_with_slop_are_left_to_whoosh(searcher):
@@ -173,3 +215,17 @@ def test_and_not_inside_or_ranks_by_what_it_means(searcher, a_field, a, b):
         expected.append((score, d))
     assert _score_all(searcher, q, final, len(final)) == sorted(expected,
                                                                key=lambda sd: (-sd[0], sd[1]))
+
+
+def test_one_byte_gaps_are_read_from_the_bytes(monkeypatch):
+    """Postings whose gaps all fit a byte (most of a common word's) take the fast path:
+    neither the gap-by-gap walk nor Whoosh's decoder."""
+    def unexpected(*args):
+        raise AssertionError("not the one-byte path")
+    monkeypatch.setattr(search, "_walked_keys", unexpected)
+    monkeypatch.setattr(formats.Positions, "decode_positions", unexpected)
+    fmt = formats.Positions()
+    rows = [[0], [3, 4, 200], [255], [1, 2, 3, 258]]
+    values = [fmt.encode(r) for r in rows]
+    assert _position_keys(values).tolist() == [
+        i << 32 | p for i, r in enumerate(rows) for p in r]
