@@ -882,23 +882,49 @@ def field_terms(text: str, fieldname: str) -> list[tuple[str, int, int, int]]:
     >>> field_terms("Los Trabajadores", "text_es")
     [('los', 0, 0, 3), ('trabaj', 1, 4, 16)]
     """
-    lang = fieldname.split("_", 1)[1]
-    entry = _term_caches.get(lang)
-    if entry is None:
-        stem = stemmer_for_language(lang) if lang in schema.STEMMED_LANGUAGES else None
-        entry = _term_caches[lang] = (stem, {})
-    stem, cache = entry
+    stem, cache = _analysis_of(fieldname)
     out = []
     for pos, m in enumerate(_TOKEN_RE.finditer(text)):
         token = m.group()
         term = cache.get(token)
         if term is None:
-            if len(cache) > _TERM_CACHE_SIZE:
-                cache.clear()
-            term = token.lower().translate(accent_map)
-            term = cache[token] = stem(term) if stem else term
+            term = _analysed(token, stem, cache)
         out.append((term, pos, m.start(), m.end()))
     return out
+
+
+def field_words(text: str, fieldname: str) -> list[str]:
+    """The terms of field_terms alone, a dictionary lookup each (in C) once the words are
+    known: enough to tell that a paragraph has none of a query's words.
+
+    >>> field_words("Los Trabajadores", "text_es")
+    ['los', 'trabaj']
+    """
+    stem, cache = _analysis_of(fieldname)
+    tokens = _TOKEN_RE.findall(text)
+    words = list(map(cache.get, tokens))
+    if None in words:
+        words = [w if w is not None else _analysed(t, stem, cache)
+                 for w, t in zip(words, tokens, strict=True)]
+    return words
+
+
+def _analysis_of(fieldname: str) -> tuple[Callable[[str], str] | None, dict[str, str]]:
+    """The stemmer of a field's language (None: not stemmed) and its token -> term cache."""
+    lang = fieldname.split("_", 1)[1]
+    entry = _term_caches.get(lang)
+    if entry is None:
+        stem = stemmer_for_language(lang) if lang in schema.STEMMED_LANGUAGES else None
+        entry = _term_caches[lang] = (stem, {})
+    return entry
+
+
+def _analysed(token: str, stem: Callable[[str], str] | None, cache: dict[str, str]) -> str:
+    if len(cache) > _TERM_CACHE_SIZE:
+        cache.clear()
+    term = token.lower().translate(accent_map)
+    term = cache[token] = stem(term) if stem else term
+    return term
 
 
 def find_spans(text: str, fieldname: str, spec: _Spec) -> list[tuple[int, int]]:
@@ -909,9 +935,17 @@ def find_spans(text: str, fieldname: str, spec: _Spec) -> list[tuple[int, int]]:
     """
     if spec.empty(fieldname):
         return []
-    toks = field_terms(normalize_for_index(text), fieldname)
-    spans: list[tuple[int, int]] = []
+    text = normalize_for_index(text)
     phrases = spec.phrases.get(fieldname, ())
+    terms = spec.terms.get(fieldname, set())
+    patterns = spec.patterns.get(fieldname, ())
+    fuzzy = spec.fuzzy.get(fieldname, ())
+    if not patterns and not fuzzy:  # no query word here, no span: the common case
+        needed = terms.union(words[0] for words, _slop in phrases)
+        if needed.isdisjoint(field_words(text, fieldname)):
+            return []
+    toks = field_terms(text, fieldname)
+    spans: list[tuple[int, int]] = []
     if phrases:
         by_pos = {pos: (word, s, e) for word, pos, s, e in toks}
     for words, slop in phrases:
@@ -929,9 +963,6 @@ def find_spans(text: str, fieldname: str, spec: _Spec) -> list[tuple[int, int]]:
             if ok:
                 end = by_pos[at][2] if len(words) > 1 else _e
                 spans.append((s, end))
-    terms = spec.terms.get(fieldname, set())
-    patterns = spec.patterns.get(fieldname, ())
-    fuzzy = spec.fuzzy.get(fieldname, ())
     if not patterns and not fuzzy:
         spans += [(s, e) for word, _pos, s, e in toks if word in terms]
     else:

@@ -624,12 +624,14 @@ def test_snippet_windows_cut_between_words(words, seps, at, width):
        lang=st.sampled_from(["en", "es", "fr", "de", "pt", "xx", "exact"]))
 def test_highlighting_analyses_text_exactly_as_the_index_does(text, lang):
     from indexer import schema
-    from indexer.search import field_terms
+    from indexer.search import field_terms, field_words
 
     analyzer = schema.analyzer(lang if lang in schema.STEMMED_LANGUAGES else None)
     whoosh = [(t.text, t.pos, t.startchar, t.endchar)
               for t in analyzer(text, positions=True, chars=True)]
     assert field_terms(text, f"text_{lang}") == whoosh
+    assert field_words(text, f"text_{lang}") == [t[0] for t in whoosh]  # cached or not
+    assert field_words(text, f"text_{lang}") == [t[0] for t in whoosh]
 
 
 def test_the_document_set_cache_stays_within_its_bound(ix, monkeypatch):
@@ -646,3 +648,27 @@ def test_the_document_set_cache_stays_within_its_bound(ix, monkeypatch):
             search(ix, q=q, lang=list(lang))
             assert data._cached == sum(map(len, data._sets.values())) <= 40
     assert data._sets  # it did cache
+
+
+@settings(max_examples=200)
+@given(words=st.lists(st.sampled_from(["Workers", "worker", "walked", "out", "Trabajadores",
+                                       "de", "la", "the", "ICE", "família"]), max_size=30),
+       terms=st.sets(st.sampled_from(["worker", "walk", "out", "trabajador", "the", "ice"])),
+       phrase=st.lists(st.sampled_from(["worker", "walk", "out", "the"]), max_size=3),
+       lang=st.sampled_from(["en", "es", "exact"]))
+def test_a_paragraph_without_query_words_is_passed_over_without_changing_spans(
+        words, terms, phrase, lang):
+    """find_spans skips a paragraph that has none of the query's words (nor a phrase's
+    first word) before finding positions: the spans are those of the full reading (which a
+    pattern, never matching, forces)."""
+    import re as _re
+
+    from indexer.search import _Spec, find_spans
+
+    fieldname = f"text_{lang}"
+    text = " ".join(words)
+    spec = _Spec(terms={fieldname: set(terms)},
+                 phrases={fieldname: [(tuple(phrase), 1)]} if phrase else {})
+    full = _Spec(terms=spec.terms, phrases=spec.phrases,
+                 patterns={fieldname: [_re.compile(r"(?!)")]})
+    assert find_spans(text, fieldname, spec) == find_spans(text, fieldname, full)
