@@ -18,6 +18,7 @@ import unicodedata
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from pathlib import Path
@@ -1290,8 +1291,15 @@ def _term_docs(s, fieldname: str, texts) -> frozenset[int]:
                     continue
             except ValueError:  # not a value this field can hold
                 continue
-            for block, _values, _ in _blocks(reader.postings(fieldname, text)):
-                ids.extend(block)
+            m = reader.postings(fieldname, text)
+            if isinstance(m, FilterMatcher):  # the segment's deletions, checked below
+                m = m.child
+            if type(m) is W3LeafMatcher:
+                for block in _block_ids(m, None, remember=True):
+                    ids.extend(block)
+            else:  # postings stored inline with the word
+                for block, _values, _ in _blocks(m):
+                    ids.extend(block)
         if reader.has_deletions():
             ids = set(ids).difference(_deleted(reader))
         found.update(map(offset.__add__, ids))
@@ -1330,9 +1338,14 @@ def _blocks(m: Matcher, wanted: list[int] | None = None, weights: bool = False):
         yield ids, m._values, m._weights if weights else None
 
 
-def _block_ids(m: W3LeafMatcher, wanted: list[int] | None):
+def _block_ids(m: W3LeafMatcher, wanted: list[int] | None, remember: bool = False):
     """The document numbers of each block of m that can hold one of `wanted` (ascending;
-    None: all), m left on that block while the caller reads its weights or values."""
+    None: all), m left on that block while the caller reads its weights or values.
+
+    While a search remembers blocks (_remembering_blocks), a block read with remember=True
+    keeps its document numbers and weights, and a later reading of the same block in that
+    search (scoring the documents found) takes them instead of decompressing it again."""
+    memo = getattr(_reading, "blocks", None)
     k = 0  # wanted[:k] lie in blocks already passed
     while m.is_active():
         top = m.block_max_id()
@@ -1343,11 +1356,40 @@ def _block_ids(m: W3LeafMatcher, wanted: list[int] | None):
                 m._next_block()
                 continue
             k = bisect.bisect_right(wanted, top, k)
+        if memo is not None and m._data is None:
+            key = (m._postfile, m._dataoffset)
+            kept = memo.get(key)
+            if kept is not None:
+                ids, m._weights = kept
+                yield ids
+                m._next_block()
+                continue
         if m._data is None:
             m._read_data()
         ids = m._data[0]  # delta-coded unless byte ids, as W3LeafMatcher._read_ids reads them
-        yield ids if m._byteids else list(accumulate(ids))
+        ids = ids if m._byteids else list(accumulate(ids))
+        if remember and memo is not None and _reading.room >= len(ids):
+            if m._weights is None:
+                m._read_weights()
+            memo[(m._postfile, m._dataoffset)] = (array("q", ids), array("d", m._weights))
+            _reading.room -= len(ids)
+        yield ids
         m._next_block()
+
+
+_reading = threading.local()  # .blocks, .room: see _remembering_blocks
+REMEMBERED_POSTINGS = 400_000  # per search: 16 bytes each (6.4 MB)
+
+
+@contextmanager
+def _remembering_blocks():
+    """Within the block, the posting blocks that _term_docs reads keep their document
+    numbers and weights (up to REMEMBERED_POSTINGS postings) for scoring the same search."""
+    _reading.blocks, _reading.room = {}, REMEMBERED_POSTINGS
+    try:
+        yield
+    finally:
+        _reading.blocks = None
 
 
 class _StandIn:
@@ -1895,14 +1937,6 @@ def _kept_weights(blocks: list, wanted: list[int], start: int):
             yield d, ws[i]
 
 
-def _weighed(q: wq.Query) -> bool:
-    """Whether q is phrases only (alone or in OR), each found just now with its words'
-    weights: then scoring them all costs less than Whoosh reading their postings again."""
-    if isinstance(q, _Known):
-        return bool(q.weights) or not q.docs
-    return type(q) is wq.Or and all(_weighed(c) for c in q.subqueries)
-
-
 class _Unsupported(Exception):
     """A matcher _bulk_scores does not know how to read: score it Whoosh's way instead."""
 
@@ -2108,32 +2142,23 @@ class CorpusIndex:
         return base, group_docs
 
     def _page(self, s, data: _ReaderData, q: wq.Query, final: set[int], sort: str,
-              first: int, limit: int, base: frozenset[int] | None = None
-              ) -> list[tuple[dict, float | None]]:
+              first: int, limit: int) -> list[tuple[dict, float | None]]:
         """Stored fields and score of the hits first..limit: best match first (Whoosh's
         scoring, restricted to `final`) or by date (precomputed ranks).
 
-        base: the documents q matches. A query of alternatives (words, phrases, OR) with
-        nothing filtered out is Whoosh's to rank: it stops scoring documents that cannot
-        reach the top. Otherwise (AND, NOT, phrases whose word weights were just read, or
-        filters leaving a quarter or less) the known documents are scored a word at a time
-        (_score_all), with Whoosh's own scores."""
+        Relevance: the documents are known (`final`), so they are scored a word at a time
+        (_score_all) with Whoosh's own scores, exactly: Whoosh's top-k search skips blocks by
+        a bound that can be too low for an OR (its ArrayUnion takes the largest part, not
+        the sum), and is slower here, for the blocks were just read to find the documents.
+        """
         if not final:
             return []
         if sort == "relevance":
-            alternatives = (type(q) is wq.Or or q.is_leaf()) and not _weighed(q)
-            if base is not None and len(final) == len(base) and alternatives:
-                results = s.search(q, limit=limit)
-            elif not alternatives or (base is not None and len(final) * 4 <= len(base)):
-                try:
-                    ranked = _score_all(s, q, final, limit)
-                except _Unsupported:
-                    ranked = _score_within(s, q, final, limit)
-                return [(s.stored_fields(d), score) for score, d in ranked[first:]]
-            else:
-                results = s.search(q, limit=limit, filter=final)
-            return [(results[i].fields(), results[i].score)
-                    for i in range(first, min(limit, results.scored_length()))]
+            try:
+                ranked = _score_all(s, q, final, limit)
+            except _Unsupported:
+                ranked = _score_within(s, q, final, limit)
+            return [(s.stored_fields(d), score) for score, d in ranked[first:]]
         ranks = data.rank(sort, s.reader())
         page = heapq.nsmallest(limit, final, key=ranks.__getitem__)[first:]
         return [(s.stored_fields(d), None) for d in page]
@@ -2159,6 +2184,10 @@ class CorpusIndex:
 
     def search(self, sq: SearchQuery) -> SearchResults:
         """Run a search: hits of the requested page, exact total, facets, suggestion."""
+        with _remembering_blocks():
+            return self._search(sq)
+
+    def _search(self, sq: SearchQuery) -> SearchResults:
         s = self._searcher()
         data = self._data(s)
         compiled = self._compile(s, sq.text, sq.exact)
@@ -2173,8 +2202,7 @@ class CorpusIndex:
         spec = _spec(q)
         unscored = compiled.browse or sort != "relevance"
         hits = tuple(self._hit(f, score, spec, sq.exact, unscored) for f, score in
-                     self._page(s, data, q, final, sort, (sq.page - 1) * sq.per_page, limit,
-                                base))
+                     self._page(s, data, q, final, sort, (sq.page - 1) * sq.per_page, limit))
         selected = {"outlet": set(sq.outlets), "organization": set(sq.organizations),
                     "person": set(sq.people), "language": set(sq.languages),
                     "doc_type": set(sq.doc_types), "year": self._selected_years(sq)}
@@ -2347,6 +2375,10 @@ class CorpusIndex:
 
     def search_quotes(self, qq: QuoteQuery) -> QuoteResults:
         """Search the quotations: words, speaker, outlet, kind, date; best match first."""
+        with _remembering_blocks():
+            return self._search_quotes(qq)
+
+    def _search_quotes(self, qq: QuoteQuery) -> QuoteResults:
         s = self._searcher()
         data = self._data(s)
         compiled = self._compile(s, qq.text, qq.exact, quotes=True)
@@ -2371,7 +2403,7 @@ class CorpusIndex:
         unscored = compiled.browse or sort != "relevance"
         hits = tuple(self._quote_hit(f, score, spec, qq.exact, unscored) for f, score in
                      self._page(s, data, compiled.query, final, sort,
-                                (qq.page - 1) * qq.per_page, limit, base))
+                                (qq.page - 1) * qq.per_page, limit))
         selected = {"speaker": set(qq.speakers), "outlet": set(qq.outlets),
                     "kind": set(qq.kinds)}
         facets = self._count_facets(data, base, group_docs, final, QUOTE_FACETS, selected)

@@ -229,3 +229,29 @@ def test_one_byte_gaps_are_read_from_the_bytes(monkeypatch):
     values = [fmt.encode(r) for r in rows]
     assert _position_keys(values).tolist() == [
         i << 32 | p for i, r in enumerate(rows) for p in r]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=queries, room=st.sampled_from([0, 50, 10**6]))
+def test_blocks_remembered_while_finding_documents_score_the_same(searcher, q, room):
+    """In a search, the blocks read to find a word's documents keep their document numbers
+    and weights (up to REMEMBERED_POSTINGS), and scoring takes them from there: the same
+    ranking, to the last bit, as reading the postings again."""
+    known = _known_phrases(searcher, q, _no_cache)
+    final = set(_docs(searcher, known))
+    expected = _score_all(searcher, known, final, 1000)
+    saved = search.REMEMBERED_POSTINGS
+    search.REMEMBERED_POSTINGS = room
+    try:
+        with search._remembering_blocks():
+            assert _docs(searcher, known) == final
+            remembered = sum(len(ids) for ids, _ in search._reading.blocks.values())
+            assert remembered <= room
+            assert _score_all(searcher, known, final, 1000) == expected
+    finally:
+        search.REMEMBERED_POSTINGS = saved
+    assert search._reading.blocks is None  # nothing kept after the search
+    if room == 10**6 and any(isinstance(t, wq.Term) and t.text in VOCAB
+                             for t in known.leaves()):
+        assert remembered  # (a word of many postings: its blocks were kept)
