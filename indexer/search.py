@@ -1445,6 +1445,12 @@ class _Known(_StandIn, wq.Query):
         fieldname = self.fieldname
         if fieldname not in searcher.schema:
             return NullMatcher()
+        offset = self._offsets[id(reader)]
+        lo = bisect.bisect_left(self._sorted, offset)
+        hi = bisect.bisect_left(self._sorted, offset + searcher.doc_count_all())
+        if lo == hi:  # none here: inactive, as a phrase matcher finding none would be
+            return NullMatcher()
+        ids = [d - offset for d in self._sorted[lo:hi]]
         fld = searcher.schema[fieldname]
         words = []
         for word in self.original.words:
@@ -1455,10 +1461,6 @@ class _Known(_StandIn, wq.Query):
             if (fieldname, word) not in reader:
                 return NullMatcher()
             words.append(word)
-        offset = self._offsets[id(reader)]
-        lo = bisect.bisect_left(self._sorted, offset)
-        hi = bisect.bisect_left(self._sorted, offset + searcher.doc_count_all())
-        ids = [d - offset for d in self._sorted[lo:hi]]
         tree = make_binary_tree(IntersectionMatcher,
                                 [wq.Term(fieldname, w).matcher(searcher, context) for w in words])
         return _KnownMatcher(ids, tree, self.boost, weights=self.weights.get(offset))
