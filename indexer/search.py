@@ -39,7 +39,7 @@ from whoosh.matching import (
 from whoosh.matching.combo import ArrayUnionMatcher
 from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.qparser import plugins as qplugins
-from whoosh.scoring import WeightLengthScorer
+from whoosh.scoring import BM25FScorer, WeightLengthScorer
 from whoosh.support.charset import accent_map
 from whoosh.system import _INT_SIZE as _UINT_SIZE
 from whoosh.util import make_binary_tree
@@ -1914,29 +1914,49 @@ def _lengths_of(scorer, sub, term) -> Callable[[int], float]:
     return lambda d: byte_to_length(lengths[d]) if lengths[d] else dfl(d)
 
 
-def _block_weights(m: W3LeafMatcher, wanted: list[int], wset: set[int]):
-    """(docnum, m.weight() there) for each of wanted in m's postings from where m stands
-    (the documents before it were passed by the matchers above)."""
-    start = m.id()
-    for ids in _block_ids(m, wanted):
-        if m._weights is None:
-            m._read_weights()
-        for d, w in zip(ids, m._weights, strict=True):
-            if d in wset and d >= start:
-                yield d, w
+def _weight_arrays(blocks: list, wanted: list[int], start: int, every: bool
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums, weights): each of wanted from start on that blocks (ascending (docnums,
+    weights) of a word's postings: what m.weight() gives there) hold. every: each of them
+    must be there (the blocks a phrase was found in), else _Unsupported."""
+    if not blocks:
+        ids, ws = np.zeros(0, np.int64), np.zeros(0)
+    else:
+        ids = np.concatenate([np.asarray(i, np.int64) for i, _ in blocks])
+        ws = np.concatenate([np.asarray(w, np.float64) for _, w in blocks])
+    want = np.asarray(wanted, np.int64)
+    want = want[want >= start]
+    if not ids.size:
+        if every and want.size:
+            raise _Unsupported("weight not read")
+        return want[:0], ws
+    at = np.minimum(np.searchsorted(ids, want), ids.size - 1)
+    found = ids[at] == want
+    if every and not found.all():  # not a document the phrase was found in
+        raise _Unsupported("weight not read")
+    return want[found], ws[at[found]]
 
 
-def _kept_weights(blocks: list, wanted: list[int], start: int):
-    """(docnum, weight) for each of wanted from start on, from a word's kept blocks
-    (ascending (docnums, weights)); _Unsupported for a document they do not hold."""
-    firsts = [ids[0] if len(ids) else -1 for ids, _ in blocks]
-    for d in wanted:
-        if d >= start:
-            ids, ws = blocks[max(bisect.bisect_right(firsts, d) - 1, 0)]
-            i = bisect.bisect_left(ids, d)
-            if i == len(ids) or ids[i] != d:  # not a document the phrase was found in
-                raise _Unsupported("weight not read")
-            yield d, ws[i]
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], np.float64)
+
+
+def _scored(scorer, sub, term, docs: np.ndarray, weights: np.ndarray) -> dict[int, float]:
+    """docnum -> scorer.score() there, which is scorer._score(weight, field length): for
+    BM25F the same operations in the same order on arrays (each an IEEE double operation,
+    so the same result to the last bit), otherwise one document at a time."""
+    lengths = (_field_lengths(sub.reader(), term[0]) if isinstance(term, tuple) and docs.size
+               else None)
+    if type(scorer) is BM25FScorer and lengths is not None:
+        codes = np.frombuffer(lengths, np.uint8)[docs]
+        if codes.all():  # (0: no length byte; dfl decides)
+            fl = _LENGTH_OF_BYTE[codes]
+            idf, tf, avgfl, B, K1 = scorer.idf, weights, scorer.avgfl, scorer.B, scorer.K1
+            # whoosh.scoring.bm25, operation for operation
+            scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+            return dict(zip(docs.tolist(), scores.tolist(), strict=True))
+    score, length = scorer._score, _lengths_of(scorer, sub, term)
+    return {d: score(w, length(d)) for d, w in zip(docs.tolist(), weights.tolist(),
+                                                   strict=True)}
 
 
 class _Unsupported(Exception):
@@ -2010,10 +2030,17 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
             and (given is not None or t is W3LeafMatcher)):
         # exactly what scorer.score(m) computes: _score(weight, dfl(docnum)); the weights
         # from the blocks, or those a phrase just found kept (_phrase_docs)
-        weights = (_kept_weights(given, wanted, m.id()) if given is not None else
-                   _block_weights(m, wanted, wset))
-        score, length = scorer._score, _lengths_of(scorer, sub, term)
-        return {d: score(w, length(d)) for d, w in weights}
+        start = m.id()  # the documents before it were passed by the matchers above
+        if given is None:
+            given = []
+            for ids in _block_ids(m, wanted):
+                if m._weights is None:
+                    m._read_weights()
+                given.append((ids, m._weights))
+            docs, weights = _weight_arrays(given, wanted, start, every=False)
+        else:
+            docs, weights = _weight_arrays(given, wanted, start, every=True)
+        return _scored(scorer, sub, term, docs, weights)
     if t is ArrayUnionMatcher and m._scored:  # Or in a small segment: scores summed in order
         # The first part's sums are already in m._a; its matchers stand past that part.
         part, first, end, boost = m._a, m._offset, m._limit, m._boost
