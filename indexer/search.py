@@ -36,6 +36,7 @@ from whoosh.matching import (
     NullMatcher,
     UnionMatcher,
 )
+from whoosh.matching.binary import AdditiveBiMatcher
 from whoosh.matching.combo import ArrayUnionMatcher
 from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.qparser import plugins as qplugins
@@ -1974,6 +1975,7 @@ def _score_all(s, q: wq.Query, docs: set[int], limit: int) -> list[tuple[float, 
     the same order), so the scores are equal to the last bit. Raises _Unsupported for a
     matcher it does not know (the caller then lets Whoosh score)."""
     context = s.context()
+    q = _unaligned(q)
     scored: list[tuple[float, int]] = []
     for sub, offset, local in _segments_of(s, docs):
         found = _bulk_scores(q.matcher(sub, context), local, set(local), sub)
@@ -1981,6 +1983,31 @@ def _score_all(s, q: wq.Query, docs: set[int], limit: int) -> list[tuple[float, 
             raise _Unsupported("document sets differ")
         scored.extend((score, d + offset) for d, score in found.items())
     return heapq.nsmallest(limit, scored, key=lambda sd: (-sd[0], sd[1]))
+
+
+class _Unaligned(IntersectionMatcher):
+    """An IntersectionMatcher that does not walk its two sides to their first common
+    document when made (the walk, document by document through a dozen language fields,
+    was most of the time of ranking an AND). Only _bulk_scores reads it, which takes the
+    documents from the sets already found; nothing may move it."""
+
+    def __init__(self, a: Matcher, b: Matcher) -> None:
+        AdditiveBiMatcher.__init__(self, a, b)
+
+
+class _UnalignedAnd(wq.And):
+    """An And whose matchers are _Unaligned: the same tree (And._matcher) otherwise."""
+
+    def _matcher(self, subs, searcher, context):
+        r = searcher.reader()
+        return self._tree_matcher(subs, _Unaligned, searcher, context,
+                                  lambda q: 0 - q.estimate_size(r))
+
+
+def _unaligned(q: wq.Query) -> wq.Query:
+    """q, if an And, as an _UnalignedAnd, for _bulk_scores only (not a query to search).
+    Only at the top: a matcher above it could move it when made (AND NOT's does)."""
+    return _UnalignedAnd(q.subqueries, boost=q.boost) if type(q) is wq.And else q
 
 
 def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
@@ -1998,7 +2025,7 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
             a = out.get(d)
             out[d] = b if a is None else a + b
         return out
-    if t is IntersectionMatcher:
+    if t is IntersectionMatcher or t is _Unaligned:
         a = _bulk_scores(m.a, wanted, wset, sub, known)
         both = sorted(a)
         b = _bulk_scores(m.b, both, set(both), sub, known)
