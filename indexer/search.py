@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import copy
 import datetime as dt
+import functools
 import heapq
 import html
 import pickle
@@ -27,6 +28,7 @@ import numpy as np
 from whoosh import columns, formats, qparser
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.filedb import filetables
 from whoosh.lang import stemmer_for_language
 from whoosh.matching import (
     AndNotMatcher,
@@ -2095,6 +2097,23 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
 # =========================================================================== the index
 
 
+TERM_LOOKUPS_KEPT = 1024  # per segment and thread
+
+
+def _remember_term_lookups(s) -> None:
+    """Each segment's term dictionary (a hash table on disk) keeps where its last
+    TERM_LOOKUPS_KEPT words were found. A search looks a word up in a dozen language fields
+    of every segment, and Whoosh looks each up again and again (is it there, how many
+    documents for the matcher tree's order, its postings, its scorer): ~1,500 lookups for a
+    two-word AND at 100,000 documents. The segment files never change, so nothing goes
+    stale."""
+    for reader, _ in s.reader().leaf_readers():
+        table = getattr(getattr(reader, "_terms", None), "_tindex", None)
+        if isinstance(table, filetables.HashReader) and "ranges_for_key" not in vars(table):
+            table.ranges_for_key = functools.lru_cache(TERM_LOOKUPS_KEPT)(
+                lambda key, find=table.ranges_for_key: tuple(find(key)))
+
+
 class CorpusIndex:
     """A handle on an index folder: the one entry point for reading it.
 
@@ -2123,6 +2142,7 @@ class CorpusIndex:
                 s.close()
             local.searcher, local.gen, local.ix = ix.searcher(), gen, ix
             local.version = (gen.name, ix.latest_generation())
+            _remember_term_lookups(local.searcher)
         elif not s.up_to_date():
             # A fresh searcher, not s.refresh(): whoosh-reloaded 2.7.5's refresh reuses the
             # old segment readers, deletions included, so a changed document stays findable
@@ -2131,6 +2151,7 @@ class CorpusIndex:
             local.ix = build.open_index(self.index_dir)
             local.searcher = local.ix.searcher()
             local.version = (gen.name, local.ix.latest_generation())
+            _remember_term_lookups(local.searcher)
         return local.searcher
 
     @property

@@ -672,3 +672,29 @@ def test_a_paragraph_without_query_words_is_passed_over_without_changing_spans(
     full = _Spec(terms=spec.terms, phrases=spec.phrases,
                  patterns={fieldname: [_re.compile(r"(?!)")]})
     assert find_spans(text, fieldname, spec) == find_spans(text, fieldname, full)
+
+
+def test_remembered_term_lookups_answer_as_the_dictionary_does(ix):
+    """Each segment's term dictionary keeps its last lookups (per thread): a word found,
+    missing, found again, in every field, answers as a fresh reader of the same index does,
+    and the memory of them stays within TERM_LOOKUPS_KEPT."""
+    from whoosh import index as whoosh_index
+
+    from indexer import search as S
+
+    s = ix._searcher()
+    reader = s.reader()
+    plain = whoosh_index.open_dir(str(build.current_generation(ix.index_dir))).reader()
+    words = [b"amazon", b"ice", b"trabajador", b"no-such-word", b"protest", b"amazon"]
+    for fieldname in ("text_en", "text_es", "title_en", "text_exact", "outlet"):
+        for word in words * 2:
+            assert ((fieldname, word) in reader) == ((fieldname, word) in plain)
+            assert (reader.doc_frequency(fieldname, word)
+                    == plain.doc_frequency(fieldname, word))
+            if (fieldname, word) in plain:
+                assert (list(reader.postings(fieldname, word).all_ids())
+                        == list(plain.postings(fieldname, word).all_ids()))
+    plain.close()
+    tables = [r._terms._tindex for r, _ in reader.leaf_readers()]
+    assert all(t.ranges_for_key.cache_info().maxsize == S.TERM_LOOKUPS_KEPT for t in tables)
+    assert sum(t.ranges_for_key.cache_info().hits for t in tables) > 0
