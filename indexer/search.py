@@ -61,10 +61,12 @@ MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000
 #: Words one wildcard, prefix or fuzzy word may stand for.
 MAX_EXPANSION = 2_000
+#: Candidate documents in a segment from which a phrase's positions are compared in arrays
+#: (_phrase_matches_arrays): below it, one document at a time is faster (measured).
+PHRASE_ARRAYS_FROM = 160
 #: Index entries (document, word) a query may read: bounds time and memory of huge OR lists
 #: of common words and of broad wildcards. "amazon ice protest" reads ~0.2% of it at 100,000
 #: documents.
-PHRASE_ARRAYS_FROM = 160  # candidates from which _phrase_matches_arrays is the faster (measured)
 MAX_POSTINGS = 20_000_000
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("outlet", "organization", "person", "language", "year", "doc_type")
@@ -1386,7 +1388,7 @@ REMEMBERED_POSTINGS = 400_000  # per search: 16 bytes each (6.4 MB)
 
 @contextmanager
 def _remembering_blocks():
-    """Within the block, the posting blocks that _term_docs reads keep their document
+    """Inside this `with`, the posting blocks that _term_docs reads keep their document
     numbers and weights (up to REMEMBERED_POSTINGS postings) for scoring the same search."""
     _reading.blocks, _reading.room = {}, REMEMBERED_POSTINGS
     try:
