@@ -1296,15 +1296,9 @@ def _term_docs(s, fieldname: str, texts) -> frozenset[int]:
                     continue
             except ValueError:  # not a value this field can hold
                 continue
-            m = reader.postings(fieldname, text)
-            if isinstance(m, FilterMatcher):  # the segment's deletions, checked below
-                m = m.child
-            if type(m) is W3LeafMatcher:
-                for block in _block_ids(m, None, remember=True):
-                    ids.extend(block)
-            else:  # postings stored inline with the word
-                for block, _values, _ in _blocks(m):
-                    ids.extend(block)
+            for block, _, _ in _blocks(reader.postings(fieldname, text), values=False,
+                                       remember=True):
+                ids.extend(block)
         if reader.has_deletions():
             ids = set(ids).difference(_deleted(reader))
         found.update(map(offset.__add__, ids))
@@ -1319,11 +1313,13 @@ def _deleted(reader) -> frozenset[int]:
     return found
 
 
-def _blocks(m: Matcher, wanted: list[int] | None = None, weights: bool = False):
-    """(document numbers, values, weights or None) of each block of one segment's postings
-    of a word, deleted documents included (the caller checks them), reading only blocks
-    that can hold one of `wanted` (ascending; None: all): a skipped block's data is never
-    decompressed. Weights (weights=True) are what m.weight() gives for each."""
+def _blocks(m: Matcher, wanted: list[int] | None = None, weights: bool = False,
+            values: bool = True, remember: bool = False):
+    """(document numbers, values or None, weights or None) of each block of one segment's
+    postings of a word, deleted documents included (the caller checks them), reading only
+    blocks that can hold one of `wanted` (ascending; None: all): a skipped block's data is
+    never decompressed. Weights (weights=True) are what m.weight() gives for each.
+    remember: see _block_ids."""
     if isinstance(m, FilterMatcher):  # the segment's deletions
         m = m.child
     if type(m) is not W3LeafMatcher:  # postings stored inline with the word
@@ -1335,12 +1331,12 @@ def _blocks(m: Matcher, wanted: list[int] | None = None, weights: bool = False):
             m.next()
         yield ids, values, ws if weights else None
         return
-    for ids in _block_ids(m, wanted):
-        if m._values is None:
+    for ids in _block_ids(m, wanted, remember):
+        if values and m._values is None:
             m._read_values()
         if weights and m._weights is None:
             m._read_weights()
-        yield ids, m._values, m._weights if weights else None
+        yield ids, m._values if values else None, m._weights if weights else None
 
 
 def _block_ids(m: W3LeafMatcher, wanted: list[int] | None, remember: bool = False):
@@ -1909,11 +1905,10 @@ def _field_lengths(reader, fieldname: str) -> bytes | None:
     return data
 
 
-def _lengths_of(scorer, sub, term) -> Callable[[int], float]:
+def _lengths_of(scorer, lengths: bytes | None) -> Callable[[int], float]:
     """docnum -> the field length scorer.dfl gives, from the segment's length bytes read at
     once (_field_lengths); a zero byte, or no bytes, still asks dfl."""
     dfl = scorer.dfl
-    lengths = _field_lengths(sub.reader(), term[0]) if isinstance(term, tuple) else None
     if lengths is None:
         return dfl
     return lambda d: byte_to_length(lengths[d]) if lengths[d] else dfl(d)
@@ -1959,7 +1954,7 @@ def _scored(scorer, sub, term, docs: np.ndarray, weights: np.ndarray) -> dict[in
             # whoosh.scoring.bm25, operation for operation
             scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
             return dict(zip(docs.tolist(), scores.tolist(), strict=True))
-    score, length = scorer._score, _lengths_of(scorer, sub, term)
+    score, length = scorer._score, _lengths_of(scorer, lengths)
     return {d: score(w, length(d)) for d, w in zip(docs.tolist(), weights.tolist(),
                                                    strict=True)}
 
@@ -2063,11 +2058,7 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
         # from the blocks, or those a phrase just found kept (_phrase_docs)
         start = m.id()  # the documents before it were passed by the matchers above
         if given is None:
-            given = []
-            for ids in _block_ids(m, wanted):
-                if m._weights is None:
-                    m._read_weights()
-                given.append((ids, m._weights))
+            given = [(ids, ws) for ids, _, ws in _blocks(m, wanted, weights=True, values=False)]
             docs, weights = _weight_arrays(given, wanted, start, every=False)
         else:
             docs, weights = _weight_arrays(given, wanted, start, every=True)
