@@ -29,7 +29,6 @@ from whoosh import columns, formats, qparser
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.filedb import filetables
-from whoosh.lang import stemmer_for_language
 from whoosh.matching import (
     AndNotMatcher,
     IntersectionMatcher,
@@ -43,7 +42,6 @@ from whoosh.matching.combo import ArrayUnionMatcher
 from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.qparser import plugins as qplugins
 from whoosh.scoring import BM25FScorer, WeightLengthScorer
-from whoosh.support.charset import accent_map
 from whoosh.system import _INT_SIZE as _UINT_SIZE
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
@@ -875,11 +873,6 @@ def _within(a: str, b: str, maxdist: int) -> bool:
     return prev[-1] <= maxdist
 
 
-_TOKEN_RE = re.compile(schema.TOKEN_PATTERN)
-_TERM_CACHE_SIZE = 200_000
-_term_caches: dict[str, tuple[Callable[[str], str] | None, dict[str, str]]] = {}
-
-
 def field_terms(text: str, fieldname: str) -> list[tuple[str, int, int, int]]:
     """(term, position, start, end) of each token, exactly as `fieldname`'s analyzer makes
     them (tests/test_search.py holds the two together), several times faster: highlighting
@@ -888,15 +881,10 @@ def field_terms(text: str, fieldname: str) -> list[tuple[str, int, int, int]]:
     >>> field_terms("Los Trabajadores", "text_es")
     [('los', 0, 0, 3), ('trabaj', 1, 4, 16)]
     """
-    stem, cache = _analysis_of(fieldname)
-    out = []
-    for pos, m in enumerate(_TOKEN_RE.finditer(text)):
-        token = m.group()
-        term = cache.get(token)
-        if term is None:
-            term = _analysed(token, stem, cache)
-        out.append((term, pos, m.start(), m.end()))
-    return out
+    found = list(schema.TOKEN_RE.finditer(text))
+    terms = schema.terms_of([m.group() for m in found], _language_of(fieldname))
+    return [(term, pos, m.start(), m.end())
+            for pos, (term, m) in enumerate(zip(terms, found, strict=True))]
 
 
 def field_words(text: str, fieldname: str) -> list[str]:
@@ -906,31 +894,13 @@ def field_words(text: str, fieldname: str) -> list[str]:
     >>> field_words("Los Trabajadores", "text_es")
     ['los', 'trabaj']
     """
-    stem, cache = _analysis_of(fieldname)
-    tokens = _TOKEN_RE.findall(text)
-    words = list(map(cache.get, tokens))
-    if None in words:
-        words = [w if w is not None else _analysed(t, stem, cache)
-                 for w, t in zip(words, tokens, strict=True)]
-    return words
+    return schema.terms_of(schema.TOKEN_RE.findall(text), _language_of(fieldname))
 
 
-def _analysis_of(fieldname: str) -> tuple[Callable[[str], str] | None, dict[str, str]]:
-    """The stemmer of a field's language (None: not stemmed) and its token -> term cache."""
+def _language_of(fieldname: str) -> str | None:
+    """The stemming language of a text field (None: not stemmed)."""
     lang = fieldname.split("_", 1)[1]
-    entry = _term_caches.get(lang)
-    if entry is None:
-        stem = stemmer_for_language(lang) if lang in schema.STEMMED_LANGUAGES else None
-        entry = _term_caches[lang] = (stem, {})
-    return entry
-
-
-def _analysed(token: str, stem: Callable[[str], str] | None, cache: dict[str, str]) -> str:
-    if len(cache) > _TERM_CACHE_SIZE:
-        cache.clear()
-    term = token.lower().translate(accent_map)
-    term = cache[token] = stem(term) if stem else term
-    return term
+    return lang if lang in schema.STEMMED_LANGUAGES else None
 
 
 def find_spans(text: str, fieldname: str, spec: _Spec) -> list[tuple[int, int]]:
