@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> None:
 
     import whoosh.writing as ww
 
-    from indexer import build, clean, language, metadata, quotes, schema
+    from indexer import build, clean, language, metadata, quotes, schema, writer
 
     data = generate(a.n, REPO / "bench" / "data" / f"n{a.n}-s{a.seed}", a.seed)
     spent: dict[str, float] = defaultdict(float)
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
         (metadata, "extract_metadata", "  metadata and entities"),
         (quotes, "extract_quotes", "  quotations"),
         (schema, "record_fields", "index records"),
-        (ww.SegmentWriter, "add_document", "Whoosh: add_document"),
+        (writer.SegmentWriter, "add_document", "Whoosh: add_document"),
         (ww.SegmentWriter, "commit", "Whoosh: commit (postings written)"),
     ]:
         timed(owner, name, label)

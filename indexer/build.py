@@ -35,9 +35,10 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
-from whoosh.writing import MERGE_SMALL, SegmentWriter
+from whoosh.writing import MERGE_SMALL
 
 from . import clean, corpus, language, metadata, quotes, schema
+from . import writer as writer_mod
 from .errors import (
     CorpusError,
     DocumentError,
@@ -72,10 +73,13 @@ Progress = Callable[[int, int, str], None]
 PARALLEL_MIN_DOCS = 200
 BATCH = 16  # documents per message to a worker
 #: A worker closes its segment after this many documents and starts another: the postings
-#: Whoosh sorts on disk before writing a segment stay bounded (~1 GB), and writing overlaps
-#: with preparing instead of all coming at the end.
+#: it keeps in memory stay bounded, and writing overlaps with preparing instead of all
+#: coming at the end.
 SEGMENT_DOCS = 10_000
-WRITER_MB = 128  # Whoosh's in-memory posting pool, per writing process
+#: ... or once its postings take this much memory (indexer/writer.py keeps them in memory
+#: until the segment is written: ~40 MB per 1,000 news articles of 600 words).
+SEGMENT_MB = 512
+WRITER_MB = 128  # Whoosh's in-memory posting pool (one process, over SEGMENT_DOCS)
 # Writers pass compound=False: Whoosh reads a file inside a compound segment by copying it
 # whole into memory (BytesIO), once per reader, and a server has a reader per thread: at
 # 100,000 documents that was 16 GB. Separate files are read from the page cache instead.
@@ -330,7 +334,12 @@ def build_index(
                 pool = _Workers(min(workers, len(todo) // BATCH or 1), gen, corpus_dir,
                                 resources, max_bytes)
             try:
-                writer = ix.writer(limitmb=WRITER_MB, compound=False)
+                if pool is None and len(todo) > SEGMENT_DOCS:
+                    # one process, many documents: Whoosh's writer, which spills postings to
+                    # disk, keeps memory bounded where ours (indexer/writer.py) would not
+                    writer = ix.writer(limitmb=WRITER_MB, compound=False)
+                else:
+                    writer = writer_mod.SegmentWriter(ix, compound=False)
             except LockError as exc:
                 raise IndexLockedError(
                     f"the index in {index_dir} is locked by another writer") from exc
@@ -590,7 +599,7 @@ def _worker(k: int, gen: str, corpus_dir: str, resources: corpus.Resources, max_
         ix = whoosh_index.open_dir(gen)
         # _lk=False and _finalize_segment: as Whoosh's own multiprocessing writer does; the
         # parent holds the lock and writes the table of contents
-        writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)
+        writer = writer_mod.SegmentWriter(ix, _lk=False, compound=False)
         in_segment = 0
         while True:
             try:
@@ -605,9 +614,10 @@ def _worker(k: int, gen: str, corpus_dir: str, resources: corpus.Resources, max_
                 results.put(("doc", k, _process(writer, Path(corpus_dir), item, resources,
                                                  max_bytes)))
             in_segment += len(batch)
-            if in_segment >= SEGMENT_DOCS and writer._added:
+            if writer._added and (in_segment >= SEGMENT_DOCS
+                                  or writer.pool_bytes() > SEGMENT_MB << 20):
                 results.put(("segment", k, writer._finalize_segment()))
-                writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)
+                writer = writer_mod.SegmentWriter(ix, _lk=False, compound=False)
                 in_segment = 0
         if writer._added:
             results.put(("segment", k, writer._finalize_segment()))

@@ -1,0 +1,283 @@
+"""Whoosh segments written with less Python per posting: the same files, byte for byte.
+
+Whoosh's SegmentWriter analyses each text field through a chain of generators that update
+a Token object per word, puts every posting in a tuple in a pool that pickles sorted runs
+to disk past `limitmb` and merges them back, then hands the postings to the codec one call
+at a time, each looking its document's field length up in a column. At ~1,000 postings per
+document that was half of a build's time (bench/profile.txt). SegmentWriter here:
+
+- analyses text fields whose analyzer is schema.analyzer's with schema.terms_of (tested
+  equal to the analyzer), and encodes their positions as Whoosh's Positions format does;
+- keeps a field's postings in flat arrays, ordered once by numpy when the segment is
+  written, with the field lengths read from the column in one go;
+- writes each block of postings through Whoosh's own W3PostingsWriter._write_block and
+  each term through W3FieldWriter.finish_term, so the encoding is Whoosh's.
+
+tests/test_writer.py checks that a segment's files are those Whoosh's SegmentWriter writes
+from the same documents, byte for byte. It is used by the build's worker processes
+(indexer/build.py), which only add documents to new segments.
+"""
+
+from __future__ import annotations
+
+import bisect
+from array import array
+from collections import defaultdict
+from itertools import accumulate
+from pickle import dumps
+
+import numpy as np
+from whoosh import formats
+from whoosh.analysis import (
+    CharsetFilter,
+    CompositeAnalyzer,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+)
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.support.charset import accent_map
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length
+from whoosh.writing import SegmentWriter as _WhooshSegmentWriter
+
+from . import schema
+
+#: Postings made Python objects at a time when a segment is written (bounds that memory).
+WINDOW = 1 << 16
+_NOT_OURS = object()  # a field analysed some other way: Whoosh's field.index does it
+
+
+def analysis_language(field) -> str | None | object:
+    """The language `field` is analysed in if its analyzer is schema.analyzer(language) and
+    its postings are Positions (None: not stemmed), else _NOT_OURS."""
+    ana = getattr(field, "analyzer", None)
+    if type(field.format) is not formats.Positions or type(ana) is not CompositeAnalyzer:
+        return _NOT_OURS
+    items = list(ana.items)
+    if len(items) not in (3, 4):
+        return _NOT_OURS
+    tok, low, chars = items[:3]
+    if not (type(tok) is RegexTokenizer and tok.expression.pattern == schema.TOKEN_PATTERN
+            and not tok.gaps and type(low) is LowercaseFilter
+            and type(chars) is CharsetFilter and chars.charmap == accent_map):
+        return _NOT_OURS
+    if len(items) == 3:
+        return None
+    stem = items[3]
+    if (type(stem) is not StemFilter or stem.lang not in schema.STEMMED_LANGUAGES
+            or stem.ignore):
+        return _NOT_OURS
+    return stem.lang
+
+
+def word_values(text: str, language: str | None, field_boost: float
+                ) -> list[tuple[str, int, float, bytes]]:
+    """What Whoosh's Positions.word_values yields for `text` under schema.analyzer(language):
+    (term, frequency, weight, positions encoded), in order of first appearance."""
+    positions: defaultdict[str, list[int]] = defaultdict(list)
+    for pos, term in enumerate(schema.terms_of(schema.TOKEN_RE.findall(text), language)):
+        positions[term].append(pos)
+    out = []
+    for term, poslist in positions.items():
+        deltas = [poslist[0]]
+        deltas += [b - a for a, b in zip(poslist, poslist[1:])]  # noqa: B905 (one shorter)
+        # a token's boost is 1.0, summed per word: float(n) exactly, then the field's boost
+        out.append((term, len(poslist), float(len(poslist)) * field_boost,
+                    pack_uint(len(deltas)) + dumps(deltas, 2)))
+    return out
+
+
+class _FieldPostings:
+    """One field's postings in the order added: term number, document, weight, value."""
+
+    __slots__ = ("terms", "tids", "docs", "weights", "values", "ends")
+
+    def __init__(self) -> None:
+        self.terms: dict[bytes, int] = {}
+        self.tids = array("I")
+        self.docs = array("I")
+        self.weights = array("d")
+        self.values = bytearray()
+        self.ends = array("q")
+
+    def add(self, docnum: int, tbytes: list[bytes], weights: list[float],
+            values: list[bytes]) -> None:
+        terms = self.terms
+        self.tids.extend([terms.setdefault(t, len(terms)) for t in tbytes])
+        self.docs.extend([docnum] * len(tbytes))
+        self.weights.extend(weights)
+        ends = accumulate(map(len, values), initial=len(self.values))
+        next(ends)  # where the first value starts
+        self.ends.extend(ends)
+        self.values += b"".join(values)
+
+    def nbytes(self) -> int:
+        return (len(self.tids) * 24 + len(self.values) + 100 * len(self.terms))
+
+    def ordered(self, window: int = WINDOW):
+        """(term bytes, its postings' documents, weights, values) by term, then document.
+        Postings become Python objects `window` at a time (a term's all at once)."""
+        keys = sorted(self.terms)
+        rank = np.empty(len(keys), np.int64)
+        rank[[self.terms[k] for k in keys]] = np.arange(len(keys))
+        ranks = rank[np.frombuffer(self.tids, np.uint32)]
+        order = np.lexsort((np.frombuffer(self.docs, np.uint32), ranks))
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(ranks, minlength=len(keys)))))
+        bounds = bounds.tolist()
+        del ranks
+        docs, weights = np.frombuffer(self.docs, np.uint32), np.frombuffer(self.weights)
+        ends = np.frombuffer(self.ends, np.int64)
+        starts = np.concatenate(([0], ends[:-1]))
+        blob = bytes(self.values)
+        k = 0
+        while k < len(keys):
+            lo = bounds[k]
+            last = max(k + 1, bisect.bisect_right(bounds, lo + window, k) - 1)
+            at = order[lo:bounds[last]]
+            wdocs, wweights = docs[at].tolist(), weights[at].tolist()
+            wvalues = [blob[s:e] for s, e in zip(starts[at].tolist(), ends[at].tolist(),
+                                                 strict=True)]
+            for j in range(k, last):
+                a, b = bounds[j] - lo, bounds[j + 1] - lo
+                yield keys[j], wdocs[a:b], wweights[a:b], wvalues[a:b]
+            k = last
+
+
+class _Pool:
+    """Stands in for Whoosh's PostingPool: postings by field, in memory."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, _FieldPostings] = {}
+
+    def add(self, item) -> None:
+        """One (fieldname, term bytes, docnum, weight, value) posting: Whoosh's interface,
+        used when segments are merged into this writer."""
+        fieldname, tbytes, docnum, weight, vbytes = item
+        self.field(fieldname).add(docnum, [tbytes], [weight], [vbytes or b""])
+
+    def field(self, fieldname: str) -> _FieldPostings:
+        postings = self.fields.get(fieldname)
+        if postings is None:
+            postings = self.fields[fieldname] = _FieldPostings()
+        return postings
+
+    def nbytes(self) -> int:
+        """Roughly what the postings take in memory."""
+        return sum(p.nbytes() for p in self.fields.values())
+
+    def cleanup(self) -> None:
+        self.fields = {}
+
+
+class SegmentWriter(_WhooshSegmentWriter):
+    """Whoosh's SegmentWriter (same arguments, same files), with the postings kept and
+    written as described at the top of this module."""
+
+    def __init__(self, ix, **kwargs) -> None:
+        super().__init__(ix, **kwargs)
+        unsupported = [name for name, field in self.schema.items()
+                       if field.separate_spelling() or field.vector]
+        if unsupported:  # not written here (our schema has none): Whoosh's writer does it
+            raise ValueError(f"fields with spelling or vectors: {', '.join(unsupported)}")
+        self.pool = _Pool()
+        self._languages = {name: analysis_language(field) for name, field in self.schema.items()}
+
+    def pool_bytes(self) -> int:
+        return self.pool.nbytes()
+
+    def add_document(self, **fields) -> None:
+        # Whoosh 2.7's SegmentWriter.add_document (whoosh/writing.py), with postings added to
+        # the field's arrays and text analysed by word_values when the analyzer is ours
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema_ = self.schema
+        docnum = self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema_, fieldnames)
+
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema_[fieldname]
+                length = 0
+                if field.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    language = self._languages.get(fieldname, _NOT_OURS)
+                    if language is not _NOT_OURS and isinstance(value, str):
+                        items = [(t.encode("utf-8"), n, w, v) for t, n, w, v in
+                                 word_values(value, language, field.format.field_boost)]
+                    else:
+                        items = list(field.index(value))
+                    if items:
+                        if field.scorable:
+                            length = sum(freq for _t, freq, _w, _v in items)
+                        self.pool.field(fieldname).add(
+                            docnum, [t for t, _n, _w, _v in items],
+                            [w * fieldboost for _t, _n, w, _v in items],
+                            [v for _t, _n, _w, v in items])
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, customval if field.stored else None,
+                                       length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column,
+                                                  field.to_column_value(customval))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        try:
+            for fieldname in sorted(self.pool.fields):
+                if fieldname in self.schema:
+                    self._write_field(fieldname, lengths)
+            self.fieldwriter.close()
+        finally:
+            if lengths is not None:
+                lengths.close()
+        self.pool.cleanup()
+
+    def _write_field(self, fieldname: str, lengths) -> None:
+        """A field's terms and postings, as FieldWriter.add_postings and W3PostingsWriter
+        write them, a block at a time."""
+        fw = self.fieldwriter
+        fw.start_field(fieldname, self.schema[fieldname])
+        pw = fw._postwriter
+        limit = pw._blocklimit
+        length_of = _field_lengths(lengths, fieldname, self.docnum)
+        for tbytes, docs, weights, values in self.pool.fields[fieldname].ordered():
+            fw.start_term(tbytes)
+            for lo in range(0, len(docs), limit):
+                hi = lo + limit
+                pw._ids = array("I", docs[lo:hi])
+                w = weights[lo:hi]
+                pw._weights = array("f", w)
+                top = max(w)
+                pw._maxweight = top if top > 0 else 0
+                pw._values = [v for v in values[lo:hi] if v]
+                known = [n for n in map(length_of.__getitem__, docs[lo:hi]) if n]
+                pw._minlength = min(known) if known else None
+                pw._maxlength = max(known) if known else 0
+                if hi < len(docs):
+                    pw._write_block()
+            fw.finish_term()  # writes the last block (W3PostingsWriter.finish_postings)
+        fw.finish_field()
+
+
+def _field_lengths(lengths, fieldname: str, doccount: int) -> list[int]:
+    """docnum -> the length FieldWriter.add_postings passes for a field: the length column's
+    byte as a length, 0 when the byte is 0 or there is no column."""
+    if lengths is None or not lengths.has_column(_lenfield(fieldname)):
+        return [0] * doccount
+    column = lengths.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    return [byte_to_length(b) if b else 0 for b in (column[d] for d in range(doccount))]

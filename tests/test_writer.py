@@ -1,0 +1,168 @@
+"""indexer/writer.py: the segment files Whoosh's own SegmentWriter writes, byte for byte,
+from held-out news pages and from generated documents (many blocks, long gaps, accents)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from whoosh import fields as wf
+from whoosh import formats
+from whoosh import index as whoosh_index
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.writing import SegmentWriter as WhooshSegmentWriter
+
+from indexer import build, schema, writer
+from tests.conftest import make_raw
+
+WORDS = ("the", "The", "union", "Unión", "niños", "NIÑOS", "contract", "contracts", "ICE",
+         "Amazon's", "U.S.", "2019", "données", "straße", "Ærø", "trabajadores", "a", "de")
+
+
+def segment_files(writer_class, records: list[dict], sch=None) -> dict[str, bytes]:
+    """The files of one segment written by `writer_class` from `records`, by name with the
+    segment's random id taken out."""
+    with tempfile.TemporaryDirectory() as d:
+        ix = whoosh_index.create_in(d, sch or schema.build_schema())
+        w = writer_class(ix, _lk=False, compound=False)
+        for record in records:
+            w.add_document(**record)
+        segment = w._finalize_segment()
+        files = {p.name.replace(segment.segid, "SEG"): p.read_bytes()
+                 for p in Path(d).iterdir() if segment.segid in p.name}
+        ix.close()
+    assert files
+    return files
+
+
+def assert_same_segment(records: list[dict], sch=None) -> None:
+    ours = segment_files(writer.SegmentWriter, records, sch)
+    whoosh = segment_files(WhooshSegmentWriter, records, sch)
+    assert sorted(ours) == sorted(whoosh)
+    for name in whoosh:
+        assert ours[name] == whoosh[name], name
+
+
+def record(n: int, text: str, lang: str = "en", title: str = "") -> dict:
+    """An index record as schema.record_fields makes them, without preparing a document."""
+    day = dt.datetime(2018 + n % 3, 1 + n % 12, 1 + n % 28)
+    out = {"record": "doc", "doc_id": f"d{n}", "id": f"d{n}", "body": text,
+           schema.text_field(lang): text, "text_exact": text, "language": lang,
+           "outlet": f"Outlet {n % 7}", "outlet_text": f"Outlet {n % 7}",
+           "organizations": "Amazon,ICE" if n % 2 else "Palantir", "org_text": "Amazon\nICE",
+           "year": str(day.year), "month": f"{day.year}-{day.month:02d}", "date": day,
+           "date_start": day, "date_end": day, "sort_newest": n, "sort_oldest": -n,
+           "translated": bool(n % 3), "content_hash": f"h{n}"}
+    if title:
+        out.update(title=title, title_exact=title, **{schema.title_field(lang): title})
+    return out
+
+
+def test_held_out_news_pages_are_written_as_whoosh_writes_them(shared_pages, resources):
+    records = []
+    for page in sorted(p for p in shared_pages.iterdir() if (p / "truth.json").is_file()):
+        source = next(page.glob("source.*"))
+        raw = make_raw(source.read_bytes(), "html" if source.suffix == ".html" else "text",
+                       doc_id=page.name)
+        records += schema.record_fields(build.prepare(raw, resources))
+    assert len(records) > 20
+    languages = {r["language"] for r in records}
+    assert {"en", "es", "de"} <= languages  # stemmed fields of several languages
+    assert_same_segment(records)
+
+
+def test_many_blocks_long_gaps_and_repeated_words():
+    """A word in 300 documents (three blocks of postings), a document where one word comes
+    400 times and another only after 300 words (positions past one byte)."""
+    rng = random.Random(5)
+    records = [record(n, " ".join(rng.choice(WORDS) for _ in range(rng.randrange(1, 40))),
+                      lang=rng.choice(["en", "es", "de", "xx"]),
+                      title=rng.choice(["", "Union contract", "Los niños"]))
+               for n in range(300)]
+    records.append(record(300, "the " * 400 + "lonely " + "x " * 300 + "lonely"))
+    assert_same_segment(records)
+
+
+def test_postings_made_objects_a_window_at_a_time_change_nothing(monkeypatch):
+    rng = random.Random(6)
+    records = [record(n, " ".join(rng.choice(WORDS) for _ in range(30))) for n in range(150)]
+    monkeypatch.setattr(writer, "WINDOW", 7)  # smaller than a common word's postings
+    assert_same_segment(records)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(st.tuples(st.text(st.sampled_from(list("aeiouáéñçßÆ .'’-1\nUSNst")),
+                                        max_size=60),
+                                st.sampled_from(["en", "es", "fr", "de", "pt", "xx"])),
+                      min_size=1, max_size=12))
+def test_generated_documents_are_written_as_whoosh_writes_them(texts):
+    assert_same_segment([record(n, text, lang, title=text[:10])
+                         for n, (text, lang) in enumerate(texts)])
+
+
+def test_fields_analysed_another_way_go_through_whoosh():
+    """A stemming analyzer of Whoosh's own, and our analyzer without positions: the writer
+    leaves their analysis to Whoosh and still writes what Whoosh writes."""
+    sch = wf.Schema(id=wf.ID(stored=True), other=wf.TEXT(analyzer=StemmingAnalyzer()),
+                    plain=wf.TEXT(analyzer=schema.analyzer("en"), phrase=False),
+                    ours=wf.TEXT(analyzer=schema.analyzer("es"), phrase=True),
+                    tags=wf.KEYWORD(commas=True, scorable=True), n=wf.NUMERIC(stored=True))
+    assert writer.analysis_language(sch["ours"]) == "es"
+    assert writer.analysis_language(sch["other"]) is writer._NOT_OURS
+    assert writer.analysis_language(sch["plain"]) is writer._NOT_OURS  # no positions
+    assert writer.analysis_language(sch["tags"]) is writer._NOT_OURS
+    rng = random.Random(7)
+    records = []
+    for n in range(200):
+        text = " ".join(rng.choice(WORDS) for _ in range(20))
+        records.append({"id": f"d{n}", "other": text, "plain": text, "ours": text,
+                        "tags": ",".join(rng.sample(["a", "b b", "c"], 2)), "n": n})
+    assert_same_segment(records, sch)
+
+
+def test_our_fields_are_recognised():
+    sch = schema.build_schema()
+    for lang in schema.STEMMED_LANGUAGES:
+        assert writer.analysis_language(sch[f"text_{lang}"]) == lang
+        assert writer.analysis_language(sch[f"title_{lang}"]) == lang
+    for name in ("text_exact", "title_exact", "text_xx", "quote_exact", "author"):
+        assert writer.analysis_language(sch[name]) is None
+    for name in ("outlet", "organizations", "date", "id"):
+        assert writer.analysis_language(sch[name]) is writer._NOT_OURS
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(st.sampled_from(list("aeiouyáéíñçßÄöœ É.-'’_1 \n\tstrngUSA#")),
+                    max_size=120),
+       lang=st.sampled_from(["en", "es", "fr", "de", "pt", None]),
+       boost=st.sampled_from([1.0, 2.0, 0.5]))
+def test_word_values_are_those_of_whoosh_positions_format(text, lang, boost):
+    fmt = formats.Positions(field_boost=boost)
+    whoosh = sorted(fmt.word_values(text, schema.analyzer(lang)))
+    assert sorted(writer.word_values(text, lang, boost)) == whoosh
+
+
+def test_a_schema_with_spelling_or_vectors_is_refused(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), wf.Schema(t=wf.TEXT(vector=True)))
+    with pytest.raises(ValueError, match="vectors"):
+        writer.SegmentWriter(ix, _lk=False)
+    ix.close()
+
+
+def test_memory_estimate_grows_with_postings():
+    with tempfile.TemporaryDirectory() as d:
+        ix = whoosh_index.create_in(d, schema.build_schema())
+        w = writer.SegmentWriter(ix, _lk=False, compound=False)
+        before = w.pool_bytes()
+        w.add_document(**record(1, "words " * 50 + " ".join(WORDS)))
+        one = w.pool_bytes()
+        w.add_document(**record(2, "words " * 50 + " ".join(WORDS)))
+        assert before == 0 < one < w.pool_bytes()
+        w.cancel()
+        ix.close()
+
