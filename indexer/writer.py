@@ -115,9 +115,10 @@ class _FieldPostings:
     def nbytes(self) -> int:
         return (len(self.tids) * 24 + len(self.values) + 100 * len(self.terms))
 
-    def ordered(self, window: int = WINDOW):
+    def ordered(self):
         """(term bytes, its postings' documents, weights, values) by term, then document.
-        Postings become Python objects `window` at a time (a term's all at once)."""
+        Postings become Python objects WINDOW at a time (a term's all at once)."""
+        window = WINDOW
         keys = sorted(self.terms)
         rank = np.empty(len(keys), np.int64)
         rank[[self.terms[k] for k in keys]] = np.arange(len(keys))
