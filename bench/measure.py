@@ -108,8 +108,8 @@ class Run:
 
 def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> Run:
     """Run a command; its wall time and the peak memory of its process tree (sampled), or
-    the process's own peak RSS from the kernel if larger: a run shorter than one sampling
-    interval is never reported as using nothing."""
+    the process's own peak RSS from the kernel if no sample was taken: a run shorter than
+    one sampling interval is never reported as using nothing."""
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -124,7 +124,9 @@ def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = Non
     seconds = time.monotonic() - started
     for t in readers:
         t.join()
-    peak = max(sampler.stop(), round(usage.ru_maxrss / 1024, 1))  # ru_maxrss is in KiB
+    # ru_maxrss only when no sample was taken: Linux counts in it the memory of the process
+    # image the child replaced at exec, a fork of this one (which may hold a big index)
+    peak = sampler.stop() or round(usage.ru_maxrss / 1024, 1)  # ru_maxrss is in KiB
     return Run(round(seconds, 2), peak, proc.returncode, output["out"], output["err"])
 
 
