@@ -439,6 +439,20 @@ def test_workers_cut_their_output_into_bounded_segments(tmp_path, monkeypatch):
     assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "many")
 
 
+def test_workers_close_a_segment_when_its_postings_outgrow_their_memory(tmp_path, monkeypatch):
+    """Long documents reach SEGMENT_MB before SEGMENT_DOCS: the segment is closed there."""
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 20)
+    monkeypatch.setattr(build, "SEGMENT_MB", 0)  # any postings at all are too many
+    corpus_dir = _big_corpus(tmp_path / "c", 40)
+    build.build_index(corpus_dir, tmp_path / "one", workers=1)
+    build.build_index(corpus_dir, tmp_path / "many", workers=2)
+    ix = whoosh_index.open_dir(str(build.current_generation(tmp_path / "many")))
+    counts = [seg.doc_count() for seg in ix._segments()]
+    ix.close()
+    assert len(counts) == 3  # 40 documents in batches of 16: a segment after each batch
+    assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "many")
+
+
 def test_segments_are_separate_files_never_compound(tmp_path, monkeypatch):
     """Whoosh copies a file of a compound segment into memory each time a reader opens it
     (a reader per server thread): every writer must keep segment files separate."""
