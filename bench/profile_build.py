@@ -3,8 +3,9 @@
     python -m bench.profile_build [--n 1000] [--top 25]
 
 Builds the first N documents of the generated corpus with one process, timing each stage
-of preparing a document and Whoosh's share (add_document, commit), then prints the stage
-table and the functions with the most own time. Writes bench/profile.txt.
+of preparing a document and the index writer's share (indexer/writer.py: add_document,
+commit), then prints the stage table and the functions with the most own time. Writes
+bench/profile.txt.
 """
 
 from __future__ import annotations
@@ -61,8 +62,8 @@ def main(argv: list[str] | None = None) -> None:
         (metadata, "extract_metadata", "  metadata and entities"),
         (quotes, "extract_quotes", "  quotations"),
         (schema, "record_fields", "index records"),
-        (writer.SegmentWriter, "add_document", "Whoosh: add_document"),
-        (ww.SegmentWriter, "commit", "Whoosh: commit (postings written)"),
+        (writer.SegmentWriter, "add_document", "writer: add_document"),
+        (ww.SegmentWriter, "commit", "writer: commit (postings written)"),
     ]:
         timed(owner, name, label)
 
