@@ -425,31 +425,24 @@ def test_parallel_build_indexes_exactly_what_one_process_does(tmp_path, monkeypa
         assert [h.id for h in ix.search(__import__("indexer").make_query(q="the")).hits] == first
 
 
-def test_workers_cut_their_output_into_bounded_segments(tmp_path, monkeypatch):
-    """A large build is written as several segments per worker, and reads the same."""
+@pytest.mark.parametrize("limit, value, docs, segments", [
+    ("SEGMENT_DOCS", build.BATCH, 70, 5),  # 70 documents in batches of 16: 5 segments
+    ("SEGMENT_MB", 0, 40, 3),  # any postings are too many: a segment after each batch
+])
+def test_workers_cut_their_output_into_bounded_segments(tmp_path, monkeypatch, limit, value,
+                                                        docs, segments):
+    """A large build is written as several segments per worker, closed at SEGMENT_DOCS
+    documents or once the postings a worker keeps in memory reach SEGMENT_MB, and reads the
+    same as a one-process build."""
     monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 20)
-    monkeypatch.setattr(build, "SEGMENT_DOCS", build.BATCH)
-    corpus_dir = _big_corpus(tmp_path / "c", 70)
+    monkeypatch.setattr(build, limit, value)
+    corpus_dir = _big_corpus(tmp_path / "c", docs)
     build.build_index(corpus_dir, tmp_path / "one", workers=1)
     build.build_index(corpus_dir, tmp_path / "many", workers=2)
     ix = whoosh_index.open_dir(str(build.current_generation(tmp_path / "many")))
     counts = [seg.doc_count() for seg in ix._segments()]
     ix.close()
-    assert len(counts) == 5  # 70 documents in batches of 16: 5 batches, one segment each
-    assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "many")
-
-
-def test_workers_close_a_segment_when_its_postings_outgrow_their_memory(tmp_path, monkeypatch):
-    """Long documents reach SEGMENT_MB before SEGMENT_DOCS: the segment is closed there."""
-    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 20)
-    monkeypatch.setattr(build, "SEGMENT_MB", 0)  # any postings at all are too many
-    corpus_dir = _big_corpus(tmp_path / "c", 40)
-    build.build_index(corpus_dir, tmp_path / "one", workers=1)
-    build.build_index(corpus_dir, tmp_path / "many", workers=2)
-    ix = whoosh_index.open_dir(str(build.current_generation(tmp_path / "many")))
-    counts = [seg.doc_count() for seg in ix._segments()]
-    ix.close()
-    assert len(counts) == 3  # 40 documents in batches of 16: a segment after each batch
+    assert len(counts) == segments
     assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "many")
 
 
