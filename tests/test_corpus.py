@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import unicodedata
 
 import pytest
 from hypothesis import given
@@ -148,6 +150,14 @@ def test_decode_never_fails_with_anything_but_a_document_error(data):
     except DocumentError:
         return
     assert isinstance(text, str) and text.strip() and codec
+
+
+def test_control_characters_are_unicodes_but_whitespace():
+    """The binary-file check counts Unicode's category Cc, the whitespace ones aside."""
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        expected = unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v"
+        assert bool(corpus._CONTROL.fullmatch(ch)) == expected, hex(code)
 
 
 # --------------------------------------------------------------------------- manifest
