@@ -46,6 +46,7 @@ def _bare(tok: str) -> str:
     return _ELISION.sub("", tok) if _elided(tok) else tok
 
 
+@lru_cache(maxsize=1 << 16)  # called for every token, several times: words repeat
 def _is_cap(tok: str) -> bool:
     t = _bare(tok)
     return t[:1].isupper() or t[:1].isdigit() or tok == "&"
@@ -537,6 +538,9 @@ def _has_org_word(name: str) -> bool:
     return any(w.lower().endswith(_ORG_SUFFIXES) for w in words)
 
 
+_POSSESSIVE = re.compile(r"(?:['’]s)+$|['’]$")
+
+
 def _capitalised_runs(line: str) -> list[list[str]]:
     """Runs of capitalised words (with connectors between them) not crossing punctuation.
 
@@ -554,10 +558,9 @@ def _capitalised_runs(line: str) -> list[list[str]]:
             runs.append(run)
             run = []
         pending_possessive = False
-        possessive = re.search(r"(?:['’]s)+$|['’]$", word)
         if _is_cap(word) or (run and word.lower() in CONNECTORS):
             run.append(word)
-            pending_possessive = bool(possessive)
+            pending_possessive = ("'" in word or "’" in word) and bool(_POSSESSIVE.search(word))
         else:
             if run:
                 runs.append(run)
@@ -565,7 +568,7 @@ def _capitalised_runs(line: str) -> list[list[str]]:
     if run:
         runs.append(run)
     # a run that ended on a possessive loses the "'s"
-    return [r[:-1] + [re.sub(r"(?:['’]s)+$|['’]$", "", r[-1])] if r else r for r in runs]
+    return [r[:-1] + [_POSSESSIVE.sub("", r[-1])] if r else r for r in runs]
 
 
 def _is_headline_case(line: str) -> bool:
@@ -781,7 +784,7 @@ _ROLE_OF_THEN_NAME = re.compile(
 _STOP_LINE = re.compile(r"[.;:!?\"“”«»()\[\]\n]")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     text: str
     start: int
