@@ -16,7 +16,7 @@ from collections import Counter
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from .models import CleanText, Removal
-from .textutil import strip_accents
+from .textutil import strip_accents, translator
 
 # --------------------------------------------------------------------------- normalisation
 
@@ -34,6 +34,8 @@ _INDEX_MAP = str.maketrans({
     "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ", "\u2008": " ", "\u205f": " ",
     "\u3000": " ", "\u2026": ".",
 })
+_drop_invisible = translator(_INVISIBLE)
+_to_index = translator(_INDEX_MAP)
 
 
 def normalize_display(text: str) -> str:
@@ -44,7 +46,7 @@ def normalize_display(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = text.replace("\u2029", "\n\n").replace("\t", "  ")
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    text = unicodedata.normalize("NFC", _drop_invisible(text))
     return _CONTROL.sub("", text)
 
 
@@ -54,7 +56,7 @@ def normalize_for_index(text: str) -> str:
     >>> normalize_for_index("“We won’t”\\u00a0— «no»")
     '"We won\\'t" - "no"'
     """
-    return text.translate(_INDEX_MAP)
+    return _to_index(text)
 
 
 def _fold(line: str) -> str:

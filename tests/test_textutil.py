@@ -8,7 +8,8 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.textutil import fold, straight_quotes, strip_accents
+from indexer.clean import _INDEX_MAP, _INVISIBLE
+from indexer.textutil import _QUOTES, fold, straight_quotes, strip_accents, translator
 
 TEXT = st.text(st.one_of(st.characters(), st.sampled_from(list("aeioun AEIOUN\u0301\u0303“”’«"))),
                max_size=40)
@@ -32,3 +33,20 @@ def test_strip_accents_is_nfd_without_combining_marks(s):
 @given(TEXT)
 def test_fold_is_nfkd_straight_quotes_no_marks_one_space_lower(s):
     assert fold(s) == _reference_fold(s)
+
+
+TABLES = {
+    "quotes": _QUOTES,
+    "index": _INDEX_MAP,
+    "invisible": _INVISIBLE,
+    "mixed": str.maketrans({"`": "'", "é": "e", "\u200b": None, "]": "-", "\\": "/"}),
+}
+
+
+@given(st.sampled_from(sorted(TABLES)), st.data())
+def test_translator_is_str_translate(name, data):
+    table = TABLES[name]
+    keys = [chr(k) for k in table]
+    s = data.draw(st.text(st.one_of(st.characters(), st.sampled_from(keys + list("ab ’\n"))),
+                          max_size=60))
+    assert translator(table)(s) == s.translate(table)
