@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .entities import TOKEN, given_names
 from .models import Entity, Quote, paragraph_spans
-from .textutil import name_key, straight_quotes
+from .textutil import compiled, name_key, straight_quotes
 
 MIN_UNATTRIBUTED_WORDS = 4  # shorter quoted bits without a speaker are terms, not quotations
 
@@ -79,6 +79,12 @@ _TITLE_WORDS = {
     "Commissioner", "Secretary", "Sheriff", "Officer", "Detective", "Chief", "Director",
     "Captain", "Ald", "Alderman", "Alderwoman", "Professor", "Prof",
 }
+_TITLES_RX = "|".join(sorted(_TITLE_WORDS))
+
+
+def _name_rx(name: str, flags: int = 0) -> re.Pattern:
+    """A name as a whole word (not inside a hyphenated one)."""
+    return compiled(rf"(?<![\w-]){re.escape(name)}(?![\w-])", flags)
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w’'.-]*"
 _WHO = (rf"(?:(?:an?|un|una|the|el|la)\s+(?:spokes(?:person|man|woman)|portavoz|vocer[oa]|"
         rf"representative|representante|official|funcionari[oa])\s+(?:for|of|de|del|from|at)\s+"
@@ -275,7 +281,7 @@ class _Resolver:
         offset = max(0, at - 1500)
         for full in self.people.values():
             for form in {full, full.split()[-1]}:
-                for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", before):
+                for m in _name_rx(form).finditer(before):
                     if best is None or offset + m.start() > best[0]:
                         best = (offset + m.start(), full)
         if best is None:
@@ -290,8 +296,8 @@ class _Resolver:
             stems = {head, head.rstrip("s")} | _ORG_HEAD_TRANSLATIONS.get(head, set())
             best: tuple[int, str] | None = None
             for org in self.orgs.values():
-                if any(re.search(rf"\b{re.escape(st)}", org, re.I) for st in stems):
-                    for m in re.finditer(re.escape(org), self.body[:at]):
+                if any(compiled(rf"\b{re.escape(st)}", re.I).search(org) for st in stems):
+                    for m in compiled(re.escape(org)).finditer(self.body[:at]):
                         if best is None or m.start() > best[0]:
                             best = (m.start(), org)
             if best:
@@ -303,7 +309,7 @@ class _Resolver:
         best: tuple[int, str] | None = None
         text = self.body[max(0, at - 1500): at]
         for key, org in self.orgs.items():
-            for m in re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w-])", text.lower()):
+            for m in _name_rx(key).finditer(text.lower()):
                 if best is None or m.start() > best[0]:
                     best = (m.start(), org)
         return _Speaker(best[1], "organization") if best else None
@@ -311,13 +317,13 @@ class _Resolver:
     def _role_reference(self, role: str, at: int) -> _Speaker | None:
         """'the pastor' -> the last person introduced with that role before `at`."""
         before = self.body[:at]
-        rx = re.compile(rf"\b{re.escape(role)}\b", re.I)
+        rx = compiled(rf"\b{re.escape(role)}\b", re.I)
         best = None
         for m in rx.finditer(before):
             window = straight_quotes(before[max(0, m.start() - 80): m.end() + 80])
             for full in self.people.values():
                 for tok in (full, full.split()[-1]):
-                    if tok and re.search(rf"\b{re.escape(tok)}\b", window):
+                    if tok and compiled(rf"\b{re.escape(tok)}\b").search(window):
                         best = full
         return _Speaker(best, "person") if best else None
 
@@ -326,8 +332,7 @@ class _Resolver:
         head = straight_quotes(paragraph[:80])
         for full in self.people.values():
             for form in (full, full.split()[-1]):
-                if re.match(rf"(?:(?:{'|'.join(_TITLE_WORDS)})\.?\s+)*{re.escape(form)}\b",
-                            head):
+                if compiled(rf"(?:(?:{_TITLES_RX})\.?\s+)*{re.escape(form)}\b").match(head):
                     return _Speaker(full, "person", self.affiliations.get(full))
         return None
 
@@ -335,7 +340,7 @@ class _Resolver:
         """'the report said' -> the organization named just after 'report' earlier on."""
         before = self.body[max(0, at - 2000): at]
         last = None
-        for m in re.finditer(rf"\b{re.escape(noun)}\b", before, re.I):
+        for m in compiled(rf"\b{re.escape(noun)}\b", re.I).finditer(before):
             last = m
         if last is None:
             return None
@@ -343,8 +348,7 @@ class _Resolver:
         found = []
         for key, org in self.orgs.items():
             for form in {org, key}:
-                for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", window,
-                                     0 if form == org else re.I):
+                for m in _name_rx(form, 0 if form == org else re.I).finditer(window):
                     # "the report ... of/by the Mijente ...": its author, not a name in its title
                     owner = re.search(r"\b(?:of|by|from|de|del|por|des|du|von)\s+(?:the\s+|la\s+|"
                                       r"el\s+|organization\s+|organización\s+)*$",
@@ -362,7 +366,7 @@ class _Resolver:
         best = None
         for full, kind in names:
             for form in (full, full.split()[-1] if kind == "person" else full):
-                m = re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", sentence)
+                m = _name_rx(form).search(sentence)
                 if m and _REPORTING.search(sentence[m.end(): m.end() + 120]) and (
                         best is None or m.start() < best[0]):
                     best = (m.start(), full, kind)
@@ -386,7 +390,7 @@ class _Resolver:
     def note_mentions(self, text: str) -> None:
         """Organizations named as a sentence's subject become what 'it' refers to."""
         for org in self.orgs.values():
-            if re.search(rf"\b{re.escape(org)}\b", text):
+            if compiled(rf"\b{re.escape(org)}\b").search(text):
                 self.last_org = _Speaker(org, "organization")
 
 

@@ -75,6 +75,14 @@ def fold(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip().lower()
 
 
+@lru_cache(maxsize=1 << 12)
+def compiled(pattern: str, flags: int = 0) -> re.Pattern:
+    """re.compile, cached: for patterns made from a document's names. There are more of
+    those in a corpus than re's own cache holds (512 patterns), and overflowing it makes re
+    compile every pattern passed to re.search and the like again."""
+    return re.compile(pattern, flags)
+
+
 @lru_cache(maxsize=1 << 16)  # names recur: each is looked up many times per document
 def name_key(name: str) -> str:
     """Identity key of a name: folded, leading article and punctuation dropped.
