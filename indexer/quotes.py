@@ -79,7 +79,7 @@ _TITLE_WORDS = {
     "Commissioner", "Secretary", "Sheriff", "Officer", "Detective", "Chief", "Director",
     "Captain", "Ald", "Alderman", "Alderwoman", "Professor", "Prof",
 }
-_TITLES_RX = "|".join(sorted(_TITLE_WORDS))
+_ONE_TITLE = re.compile(rf"(?:{'|'.join(_TITLE_WORDS)})\.?\s+")
 
 
 def _name_rx(name: str, flags: int = 0) -> re.Pattern:
@@ -330,9 +330,13 @@ class _Resolver:
     def opening_person(self, paragraph: str, at: int) -> _Speaker | None:
         """The person a paragraph opens with ("Teresa Okonkwo, a member of ..., addressed")."""
         head = straight_quotes(paragraph[:80])
+        starts = [0]  # where a name may begin: the start, or after one title, two, ...
+        while m := _ONE_TITLE.match(head, starts[-1]):
+            starts.append(m.end())
         for full in self.people.values():
             for form in (full, full.split()[-1]):
-                if compiled(rf"(?:(?:{_TITLES_RX})\.?\s+)*{re.escape(form)}\b").match(head):
+                rx = compiled(rf"{re.escape(form)}\b")
+                if any(rx.match(head, at) for at in starts):
                     return _Speaker(full, "person", self.affiliations.get(full))
         return None
 

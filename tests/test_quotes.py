@@ -100,6 +100,23 @@ def test_attribution(body, people, orgs, expected):
     assert got == expected
 
 
+@pytest.mark.parametrize(("opening", "speaker"), [
+    ("Tomasz Wiśniewski addressed it.", "Tomasz Wiśniewski"),
+    ("Wiśniewski addressed it next.", "Tomasz Wiśniewski"),
+    ("Councilmember Tomasz Wiśniewski addressed it.", "Tomasz Wiśniewski"),
+    ("Rev. Dr. Tomasz Wiśniewski, a member of the board, addressed it.", "Tomasz Wiśniewski"),
+    ("Mayor  Wiśniewski addressed it next.", "Tomasz Wiśniewski"),
+    ("Then Tomasz Wiśniewski addressed it.", None),  # not how the paragraph opens
+    ("Dr Tomasz Wiśniewskiego addressed it.", None),  # another word
+])
+def test_quotation_after_a_paragraph_opening_with_a_person(opening, speaker):
+    body = ("The council met on Tuesday night.\n\n" + opening +
+            "\n\n“We have waited three winters for heat in these buildings.”")
+    got, _ = quotes(body, ["Tomasz Wiśniewski"])
+    assert got == [("We have waited three winters for heat in these buildings.", speaker,
+                    "speech")]
+
+
 def test_short_quoted_terms_are_not_quotations():
     got, _ = quotes("The app, called “Rekognition”, and the “dose zero” plan were named.")
     assert got == []
