@@ -217,12 +217,16 @@ _GROUP_NOUNS = (
     r"coalición|colectivo|comité|movimiento|red|alianza|sindicato|asociación|agrupación|"
     r"plataforma|collectif|association|syndicat|gruppe|initiative|bündnis"
 )
+_NAMING = (r"called|named|known as|calls itself|called itself|llamad[oa]|denominad[oa]|"
+           r"conocid[oa] como|nommée?|appelée?|namens")
 _GROUP_NAMED = re.compile(
-    rf"\b(?:{_GROUP_NOUNS})\b[^.;:!?\n]{{0,40}}?\b(?:called|named|known as|calls itself|called "
-    rf"itself|llamad[oa]|denominad[oa]|conocid[oa] como|nommée?|appelée?|namens)\s+"
+    rf"\b(?:{_GROUP_NOUNS})\b[^.;:!?\n]{{0,40}}?\b(?:{_NAMING})\s+"
     rf"(?P<o>[A-ZÀ-Þ][^.,;:!?()\n]{{1,60}})",
     re.I,
 )
+# Every match of _GROUP_NAMED holds one of these: a text without any is not searched for it
+# (trying each group noun of a text is the slow part).
+_NAMING_RE = re.compile(rf"\b(?:{_NAMING})\s", re.I)
 _GROUP_THE = re.compile(
     rf"\b(?:the|el|la|le|der|die)\s+(?:{_GROUP_NOUNS})\s+(?P<o>[A-ZÀ-Þ][^.,;:!?()\n]{{1,60}})",
 )
@@ -333,6 +337,8 @@ def _named_groups(text: str) -> list[str]:
     """Names a text introduces as groups: "a group called X", "X, a nonprofit"."""
     out = []
     for rx in (_GROUP_NAMED, _GROUP_THE):
+        if rx is _GROUP_NAMED and not _NAMING_RE.search(text):
+            continue
         for m in rx.finditer(text):
             words = []
             for tok in m.group("o").split():
@@ -571,6 +577,7 @@ def _capitalised_runs(line: str) -> list[list[str]]:
     return [r[:-1] + [_POSSESSIVE.sub("", r[-1])] if r else r for r in runs]
 
 
+@lru_cache(maxsize=1024)  # organizations and people both ask, line by line
 def _is_headline_case(line: str) -> bool:
     """Most words capitalised: a Title Case headline, where capitals say nothing about names."""
     words = [w for w in TOKEN.findall(line) if w.lower() not in CONNECTORS]
@@ -731,11 +738,6 @@ _NATIONALITIES = set(
     peruano peruana cubano cubana guatemalteco guatemalteca hondureño hondureña salvadoreño
     salvadoreña dominicano dominicana brasileño brasileña canadiense australiano australiana
     polaco polaca portugués portuguesa noruego noruega danés danesa sueco sueca""".split()
-)
-_ROLE_RE = re.compile(
-    r"(?<![\w-])(" + "|".join(sorted(_ROLE_NOUNS | _NATIONALITIES, key=len, reverse=True))
-    + r")(?![\w-])",
-    re.I,
 )
 _ACCORDING = re.compile(r"\b(according to|según|segun|selon|laut|de acordo com)\b", re.I)
 _CONVERSATION = re.compile(r"\b(talk|talks|talked|spoke|speak|speaks|conversation|interview|"
