@@ -16,7 +16,7 @@ from collections import Counter
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from .models import CleanText, Removal
-from .textutil import strip_accents, translator
+from .textutil import squash, strip_accents, translator
 
 # --------------------------------------------------------------------------- normalisation
 
@@ -61,7 +61,7 @@ def normalize_for_index(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Lower-case, plain punctuation, single spaces: the form residue rules look at."""
-    return re.sub(r"\s+", " ", normalize_for_index(line)).strip().lower()
+    return squash(normalize_for_index(line)).lower()
 
 
 # --------------------------------------------------------------------------- residue rules
@@ -753,7 +753,7 @@ def _attr_words(el: Tag, roles: bool = False) -> set[str]:
 
 
 def _text_of(el: Tag) -> str:
-    return re.sub(r"\s+", " ", el.get_text(" ", strip=True)).strip()
+    return squash(el.get_text(" ", strip=True))
 
 
 def _link_density(el: Tag) -> float:

@@ -20,6 +20,7 @@ from pathlib import Path
 from . import build, corpus
 from .errors import CorpusError, DocumentError
 from .models import Document, RawDocument
+from .textutil import squash
 
 
 def normalize(s: str) -> str:
@@ -30,7 +31,7 @@ def normalize(s: str) -> str:
     """
     s = unicodedata.normalize("NFC", s or "")
     s = re.sub(r"[\u00a0\u2007\u2009\u202f\u200a]", " ", s)
-    return re.sub(r"\s+", " ", s).strip()
+    return squash(s)
 
 
 def _same(a: str | None, b: str | None) -> bool:

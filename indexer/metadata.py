@@ -20,7 +20,7 @@ from .clean import is_widget_line
 from .corpus import OutletInfo, Resources
 from .entities import CONNECTORS, find_organizations, find_people
 from .models import CleanText, Entity, PartialDate, SourceFacts
-from .textutil import fold, name_key, straight_quotes, strip_accents
+from .textutil import fold, name_key, squash, straight_quotes, strip_accents
 
 # =========================================================================== page metadata
 
@@ -106,7 +106,7 @@ def _jsonld_objects(raw: str) -> list[dict]:
 
 
 def _squash(s: str) -> str:
-    return re.sub(r"\s+", " ", s or "").strip()
+    return squash(s or "")
 
 
 _ARTICLE_TYPES = {"newsarticle", "article", "blogposting", "reportagenewsarticle",

@@ -63,6 +63,16 @@ def straight_quotes(s: str) -> str:
     return _straight(s)
 
 
+def squash(s: str) -> str:
+    """Runs of whitespace to one space, none at the ends: re.sub(r"\\s+", " ", s).strip(),
+    at the speed of str.split (both take whitespace as str.isspace does).
+
+    >>> squash("  a\\u00a0 b\\n\\tc ")
+    'a b c'
+    """
+    return " ".join(s.split())
+
+
 def fold(s: str) -> str:
     """Case-, accent-, typography- and spacing-insensitive form for comparisons.
 
@@ -72,7 +82,7 @@ def fold(s: str) -> str:
     if not s.isascii():
         s = straight_quotes(unicodedata.normalize("NFKD", s))
         s = _NON_ASCII.sub(_drop_marks, s)
-    return re.sub(r"\s+", " ", s).strip().lower()
+    return squash(s).lower()
 
 
 @lru_cache(maxsize=1 << 12)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from indexer.clean import _INDEX_MAP, _INVISIBLE
-from indexer.textutil import _QUOTES, fold, straight_quotes, strip_accents, translator
+from indexer.textutil import _QUOTES, fold, squash, straight_quotes, strip_accents, translator
 
 TEXT = st.text(st.one_of(st.characters(), st.sampled_from(list("aeioun AEIOUN\u0301\u0303“”’«"))),
                max_size=40)
@@ -50,3 +51,14 @@ def test_translator_is_str_translate(name, data):
     s = data.draw(st.text(st.one_of(st.characters(), st.sampled_from(keys + list("ab ’\n"))),
                           max_size=60))
     assert translator(table)(s) == s.translate(table)
+
+
+def test_squash_takes_whitespace_as_regular_expressions_do():
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        assert bool(re.fullmatch(r"\s", ch)) == ch.isspace(), hex(code)
+
+
+@given(st.text(st.one_of(st.characters(), st.sampled_from(list(" \t\n\u00a0\u2009\u3000ab")))))
+def test_squash_is_whitespace_runs_to_one_space_stripped(s):
+    assert squash(s) == re.sub(r"\s+", " ", s).strip()
