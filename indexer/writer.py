@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections import defaultdict
+from functools import lru_cache
 from itertools import accumulate
 from pickle import dumps
 
@@ -80,12 +81,21 @@ def word_values(text: str, language: str | None, field_boost: float
         positions[term].append(pos)
     out = []
     for term, poslist in positions.items():
-        deltas = [poslist[0]]
-        deltas += [b - a for a, b in zip(poslist, poslist[1:])]  # noqa: B905 (one shorter)
+        n = len(poslist)
+        if n == 1:  # most words of a text: their encodings repeat
+            value = _one_position(poslist[0])
+        else:
+            deltas = [poslist[0]]
+            deltas += [b - a for a, b in zip(poslist, poslist[1:])]  # noqa: B905 (one shorter)
+            value = pack_uint(n) + dumps(deltas, 2)
         # a token's boost is 1.0, summed per word: float(n) exactly, then the field's boost
-        out.append((term, len(poslist), float(len(poslist)) * field_boost,
-                    pack_uint(len(deltas)) + dumps(deltas, 2)))
+        out.append((term, n, float(n) * field_boost, value))
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _one_position(pos: int) -> bytes:
+    return pack_uint(1) + dumps([pos], 2)
 
 
 class _FieldPostings:
