@@ -156,3 +156,28 @@ def test_the_fast_paths_agree_with_langdetect_on_real_pages(shared_pages, resour
                 decided += 1
                 assert detect_langs(para)[0].lang == doc.language, (path, para[:80])
     assert decided > 300
+
+
+def test_array_detector_gives_langdetects_probabilities_to_the_last_bit(shared_pages):
+    """language.detect_langs computes langdetect's sampling with numpy arrays: the same
+    languages and probabilities, exactly, on every paragraph of the shared pages (many
+    languages) and on short mixed texts."""
+    from bs4 import BeautifulSoup
+    from langdetect import LangDetectException, detect_langs
+
+    texts = ["ICE out of Amazon, fuera ICE de Amazon", "Ünïcödé straße ÀÉÎ", "Привет мир",
+             "日本語のテキスト、カタカナ", "مرحبا بالعالم", EN + " " + ES]
+    for path in sorted(shared_pages.glob("*/source.html")):
+        page = BeautifulSoup(path.read_bytes(), "lxml").get_text("\n")
+        texts += [p for p in page.split("\n") if len(p.strip()) > 30][:40]
+    assert len(texts) > 400
+    def ranked(detect, text):
+        try:
+            return [(x.lang, x.prob) for x in detect(text)]
+        except LangDetectException as exc:  # no n-gram langdetect knows
+            return str(exc)
+
+    for text in texts:
+        got = ranked(language.detect_langs, text)
+        assert got == ranked(detect_langs, text), text[:80]
+        assert isinstance(got, str) or all(type(p) is float for _, p in got)
