@@ -80,6 +80,9 @@ def detect_language(text: str, min_letters: int = MIN_LETTERS) -> LanguageGuess:
     return LanguageGuess(code, round(best.prob, 3))
 
 
+ARRAY_CACHE = 20_000  # n-grams (of langdetect's 87,598) kept as arrays: ~11 MB
+
+
 class _ArrayDetector(Detector):
     """langdetect's Detector with its language probabilities in a numpy array.
 
@@ -91,7 +94,7 @@ class _ArrayDetector(Detector):
     random sampling and all else are langdetect's own.
     """
 
-    _arrays: dict[str, np.ndarray] = {}  # an n-gram's probabilities per language
+    _arrays: dict[str, np.ndarray] = {}  # an n-gram's probabilities per language, as used
 
     def _init_probability(self):
         return np.array(super()._init_probability())
@@ -101,7 +104,7 @@ class _ArrayDetector(Detector):
             return False
         factors = self._arrays.get(word)
         if factors is None:
-            if len(self._arrays) > 100_000:
+            if len(self._arrays) >= ARRAY_CACHE:
                 self._arrays.clear()
             factors = self._arrays[word] = np.array(self.word_lang_prob_map[word])
         prob *= alpha / self.BASE_FREQ + factors

@@ -181,3 +181,14 @@ def test_array_detector_gives_langdetects_probabilities_to_the_last_bit(shared_p
         got = ranked(language.detect_langs, text)
         assert got == ranked(detect_langs, text), text[:80]
         assert isinstance(got, str) or all(type(p) is float for _, p in got)
+
+
+def test_array_detector_cache_stays_bounded(monkeypatch):
+    from langdetect import detect_langs
+
+    monkeypatch.setattr(language, "ARRAY_CACHE", 3)
+    monkeypatch.setattr(language._ArrayDetector, "_arrays", {})
+    for text in (EN, ES, FR, DE, PT):
+        got = [(x.lang, x.prob) for x in language.detect_langs(text)]
+        assert got == [(x.lang, x.prob) for x in detect_langs(text)]
+        assert len(language._ArrayDetector._arrays) <= 3
