@@ -85,6 +85,8 @@ _ONE_TITLE = re.compile(rf"(?:{'|'.join(_TITLE_WORDS)})\.?\s+")
 def _name_rx(name: str, flags: int = 0) -> re.Pattern:
     """A name as a whole word (not inside a hyphenated one)."""
     return compiled(rf"(?<![\w-]){re.escape(name)}(?![\w-])", flags)
+
+
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w’'.-]*"
 _WHO = (rf"(?:(?:an?|un|una|the|el|la)\s+(?:spokes(?:person|man|woman)|portavoz|vocer[oa]|"
         rf"representative|representante|official|funcionari[oa])\s+(?:for|of|de|del|from|at)\s+"
@@ -336,7 +338,7 @@ class _Resolver:
         for full in self.people.values():
             for form in (full, full.split()[-1]):
                 rx = compiled(rf"{re.escape(form)}\b")
-                if any(rx.match(head, at) for at in starts):
+                if any(rx.match(head, start) for start in starts):
                     return _Speaker(full, "person", self.affiliations.get(full))
         return None
 
