@@ -101,3 +101,21 @@ def test_a_small_benchmark_run_writes_every_figure(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     text = prof.read_text()
     assert "== term:" in text and "== phrase:" in text and "cumulative" in text
+
+
+def test_compare_measures_two_checkouts_interleaved(tmp_path, capsys):
+    """bench.compare runs the same documents through two checkouts in turn (here this one
+    twice) and reports CPU per document and their ratio; a folder that is not a checkout
+    is refused."""
+    from bench import compare
+
+    generate(30, tmp_path / "n30-s3", seed=3, progress=False)
+    compare.main([str(REPO), "--n", "30", "--seed", "3", "--docs", "10", "--rounds", "2",
+                  "--data", str(tmp_path)])
+    lines = capsys.readouterr().out.splitlines()
+    rounds = [line.split() for line in lines[1:3]]
+    assert [r[0] for r in rounds] == ["1", "2"]
+    assert all(float(x) > 0 for r in rounds for x in r[1:])
+    assert lines[-1].startswith("median ratio")
+    with pytest.raises(SystemExit):
+        compare.main([str(tmp_path), "--data", str(tmp_path)])

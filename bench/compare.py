@@ -1,0 +1,86 @@
+"""Two versions of the indexer, interleaved: CPU per document to prepare and write.
+
+    git worktree add /tmp/before <commit>
+    python -m bench.compare /tmp/before [--n 100000] [--docs 600] [--rounds 3] [--data DIR]
+
+This machine's speed drifts (by half at times, for minutes), so a version measured now
+and another measured an hour ago say little. This runs the same documents (spread over
+the generated corpus of N) through `build.prepare` and `indexer/writer.py` in a fresh
+process per measurement, alternating the other checkout and this one, and prints each
+pair's CPU milliseconds per document and the median ratio (this one / the other).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+from .generate import generate
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Run with PYTHONPATH set to one checkout: prints "prepare write" CPU ms per document.
+_MEASURE = """
+import sys, tempfile, shutil, time
+from pathlib import Path
+from whoosh import index as wi
+from indexer import build, corpus, schema, writer
+root, count = Path(sys.argv[1]), int(sys.argv[2])
+resources, manifest = corpus.load_resources(root), corpus.load_manifest(root)
+paths = corpus.walk(root)
+picked = paths[::max(1, len(paths) // count)][:count]
+raws = list(corpus.iter_corpus(root, manifest, paths=picked))
+folder = tempfile.mkdtemp()
+try:
+    w = writer.SegmentWriter(wi.create_in(folder, schema.build_schema()), _lk=False,
+                             compound=False)
+    t0 = time.process_time()
+    for raw in raws:
+        for fields in schema.record_fields(build.prepare(raw, resources)):
+            w.add_document(**fields)
+    t1 = time.process_time()
+    w._finalize_segment()
+    t2 = time.process_time()
+finally:
+    shutil.rmtree(folder)
+print((t1 - t0) / len(raws) * 1000, (t2 - t1) / len(raws) * 1000)
+"""
+
+
+def measure(checkout: Path, corpus: Path, docs: int) -> tuple[float, float]:
+    env = {**os.environ, "PYTHONPATH": str(checkout), "PYTHONHASHSEED": "0"}
+    out = subprocess.run([sys.executable, "-c", _MEASURE, str(corpus), str(docs)],
+                         capture_output=True, text=True, env=env, cwd=checkout, check=True)
+    prepare, write = out.stdout.split()
+    return float(prepare), float(write)
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("other", type=Path, help="the other checkout (a git worktree)")
+    p.add_argument("--n", type=int, default=100_000, help="generated corpus to take from")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--docs", type=int, default=600)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--data", type=Path, default=REPO / "bench" / "data")
+    a = p.parse_args(argv)
+    if not (a.other / "indexer" / "build.py").is_file():
+        p.error(f"{a.other} is not a checkout of this project")
+    data = generate(a.n, a.data / f"n{a.n}-s{a.seed}", a.seed)
+    ratios = []
+    print("round   other: prepare+add  write    this: prepare+add  write   this/other")
+    for k in range(a.rounds):
+        before = measure(a.other.resolve(), data / "corpus", a.docs)
+        after = measure(REPO, data / "corpus", a.docs)
+        ratios.append(sum(after) / sum(before))
+        print(f"{k + 1:5d}   {before[0]:17.2f} {before[1]:6.2f}   {after[0]:16.2f} "
+              f"{after[1]:6.2f}   {ratios[-1]:10.2f}")
+    print(f"median ratio (this / other, CPU per document): {statistics.median(ratios):.2f}")
+
+
+if __name__ == "__main__":
+    main()
