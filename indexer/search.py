@@ -51,7 +51,7 @@ from .clean import normalize_for_index
 from .errors import DocumentNotFoundError, IndexNotFoundError, ParameterError
 from .language import LANGUAGE_NAMES
 from .models import DOC_TYPES, QUOTE_KINDS, Document, PartialDate, paragraph_spans
-from .textutil import fold
+from .textutil import fold, squash
 
 MAX_QUERY_LENGTH = 1000
 MAX_PER_PAGE = 100
@@ -538,7 +538,7 @@ def normalize_query_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(_QUOTE_MAP)
     text = _SINGLE_QUOTED.sub(r'"\1"', text)
     text = text.replace("’", "'").replace("‘", "'")
-    return normalize_for_index(re.sub(r"\s+", " ", text)).strip()
+    return squash(normalize_for_index(text))
 
 
 # User-facing field names -> how they are searched.

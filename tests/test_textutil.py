@@ -62,3 +62,9 @@ def test_squash_takes_whitespace_as_regular_expressions_do():
 @given(st.text(st.one_of(st.characters(), st.sampled_from(list(" \t\n\u00a0\u2009\u3000ab")))))
 def test_squash_is_whitespace_runs_to_one_space_stripped(s):
     assert squash(s) == re.sub(r"\s+", " ", s).strip()
+
+
+def test_the_index_map_turns_only_whitespace_into_spaces():
+    """So squashing before or after normalize_for_index gives the same text (queries are
+    normalised that way round)."""
+    assert all(chr(k).isspace() for k, v in _INDEX_MAP.items() if v == " ")
