@@ -52,6 +52,12 @@ def _is_cap(tok: str) -> bool:
     return t[:1].isupper() or t[:1].isdigit() or tok == "&"
 
 
+def _after_connector_number(words: list[str], tok: str) -> bool:
+    """tok is a number right after a connector: "… Solidaires en 2019", "Security in 2018",
+    a date or an amount that ends the name before it ("Local 117" goes on: no connector)."""
+    return bool(words) and tok[:1].isdigit() and words[-1].lower() in CONNECTORS
+
+
 @dataclass
 class _EntityBag:
     """Collects names and merges aliases under one canonical name."""
@@ -342,6 +348,8 @@ def _named_groups(text: str) -> list[str]:
         for m in rx.finditer(text):
             words = []
             for tok in m.group("o").split():
+                if _after_connector_number(words, tok):
+                    break
                 if _is_cap(tok) or (words and tok.lower() in CONNECTORS | {"won't", "won’t"}):
                     words.append(tok)
                 elif words and re.match(r"^[A-Za-z]+['’]t$", tok):
@@ -370,6 +378,8 @@ def _named_groups(text: str) -> list[str]:
             if words and frag[end:t.start()].strip():
                 break  # punctuation or a dash ends the name
             tok = t.group(0)
+            if _after_connector_number(words, tok):
+                break
             if _is_cap(tok) or (words and tok.lower() in CONNECTORS):
                 words.append(tok)
                 end = t.end()
@@ -564,7 +574,10 @@ def _capitalised_runs(line: str) -> list[list[str]]:
             runs.append(run)
             run = []
         pending_possessive = False
-        if _is_cap(word) or (run and word.lower() in CONNECTORS):
+        if _after_connector_number(run, word):
+            runs.append(run)  # (its closing connector is trimmed where runs are used)
+            run = []
+        elif _is_cap(word) or (run and word.lower() in CONNECTORS):
             run.append(word)
             pending_possessive = ("'" in word or "’" in word) and bool(_POSSESSIVE.search(word))
         else:

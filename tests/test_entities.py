@@ -109,6 +109,24 @@ def test_organizations_by_shape_and_context(text, expected):
     assert expected in orgs(text, ())
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Il a rejoint un collectif nommé Quartiers Solidaires en 2019 pour aider.",
+         "Quartiers Solidaires"),
+        ("A group called Riders Alliance for Transit in 2021 sued the city.",
+         "Riders Alliance for Transit"),
+        ("The Department of Homeland Security in 2018 said nothing more.",
+         "Department of Homeland Security"),
+    ],
+)
+def test_a_number_after_a_connector_ends_a_name(text, expected):
+    """A date or an amount after "in", "en", "of"... is not part of the name."""
+    found = orgs(text, ())
+    assert expected in found
+    assert not [name for name in found if name.startswith(expected + " ")]
+
+
 def test_shorter_and_longer_forms_of_one_name_merge():
     found = orgs("The Arizona Commission on the Arts gave money. The Arizona Commission said.", ())
     assert list(found) == ["Arizona Commission on the Arts"]
