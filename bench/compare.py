@@ -2,24 +2,34 @@
 
     git worktree add /tmp/before <commit>
     python -m bench.compare /tmp/before [--n 100000] [--docs 600] [--rounds 3] [--data DIR]
+    python -m bench.compare /tmp/before --builds [--n 100000] [--workers W]
 
 This machine's speed drifts (by half at times, for minutes), so a version measured now
 and another measured an hour ago say little. This runs the same documents (spread over
 the generated corpus of N) through `build.prepare` and `indexer/writer.py` in a fresh
 process per measurement, alternating the other checkout and this one, and prints each
 pair's CPU milliseconds per document and the median ratio (this one / the other).
+
+--builds: whole builds instead (`python -m indexer index --rebuild`, measured as
+bench.run measures them: wall time and peak memory), this checkout then the other, each
+preceded and the last followed by an SQLite FTS5 build of the same corpus, whose code does
+not change between them: a machine that slowed down shows there. At 100,000 documents
+this takes about an hour.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from .generate import generate
+from .measure import run_measured
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -59,6 +69,49 @@ def measure(checkout: Path, corpus: Path, docs: int) -> tuple[float, float]:
     return float(prepare), float(write)
 
 
+def build_seconds(checkout: Path, data: Path, out: Path, workers: int | None
+                  ) -> tuple[float, float]:
+    """(seconds, peak MB) of a full build of data's corpus by this checkout's indexer."""
+    cmd = [sys.executable, "-m", "indexer", "index", "--corpus", str(data / "corpus"),
+           "--index", str(out), "--rebuild", "--json"]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    run = run_measured(cmd, cwd=checkout, env=env)
+    shutil.rmtree(out, ignore_errors=True)
+    if run.returncode != 0:
+        raise SystemExit(f"the build by {checkout} failed:\n{run.stderr[-2000:]}")
+    return run.seconds, run.peak_mb
+
+
+def fts5_seconds(data: Path, work: Path) -> float:
+    """Seconds of an SQLite FTS5 build of data's corpus (the control)."""
+    db = work / "fts5.db"
+    db.unlink(missing_ok=True)
+    run = run_measured([sys.executable, "-m", "bench.baseline", "build", str(data / "corpus"),
+                        str(data / "meta.jsonl"), str(db)], cwd=REPO)
+    db.unlink(missing_ok=True)
+    if run.returncode != 0:
+        raise SystemExit(f"the FTS5 build failed:\n{run.stderr[-2000:]}")
+    return run.seconds
+
+
+def compare_builds(other: Path, data: Path, workers: int | None) -> None:
+    """This checkout's full build, then the other's, with FTS5 builds around them."""
+    work = Path(tempfile.mkdtemp(prefix="bench-compare-"))
+    try:
+        print(f"FTS5 build (control): {fts5_seconds(data, work):.1f} s", flush=True)
+        this = build_seconds(REPO, data, work / "this", workers)
+        print(f"this build: {this[0]:.2f} s, peak {this[1]:.0f} MB", flush=True)
+        print(f"FTS5 build (control): {fts5_seconds(data, work):.1f} s", flush=True)
+        before = build_seconds(other, data, work / "other", workers)
+        print(f"other build: {before[0]:.2f} s, peak {before[1]:.0f} MB", flush=True)
+        print(f"FTS5 build (control): {fts5_seconds(data, work):.1f} s", flush=True)
+        print(f"ratio (this / other, build seconds): {this[0] / before[0]:.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("other", type=Path, help="the other checkout (a git worktree)")
@@ -67,10 +120,16 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--docs", type=int, default=600)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--data", type=Path, default=REPO / "bench" / "data")
+    p.add_argument("--builds", action="store_true",
+                   help="whole builds, back to back, with FTS5 builds as the control")
+    p.add_argument("--workers", type=int, default=None, help="index workers (--builds)")
     a = p.parse_args(argv)
     if not (a.other / "indexer" / "build.py").is_file():
         p.error(f"{a.other} is not a checkout of this project")
     data = generate(a.n, a.data / f"n{a.n}-s{a.seed}", a.seed)
+    if a.builds:
+        compare_builds(a.other.resolve(), data, a.workers)
+        return
     ratios = []
     print("round   other: prepare+add  write    this: prepare+add  write   this/other")
     for k in range(a.rounds):

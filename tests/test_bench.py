@@ -119,3 +119,20 @@ def test_compare_measures_two_checkouts_interleaved(tmp_path, capsys):
     assert lines[-1].startswith("median ratio")
     with pytest.raises(SystemExit):
         compare.main([str(tmp_path), "--data", str(tmp_path)])
+
+
+def test_compare_builds_back_to_back_with_fts5_as_the_control(tmp_path, capsys):
+    """--builds times a whole build by each checkout (here this one twice), each after an
+    FTS5 build of the same corpus, and reports their ratio."""
+    from bench import compare
+
+    generate(30, tmp_path / "n30-s3", seed=3, progress=False)
+    compare.main([str(REPO), "--builds", "--n", "30", "--seed", "3", "--data", str(tmp_path)])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "FTS5 build (control)", "this build", "FTS5 build (control)", "other build",
+        "FTS5 build (control)", "ratio (this / other, build seconds)"]
+    seconds = [float(line.split(": ")[1].split()[0]) for line in lines[:5]]
+    assert all(x > 0 for x in seconds)
+    assert "peak" in lines[1] and float(lines[1].split("peak ")[1].split()[0]) > 0
+    assert float(lines[-1].split(": ")[1]) == pytest.approx(seconds[1] / seconds[3], abs=0.01)
