@@ -71,7 +71,7 @@ def measure(checkout: Path, corpus: Path, docs: int) -> tuple[float, float]:
 
 def build_seconds(checkout: Path, data: Path, out: Path, workers: int | None
                   ) -> tuple[float, float]:
-    """(seconds, peak MB) of a full build of data's corpus by this checkout's indexer."""
+    """(seconds, peak MB) of a full build of data's corpus by the indexer of `checkout`."""
     cmd = [sys.executable, "-m", "indexer", "index", "--corpus", str(data / "corpus"),
            "--index", str(out), "--rebuild", "--json"]
     if workers:
