@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .generate import generate
 from .measure import run_measured
+from .run import build_command, fts5_build_command
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -72,12 +73,8 @@ def measure(checkout: Path, corpus: Path, docs: int) -> tuple[float, float]:
 def build_seconds(checkout: Path, data: Path, out: Path, workers: int | None
                   ) -> tuple[float, float]:
     """(seconds, peak MB) of a full build of data's corpus by the indexer of `checkout`."""
-    cmd = [sys.executable, "-m", "indexer", "index", "--corpus", str(data / "corpus"),
-           "--index", str(out), "--rebuild", "--json"]
-    if workers:
-        cmd += ["--workers", str(workers)]
     env = {**os.environ, "PYTHONPATH": str(checkout)}
-    run = run_measured(cmd, cwd=checkout, env=env)
+    run = run_measured(build_command(data / "corpus", out, workers), cwd=checkout, env=env)
     shutil.rmtree(out, ignore_errors=True)
     if run.returncode != 0:
         raise SystemExit(f"the build by {checkout} failed:\n{run.stderr[-2000:]}")
@@ -88,8 +85,7 @@ def fts5_seconds(data: Path, work: Path) -> float:
     """Seconds of an SQLite FTS5 build of data's corpus (the control)."""
     db = work / "fts5.db"
     db.unlink(missing_ok=True)
-    run = run_measured([sys.executable, "-m", "bench.baseline", "build", str(data / "corpus"),
-                        str(data / "meta.jsonl"), str(db)], cwd=REPO)
+    run = run_measured(fts5_build_command(data / "corpus", data / "meta.jsonl", db), cwd=REPO)
     db.unlink(missing_ok=True)
     if run.returncode != 0:
         raise SystemExit(f"the FTS5 build failed:\n{run.stderr[-2000:]}")

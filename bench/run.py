@@ -164,9 +164,19 @@ def _serve_and_load(command, meta: Path, clients: int, seconds: float) -> dict:
         server.wait()
 
 
+def build_command(corpus: Path, index: Path, workers: int | None) -> list[str]:
+    """Our full build of corpus into index, as the benchmark times it."""
+    return [sys.executable, "-m", "indexer", "index", "--corpus", str(corpus), "--index",
+            str(index), "--rebuild", "--json"] + (["--workers", str(workers)] if workers else [])
+
+
+def fts5_build_command(corpus: Path, meta: Path, db: Path) -> list[str]:
+    """The SQLite FTS5 baseline's build of corpus into db."""
+    return [sys.executable, "-m", "bench.baseline", "build", str(corpus), str(meta), str(db)]
+
+
 def _build_ours(data: Path, corpus: Path, index: Path, workers: int | None) -> dict:
-    cmd = [sys.executable, "-m", "indexer", "index", "--corpus", str(corpus), "--index",
-           str(index), "--rebuild", "--json"] + (["--workers", str(workers)] if workers else [])
+    cmd = build_command(corpus, index, workers)
     _log(f"ours: full build of {corpus}")
     full = run_measured(cmd, cwd=REPO)
     if full.returncode:
@@ -199,8 +209,7 @@ def fts5(data: Path, corpus: Path, mix: list[queries.Query], http_seconds: float
     db = data / "work" / "fts5.db"
     meta = data / "meta.jsonl"
     _log("baseline: SQLite FTS5 build")
-    full = run_measured([sys.executable, "-m", "bench.baseline", "build", str(corpus),
-                         str(meta), str(db)], cwd=REPO)
+    full = run_measured(fts5_build_command(corpus, meta, db), cwd=REPO)
     if full.returncode:
         raise RuntimeError(full.stderr[-2000:])
     changed = _changed_ids(meta)
