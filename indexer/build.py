@@ -337,7 +337,8 @@ def build_index(
                 if pool is None and len(todo) > SEGMENT_DOCS:
                     # one process, many documents: Whoosh's writer, which spills postings to
                     # disk, keeps memory bounded where ours (indexer/writer.py) would not
-                    writer = ix.writer(limitmb=WRITER_MB, compound=False)
+                    writer = writer_mod.use_block_protocol(
+                        ix.writer(limitmb=WRITER_MB, compound=False))
                 else:
                     writer = writer_mod.SegmentWriter(ix, compound=False)
             except LockError as exc:

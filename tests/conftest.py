@@ -39,6 +39,30 @@ def no_resources() -> corpus.Resources:
     return corpus.Resources()
 
 
+def block_protocols(reader) -> dict[int, int]:
+    """How many blocks of postings in the index of Whoosh `reader` are pickled in each
+    protocol (the second byte of a pickle), read from the files as Whoosh's reader reads a
+    block. Postings inlined in the term dictionary have no block."""
+    import zlib
+    from collections import Counter
+
+    found: Counter[int] = Counter()
+    for sub, _offset in reader.leaf_readers():
+        for fieldname, text in sub.all_terms():
+            m = sub.postings(fieldname, text)
+            while hasattr(m, "child"):  # (a reader with deletions wraps it)
+                m = m.child
+            if not hasattr(m, "_dataoffset"):
+                continue
+            while True:
+                data = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
+                found[(zlib.decompress(data) if m._compression else data)[1]] += 1
+                if m._lastblock:
+                    break
+                m._next_block()
+    return dict(found)
+
+
 def make_raw(text: str | bytes, fmt: str = "text", doc_id: str = "doc",
              facts: SourceFacts | None = None) -> RawDocument:
     data = text.encode("utf-8") if isinstance(text, str) else text

@@ -18,7 +18,7 @@ from indexer import build
 from indexer.errors import CorpusError, IndexLockedError, IndexNotFoundError, ManifestError
 from indexer.search import CorpusIndex
 
-from .conftest import CORPUS, DATA, REPO, SEED_IDS, write_corpus
+from .conftest import CORPUS, DATA, REPO, SEED_IDS, block_protocols, write_corpus
 
 # --------------------------------------------------------------------------- the seeds
 
@@ -461,6 +461,25 @@ def test_segments_are_separate_files_never_compound(tmp_path, monkeypatch):
         ix.close()
         assert segments and not any(seg.is_compound() for seg in segments)
         assert not list(build.current_generation(index_dir).glob("*.seg"))
+
+
+def test_every_writer_pickles_postings_blocks_in_protocol_4(tmp_path, monkeypatch):
+    """Blocks in protocol 4 unpickle several times faster (indexer/writer.py): the workers'
+    segments, an update merging segments, and one process writing more than SEGMENT_DOCS
+    documents (Whoosh's own writer, which spills to disk) all write them."""
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 20)
+    corpus_dir = _big_corpus(tmp_path / "c", 40)
+    build.build_index(corpus_dir, tmp_path / "i", workers=2)
+    (corpus_dir / "gen/0001.txt").write_text(STORY)
+    build.build_index(corpus_dir, tmp_path / "i", workers=1)  # an update, merging
+    monkeypatch.setattr(build, "SEGMENT_DOCS", 10)
+    build.build_index(corpus_dir, tmp_path / "one", workers=1)
+    for index_dir in (tmp_path / "i", tmp_path / "one"):
+        ix = whoosh_index.open_dir(str(build.current_generation(index_dir)))
+        with ix.reader() as reader:
+            protocols = block_protocols(reader)
+        ix.close()
+        assert protocols.keys() == {4} and protocols[4] > 100
 
 
 def test_parallel_incremental_update(tmp_path, monkeypatch):

@@ -1,5 +1,6 @@
 """indexer/writer.py: the segment files Whoosh's own SegmentWriter writes, byte for byte,
-from held-out news pages and from generated documents (many blocks, long gaps, accents)."""
+from held-out news pages and from generated documents (many blocks, long gaps, accents),
+and postings blocks in another pickle protocol that Whoosh reads as its own."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
 from indexer import build, schema, writer
-from tests.conftest import make_raw
+from tests.conftest import block_protocols, make_raw
 
 WORDS = ("the", "The", "union", "Unión", "niños", "NIÑOS", "contract", "contracts", "ICE",
          "Amazon's", "U.S.", "2019", "données", "straße", "Ærø", "trabajadores", "a", "de")
@@ -26,10 +27,10 @@ WORDS = ("the", "The", "union", "Unión", "niños", "NIÑOS", "contract", "contr
 
 def segment_files(writer_class, records: list[dict], sch=None) -> dict[str, bytes]:
     """The files of one segment written by `writer_class` from `records`, by name with the
-    segment's random id taken out."""
+    segment's random id taken out. Whoosh's writer pickles its blocks as ours does."""
     with tempfile.TemporaryDirectory() as d:
         ix = whoosh_index.create_in(d, sch or schema.build_schema())
-        w = writer_class(ix, _lk=False, compound=False)
+        w = writer.use_block_protocol(writer_class(ix, _lk=False, compound=False))
         for record in records:
             w.add_document(**record)
         segment = w._finalize_segment()
@@ -76,7 +77,7 @@ def test_held_out_news_pages_are_written_as_whoosh_writes_them(shared_pages, res
     assert_same_segment(records)
 
 
-def test_many_blocks_long_gaps_and_repeated_words():
+def many_blocks() -> list[dict]:
     """A word in 300 documents (three blocks of postings), a document where one word comes
     400 times and another only after 300 words (positions past one byte)."""
     rng = random.Random(5)
@@ -85,7 +86,61 @@ def test_many_blocks_long_gaps_and_repeated_words():
                       title=rng.choice(["", "Union contract", "Los niños"]))
                for n in range(300)]
     records.append(record(300, "the " * 400 + "lonely " + "x " * 300 + "lonely"))
-    assert_same_segment(records)
+    return records
+
+
+def test_many_blocks_long_gaps_and_repeated_words():
+    assert_same_segment(many_blocks())
+
+
+def postings_read_by_whoosh(folder: str, writer_class, records: list[dict], merge=False):
+    """Every term of an index written by `writer_class` (in two segments merged into one
+    if `merge`) as Whoosh's reader gives it: its statistics, then each posting's document,
+    weight and value; and how many blocks are pickled in each protocol."""
+    Path(folder).mkdir()
+    ix = whoosh_index.create_in(folder, schema.build_schema())
+    if merge:
+        half = len(records) // 2
+        for part in (records[:half], records[half:]):
+            w = writer_class(ix, compound=False)
+            for r in part:
+                w.add_document(**r)
+            w.commit(merge=False)
+        writer_class(ix, compound=False).commit(optimize=True)  # (add_reader, then merged)
+    else:
+        w = writer_class(ix, compound=False)
+        for r in records:
+            w.add_document(**r)
+        w.commit()
+    out = {}
+    with ix.reader() as reader:
+        assert len(reader.leaf_readers()) == 1
+        for fieldname, text in reader.all_terms():
+            info = reader.term_info(fieldname, text)
+            m = reader.postings(fieldname, text)
+            items = []
+            while m.is_active():
+                items.append((m.id(), m.weight(), m.value()))
+                m.next()
+            out[fieldname, text] = (info.doc_frequency(), info.weight(), info.min_length(),
+                                    info.max_length(), info.max_weight(), items)
+        protocols = block_protocols(reader)
+    ix.close()
+    return out, protocols
+
+
+@pytest.mark.parametrize("merge", [False, True])
+def test_whoosh_reads_our_blocks_as_those_of_its_own_writer(tmp_path, merge):
+    """Our writer's blocks (and those of segments it merges) are pickled in protocol 4,
+    Whoosh's in 2; Whoosh's reader reads the same terms, statistics and postings from both."""
+    records = many_blocks()
+    ours, ours_protocols = postings_read_by_whoosh(str(tmp_path / "ours"),
+                                                   writer.SegmentWriter, records, merge)
+    whoosh, whoosh_protocols = postings_read_by_whoosh(str(tmp_path / "whoosh"),
+                                                       WhooshSegmentWriter, records, merge)
+    assert len(ours) > 500 and ours == whoosh
+    assert ours_protocols.keys() == {writer.BLOCK_PROTOCOL} and ours_protocols[4] > 20
+    assert whoosh_protocols.keys() == {2} and whoosh_protocols[2] == ours_protocols[4]
 
 
 def test_postings_made_objects_a_window_at_a_time_change_nothing(monkeypatch):
