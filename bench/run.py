@@ -92,7 +92,7 @@ def ours(data: Path, corpus: Path, mix: list[queries.Query], workers: int | None
          http_seconds: float, clients: int, reuse: dict | None = None) -> dict:
     """Our engine. reuse: the build figures of an earlier run on the same index, which is
     then measured again without being rebuilt."""
-    from indexer import CorpusIndex, make_query
+    from indexer import CorpusIndex
     from indexer.build import current_generation
 
     index = data / "work" / "index"
@@ -112,25 +112,10 @@ def ours(data: Path, corpus: Path, mix: list[queries.Query], workers: int | None
     _log("ours: query mix")
     timings: dict[str, list[float]] = {c: [] for c in queries.CLASSES}
     with CorpusIndex(index) as ix:
-        def one(q: queries.Query) -> float:
-            kwargs = {"q": q.text, "outlet": [q.outlet] if q.outlet else (),
-                      "lang": [q.lang] if q.lang else ()}
-            if q.year:
-                kwargs.update(date_from=str(q.year), date_to=str(q.year))
-            if q.cls != "highlight":
-                t = time.perf_counter()
-                ix.search(make_query(**kwargs))
-                return time.perf_counter() - t
-            hits = ix.search(make_query(**kwargs)).hits
-            t = time.perf_counter()
-            for h in hits:
-                ix.highlight_document(ix.document(h.id), q.text)
-            return time.perf_counter() - t
-
         for q in warm:
-            one(q)
+            time_query(ix, q)
         for q in mix:
-            timings[q.cls].append(one(q))
+            timings[q.cls].append(time_query(ix, q)[0])
         docs = len(ix)
     query = {c: summary_ms(v) for c, v in timings.items()}
     query["all"] = summary_ms([x for v in timings.values() for x in v])
@@ -138,6 +123,26 @@ def ours(data: Path, corpus: Path, mix: list[queries.Query], workers: int | None
     _log(f"ours: /api/search, {clients} clients, {http_seconds:.0f} s")
     http = load_ours(index, data / "meta.jsonl", clients, http_seconds)
     return {"documents": docs, **built, "index_mb": size, "query": query, "http": http}
+
+
+def time_query(ix, q: queries.Query) -> tuple[float, int]:
+    """Seconds to answer q on CorpusIndex ix as /api/search does (a highlight query: to
+    highlight the full text of its first page's hits), and the search's total."""
+    from indexer import make_query
+
+    kwargs = {"q": q.text, "outlet": [q.outlet] if q.outlet else (),
+              "lang": [q.lang] if q.lang else ()}
+    if q.year:
+        kwargs.update(date_from=str(q.year), date_to=str(q.year))
+    if q.cls != "highlight":
+        t = time.perf_counter()
+        result = ix.search(make_query(**kwargs))
+        return time.perf_counter() - t, result.total
+    result = ix.search(make_query(**kwargs))
+    t = time.perf_counter()
+    for h in result.hits:
+        ix.highlight_document(ix.document(h.id), q.text)
+    return time.perf_counter() - t, result.total
 
 
 def load_ours(index: Path, meta: Path, clients: int, seconds: float) -> dict:

@@ -1,4 +1,4 @@
-"""Whoosh segments written with less Python per posting: the same files, byte for byte.
+"""Whoosh segments written with less Python per posting: Whoosh's files, read by its reader.
 
 Whoosh's SegmentWriter analyses each text field through a chain of generators that update
 a Token object per word, puts every posting in a tuple in a pool that pickles sorted runs
@@ -207,7 +207,7 @@ class _PostingsWriter(W3PostingsWriter):
 
     def _write_block(self, last=False) -> None:
         # W3PostingsWriter._write_block (whoosh/codec/whoosh3.py) but for the protocol of
-        # the data; the block's info stays in protocol 2, as Whoosh reads it from the file
+        # the data; the block's info (six numbers, no bytes) stays as Whoosh pickles it
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)

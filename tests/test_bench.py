@@ -11,7 +11,7 @@ import pytest
 
 from bench.generate import generate
 from bench.measure import percentile
-from bench.queries import CLASSES, query_mix
+from bench.queries import CLASSES, PER_CLASS, query_mix
 
 from .conftest import REPO
 
@@ -136,3 +136,33 @@ def test_compare_builds_back_to_back_with_fts5_as_the_control(tmp_path, capsys):
     assert all(x > 0 for x in seconds)
     assert "peak" in lines[1] and float(lines[1].split("peak ")[1].split()[0]) > 0
     assert float(lines[-1].split(": ")[1]) == pytest.approx(seconds[1] / seconds[3], abs=0.01)
+
+
+def test_compare_indexes_runs_the_mix_on_both_and_reports_different_totals(tmp_path, capsys):
+    """bench.compare_indexes times every query of the mix on two indexes of a corpus and
+    names the queries whose totals differ (here: one index lacks a third of the documents);
+    a folder that is not an index is refused."""
+    from bench import compare_indexes
+    from indexer import build
+
+    data = tmp_path / "n30-s3"
+    generate(30, data, seed=3, progress=False)
+    build.build_index(data / "corpus", tmp_path / "all", workers=1)
+    files = sorted(p for p in (data / "corpus").rglob("*") if p.is_file())
+    for p in files[::3]:
+        p.unlink()
+    build.build_index(data / "corpus", tmp_path / "fewer", workers=1)
+
+    compare_indexes.main([str(tmp_path / "all"), str(tmp_path / "all"), "--n", "30",
+                          "--seed", "3", "--data", str(tmp_path)])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines[1:-1]] == list(CLASSES)
+    assert all(float(line.split()[-1]) > 0 for line in lines[1:-1])
+    assert lines[-1] == f"same totals for all {len(CLASSES) * PER_CLASS} queries"
+
+    report = compare_indexes.compare(tmp_path / "all", tmp_path / "fewer", data / "meta.jsonl")
+    differ = [line for line in report if line.startswith("different totals")]
+    assert differ and all("in the first" in line for line in differ)
+    with pytest.raises(SystemExit):
+        compare_indexes.main([str(tmp_path), str(tmp_path / "all"), "--n", "30", "--seed", "3",
+                              "--data", str(tmp_path)])
