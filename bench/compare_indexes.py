@@ -16,11 +16,10 @@ of the same documents must give the same totals.
 from __future__ import annotations
 
 import argparse
-import statistics
 from pathlib import Path
 
 from . import queries
-from .measure import percentile
+from .measure import summary_ms
 from .run import REPO, WARM_SEED, time_query
 
 
@@ -40,7 +39,7 @@ def compare(first: Path, second: Path, meta: Path, seed: int = 7) -> list[str]:
             totals = {}
             for name in (("first", "second") if i % 2 else ("second", "first")):
                 seconds, totals[name] = time_query(both[name], q)
-                times[name].setdefault(q.cls, []).append(seconds * 1000)
+                times[name].setdefault(q.cls, []).append(seconds)
             if totals["first"] != totals["second"]:
                 differ.append(f"different totals: {q.cls} {q.text!r}: {totals['first']:,} "
                               f"in the first, {totals['second']:,} in the second")
@@ -48,9 +47,9 @@ def compare(first: Path, second: Path, meta: Path, seed: int = 7) -> list[str]:
              f"{'ratio':>6}"]
     for cls in times["first"]:
         one, two = times["first"][cls], times["second"][cls]
-        lines.append(f"{cls:16} {statistics.median(one):>12.1f} / {percentile(one, 95):>7.1f}"
-                     f" {statistics.median(two):>13.1f} / {percentile(two, 95):>7.1f}"
-                     f" {sum(two) / sum(one):>6.2f}")
+        a, b = summary_ms(one), summary_ms(two)
+        lines.append(f"{cls:16} {a['median_ms']:>12.1f} / {a['p95_ms']:>7.1f}"
+                     f" {b['median_ms']:>13.1f} / {b['p95_ms']:>7.1f} {sum(two) / sum(one):>6.2f}")
     return lines + (differ or [f"same totals for all {len(mix)} queries"])
 
 
