@@ -24,6 +24,7 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from . import baseline, queries
@@ -145,16 +146,19 @@ def time_query(ix, q: queries.Query) -> tuple[float, int]:
     return time.perf_counter() - t, result.total
 
 
-def load_ours(index: Path, meta: Path, clients: int, seconds: float) -> dict:
+def load_ours(index: Path, meta: Path, clients: int, seconds: float,
+              during: Callable[[int], Callable[[], None]] | None = None) -> dict:
     """/api/search of `corpus-search serve` (default processes and threads) under load."""
     return _serve_and_load(lambda port: [sys.executable, "-m", "indexer", "serve", "--index",
                                          str(index), "--port", str(port)],
-                           meta, clients, seconds)
+                           meta, clients, seconds, during)
 
 
-def _serve_and_load(command, meta: Path, clients: int, seconds: float) -> dict:
+def _serve_and_load(command, meta: Path, clients: int, seconds: float,
+                    during: Callable[[int], Callable[[], None]] | None = None) -> dict:
     """Start the server command(port), load /api/search with a closed loop of `clients`
-    after warming every thread on other queries, stop the server."""
+    after warming every thread on other queries, stop the server. during(server pid), when
+    given, is called as the measured load starts; what it returns, once the load is over."""
     port = free_port()
     server = subprocess.Popen(command(port), cwd=REPO, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
@@ -163,7 +167,12 @@ def _serve_and_load(command, meta: Path, clients: int, seconds: float) -> dict:
         wait_for_http(base + "/api/search?q=amazon")
         warm_urls, urls = _http_urls(meta)
         http_load(base, warm_urls, clients, min(5.0, seconds))
-        return http_load(base, urls, clients, seconds, server_pid=server.pid)
+        after = during(server.pid) if during else None
+        try:
+            return http_load(base, urls, clients, seconds, server_pid=server.pid)
+        finally:
+            if after:
+                after()
     finally:
         server.terminate()
         server.wait()

@@ -4,6 +4,7 @@ every figure the README reports (at a size small enough for the test suite)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -166,3 +167,39 @@ def test_compare_indexes_runs_the_mix_on_both_and_reports_different_totals(tmp_p
     with pytest.raises(SystemExit):
         compare_indexes.main([str(tmp_path), str(tmp_path / "all"), "--n", "30", "--seed", "3",
                               "--data", str(tmp_path)])
+
+
+def test_server_profile_shares_of_own_code_and_of_the_stack():
+    """bench.profile_server's reading of py-spy's raw output: the process frames give the
+    processes sampled, the innermost frame a function's own share, any frame its total."""
+    from bench.profile_server import read_stacks, report
+
+    raw = ('process 1:"serve";process 2:"serve";run (a.py:3);search (s.py:10);'
+           'read (r.py:5) 3\n'
+           'process 1:"serve";process 3:"serve";run (a.py:3);search (s.py:12) 1\n'
+           'not a stack line\n')
+    stacks, processes = read_stacks(raw)
+    assert processes == {"process 2", "process 3"}
+    assert stacks == {("run (a.py)", "search (s.py)", "read (r.py)"): 3,
+                      ("run (a.py)", "search (s.py)"): 1}
+    lines = report(stacks, 8, top=5)
+    assert lines[0].startswith("4 samples of 8 possible") and "50% of them" in lines[0]
+    mine = lines[lines.index("by own code:") + 2:lines.index("by time on the stack:") - 1]
+    assert [line.split() for line in mine] == [["75.0", "75.0", "read", "(r.py)"],
+                                                ["25.0", "100.0", "search", "(s.py)"]]
+
+
+def test_server_profile_of_a_small_index(tmp_path):
+    """py-spy samples the real server under load and the report names our search code."""
+    from bench import profile_server
+    from indexer import build
+
+    data = tmp_path / "n30-s3"
+    generate(30, data, seed=3, progress=False)
+    build.build_index(data / "corpus", data / "work" / "index", workers=1)
+    out = tmp_path / "profile.txt"
+    profile_server.main(["--n", "30", "--seed", "3", "--data", str(tmp_path), "--seconds", "3",
+                         "--clients", "4", "--out", str(out)])
+    text = out.read_text()
+    assert "0 errors" in text and re.search(r"each of [1-9][0-9]* server processes", text)
+    assert "CorpusIndex.search (indexer/search.py)" in text
