@@ -18,7 +18,7 @@ import threading
 import unicodedata
 from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
@@ -1128,6 +1128,7 @@ class _ReaderData:
                 codes[owners] = values
                 self.codes[facet] = codes
         self._ranks: dict[str, list[int]] = {}
+        self._numbers: dict[str, dict[str, int]] = {}
         self._lock = threading.Lock()
         self._sets: OrderedDict[str, frozenset[int]] = OrderedDict()
         self._cached = 0
@@ -1160,17 +1161,44 @@ class _ReaderData:
     def count(self, facet: str, docs) -> Counter:
         """How many of docs (document numbers: a set, or an array from numbered()) have
         each value of the facet."""
+        counts, labels = self._counts(facet, docs), self.labels[facet]
+        return Counter({labels[k]: int(counts[k]) for k in np.flatnonzero(counts[1:]) + 1})
+
+    def top(self, facet: str, docs, k: int, also: Iterable[str] = ()
+            ) -> tuple[list[tuple[str, int]], dict[str, int]]:
+        """The k values of the facet that most of docs have, as (value, count), the most
+        first and then by value: the first k of count()'s items sorted so, without making
+        and sorting an item for each of the facet's values (thousands of names). Also the
+        counts of the values in `also` (0 for a value no document has)."""
+        counts, labels = self._counts(facet, docs), self.labels[facet]
+        present = np.flatnonzero(counts[1:]) + 1
+        if present.size > k:  # only values as frequent as the k-th can be among the first k
+            kth = np.partition(counts[present], present.size - k)[present.size - k]
+            present = present[counts[present] >= kth]
+        items = sorted(((labels[i], int(counts[i])) for i in present.tolist()),
+                       key=lambda kv: (-kv[1], kv[0]))[:k]
+        numbers = self._label_numbers(facet) if also else {}
+        return items, {v: int(counts[numbers[v]]) if v in numbers else 0 for v in also}
+
+    def _label_numbers(self, facet: str) -> dict[str, int]:
+        """A facet's value -> its number (labels' index), made on first use."""
+        numbers = self._numbers.get(facet)
+        if numbers is None:
+            numbers = self._numbers[facet] = {v: i for i, v in enumerate(self.labels[facet])
+                                              if v is not None}
+        return numbers
+
+    def _counts(self, facet: str, docs) -> np.ndarray:
+        """count()'s counts by value number (0: documents without a value)."""
         if not isinstance(docs, np.ndarray):
             docs = self.numbered(docs)
-        labels = self.labels[facet]
+        size = len(self.labels[facet])
         if facet in self.MULTI:
             owners, values = self.pairs[facet]
             chosen = np.zeros(self.size, dtype=bool)
             chosen[docs] = True
-            counts = np.bincount(values[chosen[owners]], minlength=len(labels))
-        else:
-            counts = np.bincount(self.codes[facet][docs], minlength=len(labels))
-        return Counter({labels[k]: int(counts[k]) for k in np.flatnonzero(counts[1:]) + 1})
+            return np.bincount(values[chosen[owners]], minlength=size)
+        return np.bincount(self.codes[facet][docs], minlength=size)
 
     @staticmethod
     def numbered(docs) -> np.ndarray:
@@ -2357,13 +2385,13 @@ class CorpusIndex:
                     _intersect(base, [d for name, d in group_docs.items() if name != facet]))
             else:
                 docs = final_numbered
-            counts = data.count(facet, docs)
-            values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-            if facet == "year":
-                values = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
-            shown = values[:FACET_LIMIT]
-            listed = {v for v, _ in shown}
             chosen = selected.get(facet, set())
+            if facet == "year":  # the newest first
+                counts = data.count(facet, docs)
+                shown = sorted(counts.items(), reverse=True)[:FACET_LIMIT]
+            else:
+                shown, counts = data.top(facet, docs, FACET_LIMIT, chosen)
+            listed = {v for v, _ in shown}
             shown += [(v, counts.get(v, 0)) for v in sorted(chosen - listed)]
             out[facet] = tuple(FacetValue(v, n, v in chosen) for v, n in shown)
         return out

@@ -443,6 +443,29 @@ def test_facet_counts_match_the_stored_values(ix):
     assert data.count("person", set(records)), "the corpus names people"
 
 
+def test_a_facets_top_values_are_the_first_of_all_its_counts_sorted(ix):
+    """top() picks the k most frequent values without sorting them all: the same values,
+    counts and order (by count, then by value) as sorting count()'s items, ties at the
+    k-th place included; and the counts of chosen values, 0 for one no document has."""
+    s = ix._searcher()
+    data = ix._data(s)
+    records = [d for d in range(s.doc_count_all()) if not s.reader().is_deleted(d)]
+    rng = random.Random(4)
+    tied = 0
+    for size in (1, len(records) // 3, len(records)):
+        docs = set(rng.sample(records, size))
+        for facet in ("outlet", "organization", "person", "language", "speaker"):
+            counts = data.count(facet, docs)
+            ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            for k in range(1, len(ordered) + 2):
+                some = {v for v, _ in ordered[::2]} | {"No Such Value"}
+                top, also = data.top(facet, docs, k, some)
+                assert top == ordered[:k], (facet, k)
+                assert also == {v: counts.get(v, 0) for v in some}
+                tied += 0 < k < len(ordered) and ordered[k - 1][1] == ordered[k][1]
+    assert tied > 10  # the k-th value often shares its count with the next
+
+
 def test_organization_filter_and_facet(ix):
     r = search(ix, org=["Mijente", "Palantir Technologies"], per_page=100)
     assert r.total >= 3
