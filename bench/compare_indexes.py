@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import queries
 from .measure import summary_ms
-from .run import REPO, WARM_SEED, time_query
+from .run import WARM_SEED, index_arguments, time_query
 
 
 def compare(first: Path, second: Path, meta: Path, seed: int = 7) -> list[str]:
@@ -57,9 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("first", type=Path, help="an index folder (with its CURRENT file)")
     p.add_argument("second", type=Path, help="another index folder of the same corpus")
-    p.add_argument("--n", type=int, default=100_000, help="the generated corpus indexed")
-    p.add_argument("--seed", type=int, default=1, help="its seed")
-    p.add_argument("--data", type=Path, default=REPO / "bench" / "data")
+    index_arguments(p)  # the generated corpus both index
     a = p.parse_args(argv)
     meta = a.data / f"n{a.n}-s{a.seed}" / "meta.jsonl"
     for folder in (a.first, a.second):
