@@ -12,16 +12,18 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
-from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
+from whoosh.formats import Positions
 from whoosh.lang import stemmer_for_language
+from whoosh.lang.stopwords import stoplists
 from whoosh.support.charset import accent_map
 
 from .clean import normalize_for_index
 from .models import Document, Entity, PartialDate, Quote, Removal
 
 #: Bump when fields or analysis change: an index with another version is rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 #: Languages with their own stemmed field; other languages go to the unstemmed `text_xx`.
 STEMMED_LANGUAGES = ("en", "es", "fr", "de", "pt")
@@ -79,6 +81,62 @@ def terms_of(tokens: list[str], language: str | None) -> list[str]:
     return terms
 
 
+#: Between the two words of a pair term (no token holds a space).
+PAIR_SEPARATOR = " "
+
+
+class CommonPairFilter(Filter):
+    """Each two adjacent words of which at least one is in `common`, as one token: its
+    text the two terms joined by PAIR_SEPARATOR, its position the first word's.
+
+    A phrase of words that are each in most documents ("of the", "que le") has a few
+    documents, but finding them from the words' postings means reading the positions of
+    every document that has all the words. A "common-grams" field (as Lucene's
+    CommonGramsFilter) holds those pairs as terms, with their positions, so that a phrase
+    reads the postings of its pairs instead: exactly the documents the words' postings give,
+    as a phrase's common words are each next to a word in it. Pairs of two uncommon words
+    are left out: their words' postings are short already.
+
+    >>> [(t.text, t.pos) for t in pair_analyzer("en")("The family they love", positions=True)]
+    [('the famili', 0), ('famili they', 1), ('they love', 2)]
+    """
+
+    def __init__(self, common: frozenset[str]) -> None:
+        self.common = common
+
+    def __call__(self, tokens):
+        common = self.common
+        prev, prev_pos = None, None
+        for i, t in enumerate(tokens):
+            text, pos = t.text, (t.pos if t.positions else i)
+            if prev is not None and pos == prev_pos + 1 and (prev in common or text in common):
+                t.text, t.pos = prev + PAIR_SEPARATOR + text, prev_pos
+                yield t
+            prev, prev_pos = text, pos
+
+
+def common_terms(language: str | None) -> frozenset[str]:
+    """The terms of a language's stop words (Whoosh's lists), as analyzer(language) makes
+    them; for None (unstemmed text of any language) those of every list Whoosh has."""
+    lists = [stoplists[language]] if language else list(stoplists.values())
+    return frozenset(t for words in lists for t in terms_of(sorted(words), language))
+
+
+def pair_analyzer(language: str | None = None):
+    """analyzer(language), then its common-word pairs (CommonPairFilter)."""
+    return analyzer(language) | CommonPairFilter(common_terms(language))
+
+
+def pair_field(fieldname: str) -> str | None:
+    """The field of `fieldname`'s common-word pairs, if it has one.
+
+    >>> pair_field("text_es"), pair_field("text_exact"), pair_field("title_en")
+    ('pairs_es', 'pairs_exact', None)
+    """
+    kind, _, suffix = fieldname.partition("_")
+    return f"pairs_{suffix}" if kind == "text" else None
+
+
 def text_field(language: str) -> str:
     return f"text_{language if language in STEMMED_LANGUAGES else OTHER}"
 
@@ -100,6 +158,11 @@ UNDATED_LAST = 99_999_999  # sort key of an undated document when the oldest com
 def _text(analyzer, **kw) -> TEXT:
     # A word the analyzer splits ("won't" -> won, t) is a phrase, not two loose words.
     return TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase", **kw)
+
+
+def _pairs(language: str | None) -> FieldType:
+    # only read to find a phrase's documents: not scored, so no field lengths
+    return FieldType(format=Positions(), analyzer=pair_analyzer(language), scorable=False)
 
 
 def build_schema() -> Schema:
@@ -161,9 +224,11 @@ def build_schema() -> Schema:
         "start": STORED(),
         "end": STORED(),
     }
+    fields["pairs_exact"] = _pairs(None)
     for lang in (*STEMMED_LANGUAGES, OTHER):
         ana = analyzer(lang if lang != OTHER else None)
         fields[f"text_{lang}"] = _text(ana)
+        fields[f"pairs_{lang}"] = _pairs(lang if lang != OTHER else None)
         fields[f"title_{lang}"] = _text(ana, field_boost=TITLE_BOOST)
         fields[f"quote_{lang}"] = _text(ana)
     return Schema(**fields)
@@ -231,8 +296,8 @@ def document_fields(doc: Document) -> dict[str, object]:
     for para, lang in zip(paragraphs, langs, strict=False):
         by_field.setdefault(text_field(lang), []).append(normalize_for_index(para))
     for name, parts in by_field.items():
-        f[name] = "\n\n".join(parts)
-    f["text_exact"] = normalize_for_index(doc.body)
+        f[name] = f[pair_field(name)] = "\n\n".join(parts)
+    f["text_exact"] = f["pairs_exact"] = normalize_for_index(doc.body)
     titles = [t for t in (doc.title, doc.original_title) if t]
     if doc.title:
         f["title"] = doc.title

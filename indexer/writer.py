@@ -74,7 +74,23 @@ def analysis_language(field) -> str | None | object:
     ana = getattr(field, "analyzer", None)
     if type(field.format) is not formats.Positions or type(ana) is not CompositeAnalyzer:
         return _NOT_OURS
-    items = list(ana.items)
+    return _chain_language(list(ana.items))
+
+
+def pair_analysis(field) -> tuple[str | None, frozenset[str]] | None:
+    """(language, common terms) if `field`'s analyzer is schema.pair_analyzer(language) and
+    its postings are Positions, else None."""
+    ana = getattr(field, "analyzer", None)
+    if type(field.format) is not formats.Positions or type(ana) is not CompositeAnalyzer:
+        return None
+    *items, pairs = ana.items
+    if type(pairs) is not schema.CommonPairFilter:
+        return None
+    language = _chain_language(items)
+    return None if language is _NOT_OURS else (language, pairs.common)
+
+
+def _chain_language(items: list) -> str | None | object:
     if len(items) not in (3, 4):
         return _NOT_OURS
     tok, low, chars = items[:3]
@@ -95,9 +111,37 @@ def word_values(text: str, language: str | None, field_boost: float
                 ) -> list[tuple[str, int, float, bytes]]:
     """What Whoosh's Positions.word_values yields for `text` under schema.analyzer(language):
     (term, frequency, weight, positions encoded), in order of first appearance."""
+    return word_values_of(text_terms(text, language), field_boost)
+
+
+def text_terms(text: str, language: str | None) -> list[str]:
+    """The terms of text under schema.analyzer(language), in order."""
+    return schema.terms_of(schema.TOKEN_RE.findall(text), language)
+
+
+def word_values_of(terms: list[str], field_boost: float) -> list[tuple[str, int, float, bytes]]:
+    """word_values of a text whose terms are `terms`."""
     positions: defaultdict[str, list[int]] = defaultdict(list)
-    for pos, term in enumerate(schema.terms_of(schema.TOKEN_RE.findall(text), language)):
+    for pos, term in enumerate(terms):
         positions[term].append(pos)
+    return _values(positions, field_boost)
+
+
+def pair_values(terms: list[str], common: frozenset[str], field_boost: float
+                ) -> list[tuple[str, int, float, bytes]]:
+    """What Whoosh's Positions.word_values yields for a text under
+    schema.pair_analyzer(language), given the text's terms under schema.analyzer(language)
+    (schema.terms_of)."""
+    positions: defaultdict[str, list[int]] = defaultdict(list)
+    sep = schema.PAIR_SEPARATOR
+    for pos, (a, b) in enumerate(zip(terms, terms[1:])):  # noqa: B905 (one shorter)
+        if a in common or b in common:
+            positions[a + sep + b].append(pos)
+    return _values(positions, field_boost)
+
+
+def _values(positions: dict[str, list[int]], field_boost: float
+            ) -> list[tuple[str, int, float, bytes]]:
     out = []
     for term, poslist in positions.items():
         n = len(poslist)
@@ -261,6 +305,11 @@ class SegmentWriter(_WhooshSegmentWriter):
             raise ValueError(f"fields with spelling or vectors: {', '.join(unsupported)}")
         self.pool = _Pool()
         self._languages = {name: analysis_language(field) for name, field in self.schema.items()}
+        self._pairs = {name: found for name, field in self.schema.items()
+                       if (found := pair_analysis(field)) is not None}
+        # this document's (id of text, language) -> (text, its terms): a field and its pairs
+        # field hold the same text (schema.document_fields), analysed once
+        self._terms_of: dict[tuple[int, str | None], tuple[str, list[str]]] = {}
 
     def pool_bytes(self) -> int:
         return self.pool.nbytes()
@@ -277,6 +326,7 @@ class SegmentWriter(_WhooshSegmentWriter):
         self._check_fields(schema_, fieldnames)
 
         perdocwriter.start_doc(docnum)
+        self._terms_of.clear()
         try:
             for fieldname in fieldnames:
                 value = fields.get(fieldname)
@@ -287,9 +337,13 @@ class SegmentWriter(_WhooshSegmentWriter):
                 if field.indexed:
                     fieldboost = self._field_boost(fields, fieldname, docboost)
                     language = self._languages.get(fieldname, _NOT_OURS)
+                    pairs = self._pairs.get(fieldname)
                     if language is not _NOT_OURS and isinstance(value, str):
-                        items = [(t.encode("utf-8"), n, w, v) for t, n, w, v in
-                                 word_values(value, language, field.format.field_boost)]
+                        items = [(t.encode("utf-8"), n, w, v) for t, n, w, v in word_values_of(
+                            self._terms(value, language), field.format.field_boost)]
+                    elif pairs is not None and isinstance(value, str):
+                        items = [(t.encode("utf-8"), n, w, v) for t, n, w, v in pair_values(
+                            self._terms(value, pairs[0]), pairs[1], field.format.field_boost)]
                     else:
                         items = list(field.index(value))
                     if items:
@@ -312,6 +366,15 @@ class SegmentWriter(_WhooshSegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _terms(self, text: str, language: str | None) -> list[str]:
+        """text_terms, once for a text that a field and its pairs field both hold."""
+        known = self._terms_of.get((id(text), language))
+        if known is not None and known[0] is text:
+            return known[1]
+        terms = text_terms(text, language)
+        self._terms_of[(id(text), language)] = (text, terms)
+        return terms
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()

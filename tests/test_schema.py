@@ -28,6 +28,39 @@ def test_analyzers(language, text, tokens):
     assert [t.text for t in schema.analyzer(language)(normalize_for_index(text))] == tokens
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "pairs"),
+    [
+        # a common word pairs with each neighbour; two uncommon words do not pair
+        ("en", "Workers joined the union", ["join the", "the union"]),
+        ("es", "Los trabajadores de la planta", ["los trabaj", "trabaj de", "de la",
+                                                 "la plant"]),
+        # unstemmed text of any language: the common words of every list
+        (None, "Die Arbeiter und la grève", ["die arbeiter", "arbeiter und", "und la",
+                                              "la greve"]),
+        ("en", "Protesters chanted slogans", []),
+    ],
+)
+def test_common_word_pairs(language, text, pairs):
+    from indexer.clean import normalize_for_index
+
+    # (the analyzer yields one token object again and again)
+    tokens = [(t.text, t.pos) for t in
+              schema.pair_analyzer(language)(normalize_for_index(text), positions=True)]
+    assert [text for text, _pos in tokens] == pairs
+    # each at its first word's position: where that word stands in the words' field
+    words = [t.text for t in schema.analyzer(language)(normalize_for_index(text))]
+    assert all(text.split(schema.PAIR_SEPARATOR)[0] == words[pos] for text, pos in tokens)
+
+
+def test_every_text_field_has_its_pairs_field():
+    sch = schema.build_schema()
+    for name in (*schema.STEMMED_TEXT_FIELDS, "text_exact"):
+        pairs = sch[schema.pair_field(name)]
+        assert not pairs.scorable and not pairs.stored
+        assert pairs.format.supports("positions")
+
+
 def test_fields_route_by_language():
     assert schema.text_field("es") == "text_es"
     assert schema.text_field("cs") == "text_xx"

@@ -54,6 +54,7 @@ def record(n: int, text: str, lang: str = "en", title: str = "") -> dict:
     day = dt.datetime(2018 + n % 3, 1 + n % 12, 1 + n % 28)
     out = {"record": "doc", "doc_id": f"d{n}", "id": f"d{n}", "body": text,
            schema.text_field(lang): text, "text_exact": text, "language": lang,
+           schema.pair_field(schema.text_field(lang)): text, "pairs_exact": text,
            "outlet": f"Outlet {n % 7}", "outlet_text": f"Outlet {n % 7}",
            "organizations": "Amazon,ICE" if n % 2 else "Palantir", "org_text": "Amazon\nICE",
            "year": str(day.year), "month": f"{day.year}-{day.month:02d}", "date": day,
@@ -189,6 +190,13 @@ def test_our_fields_are_recognised():
         assert writer.analysis_language(sch[name]) is None
     for name in ("outlet", "organizations", "date", "id"):
         assert writer.analysis_language(sch[name]) is writer._NOT_OURS
+    for name in (*schema.STEMMED_TEXT_FIELDS, "text_exact"):
+        pairs = sch[schema.pair_field(name)]
+        assert writer.analysis_language(pairs) is writer._NOT_OURS
+        language, common = writer.pair_analysis(pairs)
+        assert language == writer.analysis_language(sch[name])
+        assert common == schema.common_terms(language)
+        assert writer.pair_analysis(sch[name]) is None
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
@@ -200,6 +208,21 @@ def test_word_values_are_those_of_whoosh_positions_format(text, lang, boost):
     fmt = formats.Positions(field_boost=boost)
     whoosh = sorted(fmt.word_values(text, schema.analyzer(lang)))
     assert sorted(writer.word_values(text, lang, boost)) == whoosh
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(st.sampled_from(list("aeiouyáéíñçßÄöœ É.-'’_1 \n\tstrngUSA#")),
+                    max_size=120),
+       extra=st.lists(st.sampled_from(["the", "of", "de", "la", "und", "le", "a", "ICE"]),
+                      max_size=8),
+       lang=st.sampled_from(["en", "es", "fr", "de", "pt", None]))
+def test_pair_values_are_those_of_whoosh_positions_format(text, extra, lang):
+    text = " ".join([text, *extra, text])  # common words among the others
+    fmt = formats.Positions()
+    whoosh = sorted(fmt.word_values(text, schema.pair_analyzer(lang)))
+    language, common = writer.pair_analysis(wf.FieldType(fmt, schema.pair_analyzer(lang)))
+    assert language == lang
+    assert sorted(writer.pair_values(writer.text_terms(text, lang), common, 1.0)) == whoosh
 
 
 def test_a_schema_with_spelling_or_vectors_is_refused(tmp_path):
