@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import columns, formats, qparser
 from whoosh import query as wq
+from whoosh.analysis import CompositeAnalyzer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.filedb import filetables
 from whoosh.matching import (
@@ -1558,27 +1559,29 @@ def _phrase_docs(s, phrase: wq.Phrase, weights: dict[int, dict[bytes, list]] | N
     except ValueError:
         return frozenset()
     positions = _positions_decoder(fld.format)
+    units = _phrase_units(s.schema, fieldname, words)
     found: list[int] = []
     for sub, offset in s.leaf_searchers():
         reader = sub.reader()
-        if any((fieldname, w) not in reader for w in words):
+        if any(unit not in reader for unit in units):
             continue
-        order = sorted(set(words), key=lambda w: reader.doc_frequency(fieldname, w))
+        order = sorted(units, key=lambda u: reader.doc_frequency(*u))
+        # the words' blocks read (not the pairs'), for scoring
         blocks: dict[bytes, list] | None = (None if weights is None else
-                                            {w: [] for w in order})
-        postings = {order[0]: _postings(reader.postings(fieldname, order[0]), None,
-                                        blocks and blocks[order[0]])}
-        candidates = sorted(postings[order[0]])
-        for w in order[1:]:
+                                            {t: [] for f, t in order if f == fieldname})
+        postings: dict[tuple[str, bytes], dict[int, bytes]] = {}
+        candidates: list[int] | None = None  # None: all, before the first unit is read
+        for unit in order:
+            kept = blocks.get(unit[1]) if blocks is not None and unit[0] == fieldname else None
+            got = postings[unit] = _postings(reader.postings(*unit), candidates, kept)
+            candidates = (sorted(got) if candidates is None else
+                          [d for d in candidates if d in got])
             if not candidates:
                 break
-            postings[w] = _postings(reader.postings(fieldname, w), candidates,
-                                    blocks and blocks[w])
-            candidates = [d for d in candidates if d in postings[w]]
         if not candidates:  # (the words after the one that left none were not read)
             continue
-        # word i at position p: the phrase may start at p - i
-        plan = [(postings[w], [i for i, x in enumerate(words) if x == w]) for w in order]
+        # unit at position p: the phrase may start at p - (the unit's place in it)
+        plan = [(postings[u], units[u]) for u in order]
         deleted = _deleted(reader) if reader.has_deletions() else frozenset()
         if len(candidates) >= PHRASE_ARRAYS_FROM and type(fld.format) is formats.Positions:
             matched = _phrase_matches_arrays(plan, candidates, len(words))
@@ -1588,6 +1591,43 @@ def _phrase_docs(s, phrase: wq.Phrase, weights: dict[int, dict[bytes, list]] | N
         if blocks is not None:
             weights[offset] = blocks
     return frozenset(found)
+
+
+def _phrase_units(sch, fieldname: str, words: list[bytes]) -> dict[tuple[str, bytes], list[int]]:
+    """What to read to find a phrase of `words` (terms of `fieldname`): (field, term) -> the
+    places in the phrase where it stands. Each two adjacent words of which one is common,
+    from the field's pairs field (schema.CommonPairFilter) when it has one; every other word
+    from the field. A phrase is where every one of these stands at its places."""
+    units: dict[tuple[str, bytes], list[int]] = {}
+    covered: set[int] = set()
+    pf = schema.pair_field(fieldname)
+    pairs = sch[pf] if pf is not None and pf in sch else None
+    common = _common_terms(pairs, sch[fieldname])
+    if common:
+        texts = [w.decode("utf-8") for w in words]
+        sep = schema.PAIR_SEPARATOR
+        for i, (a, b) in enumerate(zip(texts, texts[1:])):  # noqa: B905 (one shorter)
+            if a in common or b in common:
+                units.setdefault((pf, pairs.to_bytes(a + sep + b)), []).append(i)
+                covered.update((i, i + 1))
+    for i, w in enumerate(words):
+        if i not in covered:
+            units.setdefault((fieldname, w), []).append(i)
+    return units
+
+
+def _common_terms(pairs, fld) -> frozenset[str]:
+    """The common words of a pairs field made from the same terms as fld, with the same
+    postings format (empty: no such field)."""
+    ana = getattr(pairs, "analyzer", None)
+    if not isinstance(ana, CompositeAnalyzer) or type(pairs.format) is not type(fld.format):
+        return frozenset()
+    *chain, last = ana.items
+    words = fld.analyzer
+    if type(last) is not schema.CommonPairFilter or chain != (
+            list(words.items) if isinstance(words, CompositeAnalyzer) else [words]):
+        return frozenset()
+    return last.common
 
 
 def _phrase_matches(plan: list[tuple[dict[int, bytes], list[int]]], candidates: list[int],

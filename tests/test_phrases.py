@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from whoosh import analysis, fields, formats, index
 from whoosh import query as wq
 
+from indexer import schema as indexer_schema
 from indexer import search
 from indexer.search import (
     _docs,
@@ -28,6 +29,7 @@ from indexer.search import (
 
 VOCAB = "ant bee cat dog eel fox gnu hen".split()  # few words: phrases recur, words repeat
 RARE = "yak"  # in one document: its posting is stored inline with the word
+COMMON = frozenset({"ant", "bee"})  # text_t's pairs: those with one of these (pairs_t)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +37,8 @@ def searcher(tmp_path_factory):
     schema = fields.Schema(
         id=fields.ID(stored=True, unique=True),
         body=fields.TEXT(analyzer=analysis.SpaceSeparatedTokenizer()),
-        title=fields.TEXT(analyzer=analysis.SpaceSeparatedTokenizer(), field_boost=2.0))
+        title=fields.TEXT(analyzer=analysis.SpaceSeparatedTokenizer(), field_boost=2.0),
+        **pair_fields())
     ix = index.create_in(str(tmp_path_factory.mktemp("phrases")), schema)
     rng = random.Random(5)
     weights = [2 ** -i for i in range(len(VOCAB))]
@@ -45,12 +48,14 @@ def searcher(tmp_path_factory):
         for _ in range(400):
             words = rng.choices(VOCAB, weights, k=rng.randint(1, 40))
             title = rng.choices(VOCAB, k=rng.randint(0, 4))
-            w.add_document(id=str(n), body=" ".join(words), title=" ".join(title))
+            body = " ".join(words)
+            w.add_document(id=str(n), body=body, text_t=body, pairs_t=body, title=" ".join(title))
             n += 1
         w.commit(merge=False)
     w = ix.writer()
-    w.add_document(id=str(n), body=f"ant {RARE} bee", title=RARE)
-    w.add_document(id=str(n + 1), body="cat dog", title="")  # a segment where RARE meets none
+    for k, body, title in ((n, f"ant {RARE} bee", RARE), (n + 1, "cat dog", "")):
+        # the second: a segment where RARE meets none
+        w.add_document(id=str(k), body=body, text_t=body, pairs_t=body, title=title)
     for doc in range(0, n, 7):
         w.delete_by_term("id", str(doc))
     w.commit(merge=False)
@@ -58,12 +63,22 @@ def searcher(tmp_path_factory):
     far = [f"ant {' '.join(['gnu'] * 300)} ant bee {' '.join(['fox'] * 70_000)} ant bee cat"]
     far += [f"ant bee {' '.join(['eel'] * k)} ant bee" for k in (254, 255, 256, 65_534)]
     for k, body in enumerate(far):
-        w.add_document(id=f"far{k}", body=body, title="")
+        w.add_document(id=f"far{k}", body=body, text_t=body, pairs_t=body, title="")
     w.commit(merge=False)
     s = ix.searcher()
     assert len(s.reader().leaf_readers()) == 5 and s.reader().has_deletions()
     yield s
     s.close()
+
+
+def pair_fields() -> dict:
+    """text_t: body again, and pairs_t its pairs of adjacent words with one in COMMON, as
+    indexer.schema makes text_<language> and pairs_<language>."""
+    words = analysis.SpaceSeparatedTokenizer()
+    return {"text_t": fields.TEXT(analyzer=words),
+            "pairs_t": fields.FieldType(formats.Positions(),
+                                        words | indexer_schema.CommonPairFilter(COMMON),
+                                        scorable=False)}
 
 
 phrases = st.lists(st.sampled_from(VOCAB + [RARE, "absent"]), min_size=2, max_size=4)
@@ -75,12 +90,16 @@ def _no_cache(key, compute):
 
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(words=phrases, field=st.sampled_from(["body", "title"]))
+@given(words=phrases, field=st.sampled_from(["body", "title", "text_t"]))
 @example(words=[RARE, "cat", "dog"], field="body")  # no document left before the last word
 @example(words=["ant", "bee", "cat"], field="body")  # 4-byte gaps
+@example(words=["ant", "bee", "cat"], field="text_t")  # the pairs' 4-byte gaps
+@example(words=["bee", "ant", "bee", "ant"], field="text_t")  # a pair twice
+@example(words=["cat", "dog", "ant", "eel"], field="text_t")  # a word, then pairs
 def test_phrase_documents_are_whooshs(searcher, words, field):
     """Both ways of comparing positions: a document at a time, and all at once in arrays
-    (from PHRASE_ARRAYS_FROM candidates on)."""
+    (from PHRASE_ARRAYS_FROM candidates on). In text_t, from the pairs of pairs_t where
+    the phrase has a common word (_phrase_units): what Whoosh finds from text_t's words."""
     q = wq.Phrase(field, words)
     expected = frozenset(searcher.docs_for_query(q))
     saved = search.PHRASE_ARRAYS_FROM
@@ -115,6 +134,32 @@ def test_position_keys_read_as_whoosh_decodes(postings, start_at_0):
     assert _position_keys(values).tolist() == expected
 
 
+def test_phrases_are_read_as_pairs_where_they_have_a_common_word(searcher):
+    sch = searcher.schema
+
+    def units(field, phrase):
+        return {(f, t.decode()): places for (f, t), places in
+                search._phrase_units(sch, field, [w.encode() for w in phrase.split()]).items()}
+
+    assert units("text_t", "cat ant dog eel bee ant") == {
+        ("pairs_t", "cat ant"): [0], ("pairs_t", "ant dog"): [1],
+        ("pairs_t", "eel bee"): [3], ("pairs_t", "bee ant"): [4]}
+    assert units("text_t", "cat dog ant eel fox") == {
+        ("text_t", "cat"): [0], ("pairs_t", "dog ant"): [1], ("pairs_t", "ant eel"): [2],
+        ("text_t", "fox"): [4]}
+    assert units("text_t", "ant bee ant bee") == {
+        ("pairs_t", "ant bee"): [0, 2], ("pairs_t", "bee ant"): [1]}
+    assert units("text_t", "cat dog cat") == {("text_t", "cat"): [0, 2], ("text_t", "dog"): [1]}
+    # no pairs field, or one made from other terms: the words
+    assert units("body", "cat ant") == {("body", "cat"): [0], ("body", "ant"): [1]}
+    other = fields.Schema(text_t=fields.TEXT(analyzer=analysis.SpaceSeparatedTokenizer()),
+                          pairs_t=fields.FieldType(formats.Positions(),
+                                                   analysis.RegexTokenizer()
+                                                   | indexer_schema.CommonPairFilter(COMMON)))
+    assert search._phrase_units(other, "text_t", [b"cat", b"ant"]) == {
+        ("text_t", b"cat"): [0], ("text_t", b"ant"): [1]}
+
+
 def test_phrases_with_slop_are_left_to_whoosh(searcher):
     q = wq.Phrase("body", ["ant", "cat"], slop=3)
     found = _phrase_docs(searcher, q)
@@ -128,11 +173,13 @@ def _scores(searcher, q) -> list[tuple[float, int]]:
 
 @settings(max_examples=80, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(a=phrases, b=phrases, word=st.sampled_from(VOCAB), shape=st.sampled_from("pOAN"))
-def test_known_phrases_score_exactly_as_whoosh(searcher, a, b, word, shape):
+@given(a=phrases, b=phrases, word=st.sampled_from(VOCAB), shape=st.sampled_from("pOAN"),
+       field=st.sampled_from(["body", "text_t"]))
+def test_known_phrases_score_exactly_as_whoosh(searcher, a, b, word, shape, field):
     """Alone, or in OR / AND / AND NOT with another phrase and a word: the same documents,
-    the same scores to the last bit, in the same order, top page or all."""
-    pa, pb, term = wq.Phrase("body", a), wq.Phrase("title", b), wq.Term("body", word)
+    the same scores to the last bit, in the same order, top page or all. (A phrase found
+    from pairs is scored by its words, as Whoosh scores it.)"""
+    pa, pb, term = wq.Phrase(field, a), wq.Phrase("title", b), wq.Term(field, word)
     q = {"p": pa, "O": wq.Or([pa, pb, term]), "A": wq.And([pa, term]),
          "N": wq.AndNot(wq.Or([pa, term]), pb)}[shape]
     known = _known_phrases(searcher, q, _no_cache)
@@ -157,9 +204,9 @@ def test_word_document_sets_are_whooshs(searcher, words):
 
 words_in = st.sampled_from(VOCAB + [RARE, "absent"])
 leaves = st.one_of(
-    st.builds(wq.Term, st.sampled_from(["body", "title"]), words_in,
+    st.builds(wq.Term, st.sampled_from(["body", "title", "text_t"]), words_in,
               boost=st.sampled_from([1.0, 1.0, 0.5, 3.0])),
-    st.builds(wq.Phrase, st.sampled_from(["body", "title"]), phrases))
+    st.builds(wq.Phrase, st.sampled_from(["body", "title", "text_t"]), phrases))
 trees = st.recursive(leaves, lambda inner: st.one_of(
     st.builds(wq.Or, st.lists(inner, min_size=2, max_size=4)),
     st.builds(wq.And, st.lists(inner, min_size=2, max_size=3))), max_leaves=6)
