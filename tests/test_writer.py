@@ -54,7 +54,7 @@ def record(n: int, text: str, lang: str = "en", title: str = "") -> dict:
     day = dt.datetime(2018 + n % 3, 1 + n % 12, 1 + n % 28)
     out = {"record": "doc", "doc_id": f"d{n}", "id": f"d{n}", "body": text,
            schema.text_field(lang): text, "text_exact": text, "language": lang,
-           schema.pair_field(schema.text_field(lang)): text, "pairs_exact": text,
+           schema.pair_field(schema.text_field(lang)): text,
            "outlet": f"Outlet {n % 7}", "outlet_text": f"Outlet {n % 7}",
            "organizations": "Amazon,ICE" if n % 2 else "Palantir", "org_text": "Amazon\nICE",
            "year": str(day.year), "month": f"{day.year}-{day.month:02d}", "date": day,
@@ -190,7 +190,7 @@ def test_our_fields_are_recognised():
         assert writer.analysis_language(sch[name]) is None
     for name in ("outlet", "organizations", "date", "id"):
         assert writer.analysis_language(sch[name]) is writer._NOT_OURS
-    for name in (*schema.STEMMED_TEXT_FIELDS, "text_exact"):
+    for name in schema.STEMMED_TEXT_FIELDS:
         pairs = sch[schema.pair_field(name)]
         assert writer.analysis_language(pairs) is writer._NOT_OURS
         language, common = writer.pair_analysis(pairs)
