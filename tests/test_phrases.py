@@ -29,7 +29,7 @@ from indexer.search import (
 
 VOCAB = "ant bee cat dog eel fox gnu hen".split()  # few words: phrases recur, words repeat
 RARE = "yak"  # in one document: its posting is stored inline with the word
-COMMON = frozenset({"ant", "bee"})  # text_t's pairs: those with one of these (pairs_t)
+COMMON = frozenset({"ant", "bee"})  # text_xx's pairs: those with one of these (pairs_xx)
 
 
 @pytest.fixture(scope="module")
@@ -49,13 +49,13 @@ def searcher(tmp_path_factory):
             words = rng.choices(VOCAB, weights, k=rng.randint(1, 40))
             title = rng.choices(VOCAB, k=rng.randint(0, 4))
             body = " ".join(words)
-            w.add_document(id=str(n), body=body, text_t=body, pairs_t=body, title=" ".join(title))
+            w.add_document(id=str(n), body=body, text_xx=body, pairs_xx=body, title=" ".join(title))
             n += 1
         w.commit(merge=False)
     w = ix.writer()
     for k, body, title in ((n, f"ant {RARE} bee", RARE), (n + 1, "cat dog", "")):
         # the second: a segment where RARE meets none
-        w.add_document(id=str(k), body=body, text_t=body, pairs_t=body, title=title)
+        w.add_document(id=str(k), body=body, text_xx=body, pairs_xx=body, title=title)
     for doc in range(0, n, 7):
         w.delete_by_term("id", str(doc))
     w.commit(merge=False)
@@ -63,7 +63,7 @@ def searcher(tmp_path_factory):
     far = [f"ant {' '.join(['gnu'] * 300)} ant bee {' '.join(['fox'] * 70_000)} ant bee cat"]
     far += [f"ant bee {' '.join(['eel'] * k)} ant bee" for k in (254, 255, 256, 65_534)]
     for k, body in enumerate(far):
-        w.add_document(id=f"far{k}", body=body, text_t=body, pairs_t=body, title="")
+        w.add_document(id=f"far{k}", body=body, text_xx=body, pairs_xx=body, title="")
     w.commit(merge=False)
     s = ix.searcher()
     assert len(s.reader().leaf_readers()) == 5 and s.reader().has_deletions()
@@ -72,11 +72,11 @@ def searcher(tmp_path_factory):
 
 
 def pair_fields() -> dict:
-    """text_t: body again, and pairs_t its pairs of adjacent words with one in COMMON, as
+    """text_xx: body again, and pairs_xx its pairs of adjacent words with one in COMMON, as
     indexer.schema makes text_<language> and pairs_<language>."""
     words = analysis.SpaceSeparatedTokenizer()
-    return {"text_t": fields.TEXT(analyzer=words),
-            "pairs_t": fields.FieldType(formats.Positions(),
+    return {"text_xx": fields.TEXT(analyzer=words),
+            "pairs_xx": fields.FieldType(formats.Positions(),
                                         words | indexer_schema.CommonPairFilter(COMMON),
                                         scorable=False)}
 
@@ -90,16 +90,16 @@ def _no_cache(key, compute):
 
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(words=phrases, field=st.sampled_from(["body", "title", "text_t"]))
+@given(words=phrases, field=st.sampled_from(["body", "title", "text_xx"]))
 @example(words=[RARE, "cat", "dog"], field="body")  # no document left before the last word
 @example(words=["ant", "bee", "cat"], field="body")  # 4-byte gaps
-@example(words=["ant", "bee", "cat"], field="text_t")  # the pairs' 4-byte gaps
-@example(words=["bee", "ant", "bee", "ant"], field="text_t")  # a pair twice
-@example(words=["cat", "dog", "ant", "eel"], field="text_t")  # a word, then pairs
+@example(words=["ant", "bee", "cat"], field="text_xx")  # the pairs' 4-byte gaps
+@example(words=["bee", "ant", "bee", "ant"], field="text_xx")  # a pair twice
+@example(words=["cat", "dog", "ant", "eel"], field="text_xx")  # a word, then pairs
 def test_phrase_documents_are_whooshs(searcher, words, field):
     """Both ways of comparing positions: a document at a time, and all at once in arrays
-    (from PHRASE_ARRAYS_FROM candidates on). In text_t, from the pairs of pairs_t where
-    the phrase has a common word (_phrase_units): what Whoosh finds from text_t's words."""
+    (from PHRASE_ARRAYS_FROM candidates on). In text_xx, from the pairs of pairs_xx where
+    the phrase has a common word (_phrase_units): what Whoosh finds from text_xx's words."""
     q = wq.Phrase(field, words)
     expected = frozenset(searcher.docs_for_query(q))
     saved = search.PHRASE_ARRAYS_FROM
@@ -141,23 +141,23 @@ def test_phrases_are_read_as_pairs_where_they_have_a_common_word(searcher):
         return {(f, t.decode()): places for (f, t), places in
                 search._phrase_units(sch, field, [w.encode() for w in phrase.split()]).items()}
 
-    assert units("text_t", "cat ant dog eel bee ant") == {
-        ("pairs_t", "cat ant"): [0], ("pairs_t", "ant dog"): [1],
-        ("pairs_t", "eel bee"): [3], ("pairs_t", "bee ant"): [4]}
-    assert units("text_t", "cat dog ant eel fox") == {
-        ("text_t", "cat"): [0], ("pairs_t", "dog ant"): [1], ("pairs_t", "ant eel"): [2],
-        ("text_t", "fox"): [4]}
-    assert units("text_t", "ant bee ant bee") == {
-        ("pairs_t", "ant bee"): [0, 2], ("pairs_t", "bee ant"): [1]}
-    assert units("text_t", "cat dog cat") == {("text_t", "cat"): [0, 2], ("text_t", "dog"): [1]}
+    assert units("text_xx", "cat ant dog eel bee ant") == {
+        ("pairs_xx", "cat ant"): [0], ("pairs_xx", "ant dog"): [1],
+        ("pairs_xx", "eel bee"): [3], ("pairs_xx", "bee ant"): [4]}
+    assert units("text_xx", "cat dog ant eel fox") == {
+        ("text_xx", "cat"): [0], ("pairs_xx", "dog ant"): [1], ("pairs_xx", "ant eel"): [2],
+        ("text_xx", "fox"): [4]}
+    assert units("text_xx", "ant bee ant bee") == {
+        ("pairs_xx", "ant bee"): [0, 2], ("pairs_xx", "bee ant"): [1]}
+    assert units("text_xx", "cat dog cat") == {("text_xx", "cat"): [0, 2], ("text_xx", "dog"): [1]}
     # no pairs field, or one made from other terms: the words
     assert units("body", "cat ant") == {("body", "cat"): [0], ("body", "ant"): [1]}
-    other = fields.Schema(text_t=fields.TEXT(analyzer=analysis.SpaceSeparatedTokenizer()),
-                          pairs_t=fields.FieldType(formats.Positions(),
+    other = fields.Schema(text_xx=fields.TEXT(analyzer=analysis.SpaceSeparatedTokenizer()),
+                          pairs_xx=fields.FieldType(formats.Positions(),
                                                    analysis.RegexTokenizer()
                                                    | indexer_schema.CommonPairFilter(COMMON)))
-    assert search._phrase_units(other, "text_t", [b"cat", b"ant"]) == {
-        ("text_t", b"cat"): [0], ("text_t", b"ant"): [1]}
+    assert search._phrase_units(other, "text_xx", [b"cat", b"ant"]) == {
+        ("text_xx", b"cat"): [0], ("text_xx", b"ant"): [1]}
 
 
 def test_phrases_with_slop_are_left_to_whoosh(searcher):
@@ -174,7 +174,8 @@ def _scores(searcher, q) -> list[tuple[float, int]]:
 @settings(max_examples=80, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(a=phrases, b=phrases, word=st.sampled_from(VOCAB), shape=st.sampled_from("pOAN"),
-       field=st.sampled_from(["body", "text_t"]))
+       field=st.sampled_from(["body", "text_xx"]))
+@example(a=["ant", "hen"], b=["bee", "bee"], word="hen", shape="N", field="body")  # Whoosh's bug
 def test_known_phrases_score_exactly_as_whoosh(searcher, a, b, word, shape, field):
     """Alone, or in OR / AND / AND NOT with another phrase and a word: the same documents,
     the same scores to the last bit, in the same order, top page or all. (A phrase found
@@ -186,7 +187,13 @@ def test_known_phrases_score_exactly_as_whoosh(searcher, a, b, word, shape, fiel
     assert _scores(searcher, known) == _scores(searcher, q)
     top = [(h.score, h.docnum) for h in searcher.search(q, limit=5)]
     assert [(h.score, h.docnum) for h in searcher.search(known, limit=5)] == top
-    assert _docs(searcher, known) == frozenset(searcher.docs_for_query(q))
+    if shape == "N":  # what it means: Whoosh's AND NOT matcher can keep a first document
+        # that its NOT part has (test_and_not_inside_or_ranks_by_what_it_means)
+        expected = (frozenset(searcher.docs_for_query(q.a))
+                    - frozenset(searcher.docs_for_query(q.b)))
+    else:
+        expected = frozenset(searcher.docs_for_query(q))
+    assert _docs(searcher, known) == expected
 
 
 @pytest.mark.parametrize("words", [["ant"], ["hen", RARE], VOCAB, ["absent"], ["ant", "absent"]])
@@ -204,9 +211,9 @@ def test_word_document_sets_are_whooshs(searcher, words):
 
 words_in = st.sampled_from(VOCAB + [RARE, "absent"])
 leaves = st.one_of(
-    st.builds(wq.Term, st.sampled_from(["body", "title", "text_t"]), words_in,
+    st.builds(wq.Term, st.sampled_from(["body", "title", "text_xx"]), words_in,
               boost=st.sampled_from([1.0, 1.0, 0.5, 3.0])),
-    st.builds(wq.Phrase, st.sampled_from(["body", "title", "text_t"]), phrases))
+    st.builds(wq.Phrase, st.sampled_from(["body", "title", "text_xx"]), phrases))
 trees = st.recursive(leaves, lambda inner: st.one_of(
     st.builds(wq.Or, st.lists(inner, min_size=2, max_size=4)),
     st.builds(wq.And, st.lists(inner, min_size=2, max_size=3))), max_leaves=6)
