@@ -10,9 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.analysis import (
+    CharsetFilter,
+    CompositeAnalyzer,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+)
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Positions
 from whoosh.lang import stemmer_for_language
@@ -113,6 +120,29 @@ class CommonPairFilter(Filter):
                 t.text, t.pos = prev + PAIR_SEPARATOR + text, prev_pos
                 yield t
             prev, prev_pos = text, pos
+
+
+def common_pairs(terms: list[str], common: frozenset[str]) -> Iterator[tuple[int, str]]:
+    """(position, pair term) of each two adjacent terms of which one is in `common`: what
+    CommonPairFilter makes of a text whose terms are `terms` (the writer's way, and a
+    phrase's).
+
+    >>> list(common_pairs(["famili", "of", "the", "worker"], frozenset({"of", "the"})))
+    [(0, 'famili of'), (1, 'of the'), (2, 'the worker')]
+    """
+    for i, (a, b) in enumerate(zip(terms, terms[1:])):  # noqa: B905 (one shorter)
+        if a in common or b in common:
+            yield i, a + PAIR_SEPARATOR + b
+
+
+def pair_filter(field) -> tuple[list, CommonPairFilter] | None:
+    """(the analyzer's items before it, the CommonPairFilter) if `field`'s analyzer ends in
+    one, else None."""
+    ana = getattr(field, "analyzer", None)
+    if type(ana) is not CompositeAnalyzer:
+        return None
+    *items, last = ana.items
+    return (items, last) if type(last) is CommonPairFilter else None
 
 
 def common_terms(language: str | None) -> frozenset[str]:

@@ -1604,12 +1604,9 @@ def _phrase_units(sch, fieldname: str, words: list[bytes]) -> dict[tuple[str, by
     pairs = sch[pf] if pf is not None and pf in sch else None
     common = _common_terms(pairs, sch[fieldname])
     if common:
-        texts = [w.decode("utf-8") for w in words]
-        sep = schema.PAIR_SEPARATOR
-        for i, (a, b) in enumerate(zip(texts, texts[1:])):  # noqa: B905 (one shorter)
-            if a in common or b in common:
-                units.setdefault((pf, pairs.to_bytes(a + sep + b)), []).append(i)
-                covered.update((i, i + 1))
+        for i, pair in schema.common_pairs([w.decode("utf-8") for w in words], common):
+            units.setdefault((pf, pairs.to_bytes(pair)), []).append(i)
+            covered.update((i, i + 1))
     for i, w in enumerate(words):
         if i not in covered:
             units.setdefault((fieldname, w), []).append(i)
@@ -1619,13 +1616,12 @@ def _phrase_units(sch, fieldname: str, words: list[bytes]) -> dict[tuple[str, by
 def _common_terms(pairs, fld) -> frozenset[str]:
     """The common words of a pairs field made from the same terms as fld, with the same
     postings format (empty: no such field)."""
-    ana = getattr(pairs, "analyzer", None)
-    if not isinstance(ana, CompositeAnalyzer) or type(pairs.format) is not type(fld.format):
+    found = schema.pair_filter(pairs) if pairs is not None else None
+    if found is None or type(pairs.format) is not type(fld.format):
         return frozenset()
-    *chain, last = ana.items
+    chain, last = found
     words = fld.analyzer
-    if type(last) is not schema.CommonPairFilter or chain != (
-            list(words.items) if isinstance(words, CompositeAnalyzer) else [words]):
+    if chain != (list(words.items) if isinstance(words, CompositeAnalyzer) else [words]):
         return frozenset()
     return last.common
 

@@ -80,12 +80,10 @@ def analysis_language(field) -> str | None | object:
 def pair_analysis(field) -> tuple[str | None, frozenset[str]] | None:
     """(language, common terms) if `field`'s analyzer is schema.pair_analyzer(language) and
     its postings are Positions, else None."""
-    ana = getattr(field, "analyzer", None)
-    if type(field.format) is not formats.Positions or type(ana) is not CompositeAnalyzer:
+    found = schema.pair_filter(field)
+    if found is None or type(field.format) is not formats.Positions:
         return None
-    *items, pairs = ana.items
-    if type(pairs) is not schema.CommonPairFilter:
-        return None
+    items, pairs = found
     language = _chain_language(items)
     return None if language is _NOT_OURS else (language, pairs.common)
 
@@ -133,10 +131,8 @@ def pair_values(terms: list[str], common: frozenset[str], field_boost: float
     schema.pair_analyzer(language), given the text's terms under schema.analyzer(language)
     (schema.terms_of)."""
     positions: defaultdict[str, list[int]] = defaultdict(list)
-    sep = schema.PAIR_SEPARATOR
-    for pos, (a, b) in enumerate(zip(terms, terms[1:])):  # noqa: B905 (one shorter)
-        if a in common or b in common:
-            positions[a + sep + b].append(pos)
+    for pos, pair in schema.common_pairs(terms, common):
+        positions[pair].append(pos)
     return _values(positions, field_boost)
 
 
