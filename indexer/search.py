@@ -2007,15 +2007,149 @@ def _score_all(s, q: wq.Query, docs: set[int], limit: int) -> list[tuple[float, 
     summed up the same tree, node by node: every addition is the one Whoosh makes (a + b, in
     the same order), so the scores are equal to the last bit. Raises _Unsupported for a
     matcher it does not know (the caller then lets Whoosh score)."""
+    return heapq.nsmallest(limit, _exact_scores(s, _unaligned(q), docs), key=_best_first)
+
+
+def _best_first(sd: tuple[float, int]) -> tuple[float, int]:
+    return -sd[0], sd[1]  # Whoosh's top collector: higher score, then lower document number
+
+
+def _exact_scores(s, q: wq.Query, docs) -> list[tuple[float, int]]:
+    """(score, docnum) of each of docs (all of which q, _unaligned, matches)."""
     context = s.context()
-    q = _unaligned(q)
     scored: list[tuple[float, int]] = []
     for sub, offset, local in _segments_of(s, docs):
         found = _bulk_scores(q.matcher(sub, context), local, set(local), sub)
         if len(found) != len(local):  # not the documents the set operations found
             raise _Unsupported("document sets differ")
         scored.extend((score, d + offset) for d, score in found.items())
-    return heapq.nsmallest(limit, scored, key=lambda sd: (-sd[0], sd[1]))
+    return scored
+
+
+#: Fewer documents than this are all scored (_score_top)
+BOUNDED_FROM = 256
+#: A bound is raised by this factor, so that rounding cannot leave it under the score.
+BOUND_MARGIN = 1 + 1e-9
+
+
+def _score_top(s, q: wq.Query, docs: set[int], limit: int) -> list[tuple[float, int]]:
+    """What _score_all gives (the best `limit` of docs, exactly), scoring only the
+    documents that can be among them.
+
+    Scoring a document means reading its words' weights, and Whoosh keeps those in the
+    same compressed block as their positions: for a phrase of common words found in
+    thousands of documents (found from pair postings, schema.CommonPairFilter), that was
+    most of its time. Each block's header holds its largest weight, and the length of every
+    document is at hand, so a bound on each document's score costs no decompression: the
+    same BM25 with the block's largest weight (larger is never less), raised by
+    BOUND_MARGIN. The documents with the best bounds are scored first; then every document
+    whose bound reaches the score of the limit-th best so far; no other can enter the
+    page. Where _bulk_bounds does not know a matcher, every document is scored
+    (_score_all, which raises _Unsupported if it does not know it either)."""
+    if len(docs) < max(BOUNDED_FROM, 4 * limit):
+        return _score_all(s, q, docs, limit)
+    context = s.context()
+    q = _unaligned(q)
+    bounds: list[tuple[float, int]] = []
+    try:
+        for sub, offset, local in _segments_of(s, docs):
+            found = _bulk_bounds(q.matcher(sub, context), local, set(local), sub)
+            if len(found) != len(local):
+                raise _Unsupported("document sets differ")
+            bounds.extend((bound, d + offset) for d, bound in found.items())
+    except _Unsupported:
+        return _score_all(s, q, docs, limit)
+    bounds.sort(key=_best_first)
+    first = 2 * limit + 16
+    best = heapq.nsmallest(limit, _exact_scores(s, q, [d for _, d in bounds[:first]]),
+                           key=_best_first)
+    floor = best[-1][0]  # the limit-th best score: a document under it cannot enter
+    rest = [d for bound, d in bounds[first:] if bound >= floor]
+    if rest:
+        best = heapq.nsmallest(limit, best + _exact_scores(s, q, rest), key=_best_first)
+    return best
+
+
+def _bulk_bounds(m: Matcher, wanted: list[int], wset: set[int], sub,
+                 known: dict[bytes, list] | None = None) -> dict[int, float]:
+    """docnum -> a number no less than m.score(), for each of wanted (ascending, one
+    segment's) that m may match (some it does not match may be there too): _bulk_scores'
+    walk of the tree, each scored word bounded by its blocks' headers (_word_bounds), unless
+    its weights are at hand (known: see _bulk_scores). Sums and products are rounded the
+    same way up or down, so they keep a bound a bound."""
+    t = type(m)
+    if t is NullMatcher or not m.is_active():
+        return {}
+    if t is UnionMatcher:
+        out = _bulk_bounds(m.a, wanted, wset, sub, known)
+        for d, b in _bulk_bounds(m.b, wanted, wset, sub, known).items():
+            a = out.get(d)
+            out[d] = b if a is None else a + b
+        return out
+    if t is IntersectionMatcher or t is _Unaligned:
+        a = _bulk_bounds(m.a, wanted, wset, sub, known)
+        both = sorted(a)
+        b = _bulk_bounds(m.b, both, set(both), sub, known)
+        return {d: a[d] + b[d] for d in both if d in b}
+    if t is AndNotMatcher:  # the NOT part takes documents away, never adds to a score
+        return _bulk_bounds(m.a, wanted, wset, sub, known)
+    if t is WrappingMatcher or t is FilterMatcher:  # (a filter only takes documents away)
+        inner = _bulk_bounds(m.child, wanted, wset, sub, known)
+        boost = m.boost
+        return {d: x * boost for d, x in inner.items()}
+    if t is _KnownMatcher:
+        ids = [d for d in m._ids[m._i:] if d in wset]
+        inner = _bulk_bounds(m._words, ids, set(ids), sub, m._weights)
+        boost = m._boost
+        return inner if boost == 1.0 else {d: x * boost for d, x in inner.items()}
+    if t is W3LeafMatcher and m.scorer is None:  # unscored: _bulk_scores counts 1.0
+        return dict.fromkeys(wanted, 1.0)
+    if t is ArrayUnionMatcher and m._scored:  # as _bulk_scores: the first part's sums made
+        part, first, end, boost = m._a, m._offset, m._limit, m._boost
+        out = {d: part[d - first] for d in wanted
+               if m._docnum <= d < end and part[d - first] > 0}
+        rest = [d for d in wanted if d >= end]
+        later: dict[int, float] = {}
+        for child in m._submatchers:
+            for d, x in _bulk_bounds(child, rest, set(rest), sub).items():
+                later[d] = later.get(d, 0.0) + x * boost
+        out.update((d, x) for d, x in later.items() if x > 0)
+        return out
+    if t is ArrayUnionMatcher:  # unscored: its documents, as _bulk_scores reads them
+        return _bulk_scores(m, wanted, wset, sub)
+    term = m.term() if t is W3LeafMatcher else None
+    if known is not None and isinstance(term, tuple) and known.get(term[1]) is not None:
+        return _bulk_scores(m, wanted, wset, sub, known)  # the weights are at hand
+    if t is W3LeafMatcher and type(m.scorer) is BM25FScorer:
+        return _word_bounds(m, sub, term, wanted)
+    raise _Unsupported(t.__name__)
+
+
+def _word_bounds(m: W3LeafMatcher, sub, term, wanted: list[int]) -> dict[int, float]:
+    """docnum -> a bound on m.score() for each of wanted up to m's last document: BM25 of
+    the largest weight in the block that would hold it (read from the blocks' headers, not
+    their data) and the document's length, raised by BOUND_MARGIN. BM25 grows with the
+    weight and shrinks with the length."""
+    tops, weights = [], []
+    while m.is_active():
+        tops.append(m.block_max_id())
+        weights.append(m.block_max_weight())
+        m._next_block()
+    docs = np.asarray(wanted, np.int64)
+    docs = docs[docs <= tops[-1]] if tops else docs[:0]
+    lengths = _field_lengths(sub.reader(), term[0])
+    if not docs.size:
+        return {}
+    # no length byte (0), or none kept: length 0, which gives the largest score of all
+    fl = (_LENGTH_OF_BYTE[np.frombuffer(lengths, np.uint8)[docs]] if lengths is not None
+          else np.zeros(docs.size))
+    tf = np.asarray(weights, np.float64)[np.searchsorted(np.asarray(tops, np.int64), docs)]
+    scorer = m.scorer
+    idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    if not (idf > 0 and K1 >= 0 and 0 <= B <= 1):  # then a larger weight scores no less
+        raise _Unsupported("a BM25 that a larger weight may lower")
+    bounds = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))) * BOUND_MARGIN
+    return dict(zip(docs.tolist(), bounds.tolist(), strict=True))
 
 
 class _Unaligned(IntersectionMatcher):
@@ -2259,7 +2393,7 @@ class CorpusIndex:
             return []
         if sort == "relevance":
             try:
-                ranked = _score_all(s, q, final, limit)
+                ranked = _score_top(s, q, final, limit)
             except _Unsupported:
                 ranked = _score_within(s, q, final, limit)
             return [(s.stored_fields(d), score) for score, d in ranked[first:]]

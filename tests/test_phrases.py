@@ -18,13 +18,18 @@ from whoosh import query as wq
 from indexer import schema as indexer_schema
 from indexer import search
 from indexer.search import (
+    _bulk_bounds,
     _docs,
+    _exact_scores,
     _Expanded,
     _known_phrases,
     _phrase_docs,
     _position_keys,
     _score_all,
+    _score_top,
+    _segments_of,
     _term_docs,
+    _unaligned,
 )
 
 VOCAB = "ant bee cat dog eel fox gnu hen".split()  # few words: phrases recur, words repeat
@@ -246,6 +251,53 @@ def test_known_documents_rank_exactly_as_whoosh(searcher, q, keep, limit, tree, 
     finally:
         wq.Or.matcher_type = saved
     assert ours == sorted(every, key=lambda sd: (-sd[0], sd[1]))[:limit]
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=queries, keep=st.floats(0.05, 1.0), limit=st.sampled_from([1, 3, 10]),
+       tree=st.sampled_from([wq.Or.AUTO_MATCHER, wq.Or.DEFAULT_MATCHER]),
+       seed=st.integers(0, 99))
+def test_bounds_are_never_under_the_scores(searcher, q, keep, limit, tree, seed):
+    """Each document's bound (block headers' largest weights, the document's length) is at
+    least its score, so the ranking that scores only documents whose bounds can reach the
+    page is the ranking that scores them all, to the last bit."""
+    known = _known_phrases(searcher, q, _no_cache)
+    matched = sorted(_docs(searcher, known))
+    final = set(random.Random(seed).sample(matched, round(len(matched) * keep)))
+    saved, wq.Or.matcher_type = wq.Or.matcher_type, tree
+    saved_from, search.BOUNDED_FROM = search.BOUNDED_FROM, 0
+    try:
+        exact = dict((d, x) for x, d in _exact_scores(searcher, _unaligned(known), final))
+        context = searcher.context()
+        for sub, offset, local in _segments_of(searcher, final):
+            m = _unaligned(known).matcher(sub, context)
+            bounds = _bulk_bounds(m, local, set(local), sub)
+            assert set(bounds) >= set(local)
+            assert all(bounds[d] >= exact[d + offset] for d in local)
+        assert _score_top(searcher, known, final, limit) == _score_all(searcher, known, final,
+                                                                       limit)
+    finally:
+        wq.Or.matcher_type = saved
+        search.BOUNDED_FROM = saved_from
+
+
+def test_bounds_leave_most_documents_unscored(searcher, monkeypatch):
+    """A phrase of two common words, in hundreds of documents: the first page is ranked
+    exactly, scoring a small share of them."""
+    scored = []
+
+    def counting(s, q, docs):
+        scored.extend(docs)
+        return _exact_scores(s, q, docs)
+    monkeypatch.setattr(search, "_exact_scores", counting)
+    q = _known_phrases(searcher, wq.Phrase("body", ["ant", "bee"]), _no_cache)
+    final = set(_docs(searcher, q))
+    assert len(final) > 300
+    top = _score_top(searcher, q, final, 10)
+    assert top == sorted(((h.score, h.docnum) for h in searcher.search(q, limit=None)),
+                         key=lambda sd: (-sd[0], sd[1]))[:10]
+    assert len(scored) < len(final) / 3
 
 
 @pytest.mark.parametrize("a_field", ["title", "body"])
