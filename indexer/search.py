@@ -40,6 +40,7 @@ from whoosh.matching import (
 )
 from whoosh.matching.binary import AdditiveBiMatcher
 from whoosh.matching.combo import ArrayUnionMatcher
+from whoosh.matching.mcore import NullMatcherClass
 from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.qparser import plugins as qplugins
 from whoosh.scoring import BM25FScorer, WeightLengthScorer
@@ -1438,6 +1439,7 @@ class _Known(_StandIn, wq.Query):
         # segment's first document number -> word -> its blocks' (docnums, weights), when
         # _phrase_docs has just read them (not when the documents came from the cache)
         self.weights = weights or {}
+        self._sizes: dict[int, tuple[object, int]] = {}  # id(reader) -> (reader, size)
 
     def matcher(self, searcher, context=None):
         # The same cases as Phrase.matcher, so that compound matchers are built alike.
@@ -1461,15 +1463,26 @@ class _Known(_StandIn, wq.Query):
             if (fieldname, word) not in reader:
                 return NullMatcher()
             words.append(word)
-        tree = make_binary_tree(IntersectionMatcher,
-                                [wq.Term(fieldname, w).matcher(searcher, context) for w in words])
-        return _KnownMatcher(ids, tree, self.boost, weights=self.weights.get(offset))
+        leaves = [wq.Term(fieldname, w).matcher(searcher, context) for w in words]
+        return _KnownMatcher(ids, leaves, self.boost, weights=self.weights.get(offset))
 
     def is_leaf(self) -> bool:
         return True
 
+    def unread(self) -> bool:
+        """Whether scoring must read the weights of some of the words (those not read to
+        find the documents, in some segment)."""
+        words = len(set(self.original.words))
+        return bool(self.docs) and (not self.weights or
+                                    any(len(w) < words for w in self.weights.values()))
+
     def estimate_size(self, ixreader) -> int:
-        return self.original.estimate_size(ixreader)
+        # asked for each segment whenever an OR or AND above it is made (to order its
+        # tree), and each time looks every word up: kept per segment reader
+        kept = self._sizes.get(id(ixreader))
+        if kept is None or kept[0] is not ixreader:
+            kept = self._sizes[id(ixreader)] = (ixreader, self.original.estimate_size(ixreader))
+        return kept[1]
 
     def estimate_min_size(self, ixreader) -> int:
         return self.original.estimate_min_size(ixreader)
@@ -1477,14 +1490,33 @@ class _Known(_StandIn, wq.Query):
 
 
 class _KnownMatcher(Matcher):
-    """The documents `ids` (one segment's, ascending), each scored by `words`, the
-    intersection of the phrase's words, which every one of them contains."""
+    """The documents `ids` (one segment's, ascending), each scored by the intersection of
+    the phrase's words (`leaves`, their matchers), which every one of them contains.
 
-    def __init__(self, ids: list[int], words: Matcher, boost: float, at: int = 0,
-                 weights: dict[bytes, list] | None = None) -> None:
-        self._ids, self._words, self._boost, self._i = ids, words, boost, at
+    The intersection is a tree of IntersectionMatchers, as Whoosh's phrase matcher has,
+    made when the matcher is first walked: making one moves its words to their first common
+    document, reading their blocks. _bulk_scores and _bulk_bounds never walk it: they read
+    the same tree made of _Unaligned (bulk_words), which reads nothing when made."""
+
+    def __init__(self, ids: list[int], leaves: list[Matcher], boost: float, at: int = 0,
+                 weights: dict[bytes, list] | None = None, tree: Matcher | None = None
+                 ) -> None:
+        self._ids, self._leaves, self._boost, self._i = ids, leaves, boost, at
         self._weights = weights  # word -> blocks' (docnums, weights), if read (_bulk_scores)
-        self._align()
+        self._tree = tree
+
+    @property
+    def _words(self) -> Matcher:
+        if self._tree is None:
+            self._tree = make_binary_tree(IntersectionMatcher, self._leaves)
+            self._align()
+        return self._tree
+
+    def bulk_words(self) -> Matcher:
+        """The words' tree for _bulk_scores (its leaves unmoved, if not walked yet)."""
+        if self._tree is not None:
+            return self._tree
+        return make_binary_tree(_Unaligned, self._leaves)
 
     def _align(self) -> None:
         if self._i < len(self._ids):
@@ -1527,8 +1559,8 @@ class _KnownMatcher(Matcher):
         return self if self.is_active() else NullMatcher()
 
     def copy(self) -> _KnownMatcher:
-        return _KnownMatcher(self._ids, self._words.copy(), self._boost, self._i,
-                             self._weights)
+        return _KnownMatcher(self._ids, self._leaves, self._boost, self._i, self._weights,
+                             self._words.copy())
 
     def reset(self) -> None:
         self._i = 0
@@ -2027,7 +2059,7 @@ def _exact_scores(s, q: wq.Query, docs) -> list[tuple[float, int]]:
 
 
 #: Fewer documents than this are all scored (_score_top)
-BOUNDED_FROM = 256
+BOUNDED_FROM = 1000
 #: A bound is raised by this factor, so that rounding cannot leave it under the score.
 BOUND_MARGIN = 1 + 1e-9
 
@@ -2042,64 +2074,141 @@ def _score_top(s, q: wq.Query, docs: set[int], limit: int) -> list[tuple[float, 
     most of its time. Each block's header holds its largest weight, and the length of every
     document is at hand, so a bound on each document's score costs no decompression: the
     same BM25 with the block's largest weight (larger is never less), raised by
-    BOUND_MARGIN. The documents with the best bounds are scored first; then every document
-    whose bound reaches the score of the limit-th best so far; no other can enter the
-    page. Where _bulk_bounds does not know a matcher, every document is scored
-    (_score_all, which raises _Unsupported if it does not know it either)."""
-    if len(docs) < max(BOUNDED_FROM, 4 * limit):
+    BOUND_MARGIN. The documents are scored in order of their bounds, in chunks of growing
+    size, until the next bound is under the limit-th best score so far: no other document
+    can enter the page. Each segment's matchers are made once, and their words read again from the
+    start for each pass (_restart). Where _bulk_bounds does not know a matcher, every
+    document is scored (_score_all, which raises _Unsupported if it does not know it
+    either)."""
+    if len(docs) < max(BOUNDED_FROM, 4 * limit) or not _worth_bounding(q):
         return _score_all(s, q, docs, limit)
     context = s.context()
     q = _unaligned(q)
-    bounds: list[tuple[float, int]] = []
+    segments = [(sub, offset, q.matcher(sub, context))
+                for sub, offset, _ in _segments_of(s, docs)]
     try:
-        for sub, offset, local in _segments_of(s, docs):
-            found = _bulk_bounds(q.matcher(sub, context), local, set(local), sub)
-            if len(found) != len(local):
-                raise _Unsupported("document sets differ")
-            bounds.extend((bound, d + offset) for d, bound in found.items())
+        bounds = _rescored(segments, docs, _bulk_bounds)
+        bounds.sort(key=_best_first)
+        best: list[tuple[float, int]] = []
+        at, size = 0, 2 * limit + 16
+        while at < len(bounds):
+            chunk = bounds[at:at + size]
+            if len(best) == limit:  # under the limit-th best score, none can enter
+                floor = best[-1][0]
+                chunk = [(b, d) for b, d in chunk if b >= floor]  # (they are descending)
+                if not chunk:
+                    break
+            best = heapq.nsmallest(limit, best + _rescored(segments, [d for _, d in chunk]),
+                                   key=_best_first)
+            at, size = at + size, size * 2
+        return best
     except _Unsupported:
         return _score_all(s, q, docs, limit)
-    bounds.sort(key=_best_first)
-    first = 2 * limit + 16
-    best = heapq.nsmallest(limit, _exact_scores(s, q, [d for _, d in bounds[:first]]),
-                           key=_best_first)
-    floor = best[-1][0]  # the limit-th best score: a document under it cannot enter
-    rest = [d for bound, d in bounds[first:] if bound >= floor]
-    if rest:
-        best = heapq.nsmallest(limit, best + _exact_scores(s, q, rest), key=_best_first)
-    return best
+
+
+def _worth_bounding(q: wq.Query) -> bool:
+    """Whether bounds would spare reading: q has a phrase some of whose words' weights
+    were not read when its documents were found (common words, found from their pairs;
+    or documents from the cache), and _bulk_bounds can bound all of q (_boundable)."""
+    return _boundable(q) and any(isinstance(node, _Known) and node.unread()
+                                 for node in q.leaves())
+
+
+def _boundable(q: wq.Query, sure: bool = True) -> bool:
+    """Whether _bulk_bounds can bound q's matchers, as far as q tells (it raises
+    _Unsupported where it cannot): no scored word below an OR, but in a phrase."""
+    if isinstance(q, _Known):
+        return True
+    if isinstance(q, (wq.Term, _Expanded)):
+        return sure
+    if type(q) is wq.Or:
+        return all(_boundable(c, False) for c in q.subqueries)
+    if type(q) is wq.And or type(q) is _UnalignedAnd:
+        return all(_boundable(c, sure) for c in q.subqueries)
+    if type(q) is wq.AndNot:
+        return _boundable(q.a, sure)
+    return False
+
+
+def _rescored(segments: list, docs, how: Callable | None = None) -> list[tuple[float, int]]:
+    """(how's number, docnum) of each of docs (how: _bulk_scores unless given), from each
+    segment's (searcher, first document number, matcher), its words read again from their
+    first blocks."""
+    how = how or _bulk_scores
+    docs = sorted(docs)
+    out: list[tuple[float, int]] = []
+    for sub, offset, m in segments:
+        lo = bisect.bisect_left(docs, offset)
+        hi = bisect.bisect_left(docs, offset + sub.doc_count_all())
+        if lo == hi:
+            continue
+        local = [d - offset for d in docs[lo:hi]]
+        _restart(m)
+        found = how(m, local, set(local), sub)
+        if len(found) != len(local):  # not the documents the set operations found
+            raise _Unsupported("document sets differ")
+        out.extend((x, d + offset) for d, x in found.items())
+    return out
+
+
+def _restart(m: Matcher) -> None:
+    """Each word's matcher below m back at its first block, for _bulk_scores or
+    _bulk_bounds to read again (they read a tree's words, and nothing else in it moves)."""
+    t = type(m)
+    if t is W3LeafMatcher or t is ListMatcher or t is NullMatcherClass:
+        m.reset()
+    elif t in (UnionMatcher, IntersectionMatcher, _Unaligned, AndNotMatcher):
+        _restart(m.a)
+        _restart(m.b)
+    elif t is WrappingMatcher or t is FilterMatcher:
+        _restart(m.child)
+    elif t is _KnownMatcher:  # (its words' tree, if walked, is made of these leaves)
+        for leaf in m._leaves:
+            _restart(leaf)
+    elif t is ArrayUnionMatcher:  # (its first part's sums are made; the rest is read)
+        for child in m._submatchers:
+            _restart(child)
+    else:
+        raise _Unsupported(t.__name__)
 
 
 def _bulk_bounds(m: Matcher, wanted: list[int], wset: set[int], sub,
-                 known: dict[bytes, list] | None = None) -> dict[int, float]:
+                 known: dict[bytes, list] | None = None, sure: bool = True
+                 ) -> dict[int, float]:
     """docnum -> a number no less than m.score(), for each of wanted (ascending, one
     segment's) that m may match (some it does not match may be there too): _bulk_scores'
     walk of the tree, each scored word bounded by its blocks' headers (_word_bounds), unless
     its weights are at hand (known: see _bulk_scores). Sums and products are rounded the
-    same way up or down, so they keep a bound a bound."""
+    same way up or down, so they keep a bound a bound.
+
+    sure: every one of wanted that reaches m is known to be among m's documents (as below
+    an AND, or a phrase whose documents were found). Below an OR it is not, and a word
+    there would bound every document in its range, whether it has the word or not: a word
+    searched in a dozen language fields would bound each document by a dozen scores. So a
+    scored word that is not sure raises _Unsupported, and everything is scored instead."""
     t = type(m)
     if t is NullMatcher or not m.is_active():
         return {}
     if t is UnionMatcher:
-        out = _bulk_bounds(m.a, wanted, wset, sub, known)
-        for d, b in _bulk_bounds(m.b, wanted, wset, sub, known).items():
+        out = _bulk_bounds(m.a, wanted, wset, sub, known, False)
+        for d, b in _bulk_bounds(m.b, wanted, wset, sub, known, False).items():
             a = out.get(d)
             out[d] = b if a is None else a + b
         return out
     if t is IntersectionMatcher or t is _Unaligned:
-        a = _bulk_bounds(m.a, wanted, wset, sub, known)
+        a = _bulk_bounds(m.a, wanted, wset, sub, known, sure)
         both = sorted(a)
-        b = _bulk_bounds(m.b, both, set(both), sub, known)
+        b = _bulk_bounds(m.b, both, set(both), sub, known, sure)
         return {d: a[d] + b[d] for d in both if d in b}
     if t is AndNotMatcher:  # the NOT part takes documents away, never adds to a score
-        return _bulk_bounds(m.a, wanted, wset, sub, known)
+        return _bulk_bounds(m.a, wanted, wset, sub, known, sure)
     if t is WrappingMatcher or t is FilterMatcher:  # (a filter only takes documents away)
-        inner = _bulk_bounds(m.child, wanted, wset, sub, known)
+        inner = _bulk_bounds(m.child, wanted, wset, sub, known, sure)
         boost = m.boost
         return {d: x * boost for d, x in inner.items()}
     if t is _KnownMatcher:
         ids = [d for d in m._ids[m._i:] if d in wset]
-        inner = _bulk_bounds(m._words, ids, set(ids), sub, m._weights)
+        inner = _bulk_bounds(m.bulk_words(), ids, set(ids), sub, m._weights, True)
         boost = m._boost
         return inner if boost == 1.0 else {d: x * boost for d, x in inner.items()}
     if t is W3LeafMatcher and m.scorer is None:  # unscored: _bulk_scores counts 1.0
@@ -2111,7 +2220,7 @@ def _bulk_bounds(m: Matcher, wanted: list[int], wset: set[int], sub,
         rest = [d for d in wanted if d >= end]
         later: dict[int, float] = {}
         for child in m._submatchers:
-            for d, x in _bulk_bounds(child, rest, set(rest), sub).items():
+            for d, x in _bulk_bounds(child, rest, set(rest), sub, None, False).items():
                 later[d] = later.get(d, 0.0) + x * boost
         out.update((d, x) for d, x in later.items() if x > 0)
         return out
@@ -2120,9 +2229,59 @@ def _bulk_bounds(m: Matcher, wanted: list[int], wset: set[int], sub,
     term = m.term() if t is W3LeafMatcher else None
     if known is not None and isinstance(term, tuple) and known.get(term[1]) is not None:
         return _bulk_scores(m, wanted, wset, sub, known)  # the weights are at hand
-    if t is W3LeafMatcher and type(m.scorer) is BM25FScorer:
+    if t is W3LeafMatcher and type(m.scorer) is BM25FScorer and sure:
         return _word_bounds(m, sub, term, wanted)
     raise _Unsupported(t.__name__)
+
+
+class _KeptMaxima:
+    """Block maxima (_block_maxima) of the words read last, up to KEPT blocks in all."""
+
+    KEPT = 500_000  # blocks, 16 bytes each: a word in each of 100,000 documents has ~800
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._blocks = 0
+
+    def get(self, key: tuple) -> tuple[np.ndarray, np.ndarray] | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, found: tuple[np.ndarray, np.ndarray]) -> None:
+        with self._lock:
+            if key not in self._kept:
+                self._kept[key] = found
+                self._blocks += found[0].size
+            while self._blocks > self.KEPT and len(self._kept) > 1:
+                self._blocks -= self._kept.popitem(last=False)[1][0].size
+
+
+_MAXIMA = _KeptMaxima()
+
+
+def _block_maxima(m: W3LeafMatcher, reader, term: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """(last document number, largest weight) of every block of a word's postings in one
+    segment, from the blocks' headers (m is moved past its end); kept for the next search,
+    as the common words of phrases come back again and again."""
+    segment = getattr(reader, "segment", None)
+    key = (segment().segment_id(), *term) if segment is not None else None
+    found = _MAXIMA.get(key) if key is not None else None
+    if found is not None:
+        return found
+    m.reset()  # from its first block, wherever it stood
+    tops, weights = array("q"), array("d")
+    while m.is_active():
+        tops.append(m.block_max_id())
+        weights.append(m.block_max_weight())
+        m._next_block()
+    found = (np.frombuffer(tops, np.int64), np.frombuffer(weights, np.float64))
+    if key is not None:
+        _MAXIMA.put(key, found)
+    return found
 
 
 def _word_bounds(m: W3LeafMatcher, sub, term, wanted: list[int]) -> dict[int, float]:
@@ -2130,20 +2289,16 @@ def _word_bounds(m: W3LeafMatcher, sub, term, wanted: list[int]) -> dict[int, fl
     the largest weight in the block that would hold it (read from the blocks' headers, not
     their data) and the document's length, raised by BOUND_MARGIN. BM25 grows with the
     weight and shrinks with the length."""
-    tops, weights = [], []
-    while m.is_active():
-        tops.append(m.block_max_id())
-        weights.append(m.block_max_weight())
-        m._next_block()
+    tops, weights = _block_maxima(m, sub.reader(), term)
     docs = np.asarray(wanted, np.int64)
-    docs = docs[docs <= tops[-1]] if tops else docs[:0]
-    lengths = _field_lengths(sub.reader(), term[0])
+    docs = docs[docs <= tops[-1]] if tops.size else docs[:0]
     if not docs.size:
         return {}
+    lengths = _field_lengths(sub.reader(), term[0])
     # no length byte (0), or none kept: length 0, which gives the largest score of all
     fl = (_LENGTH_OF_BYTE[np.frombuffer(lengths, np.uint8)[docs]] if lengths is not None
           else np.zeros(docs.size))
-    tf = np.asarray(weights, np.float64)[np.searchsorted(np.asarray(tops, np.int64), docs)]
+    tf = weights[np.searchsorted(tops, docs)]
     scorer = m.scorer
     idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
     if not (idf > 0 and K1 >= 0 and 0 <= B <= 1):  # then a larger weight scores no less
@@ -2211,7 +2366,7 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
         return {d: x * boost for d, x in inner.items()}
     if t is _KnownMatcher:
         ids = [d for d in m._ids[m._i:] if d in wset]
-        inner = _bulk_scores(m._words, ids, set(ids), sub, m._weights)
+        inner = _bulk_scores(m.bulk_words(), ids, set(ids), sub, m._weights)
         boost = m._boost
         return inner if boost == 1.0 else {d: x * boost for d, x in inner.items()}
     if t is W3LeafMatcher and m.scorer is None:  # unscored: its documents
