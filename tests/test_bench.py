@@ -203,3 +203,25 @@ def test_server_profile_of_a_small_index(tmp_path):
     text = out.read_text()
     assert "0 errors" in text and re.search(r"each of [1-9][0-9]* server processes", text)
     assert "CorpusIndex.search (indexer/search.py)" in text
+
+
+def test_compare_ranking_times_both_ways_and_finds_the_same_pages(tmp_path, capsys,
+                                                                   monkeypatch):
+    """bench.compare_ranking ranks every search of the mix by bounds and by scoring every
+    match, on bench.run's index of a generated corpus (bounds used from the first document
+    here), and finds the same page both ways; no index: it says what to run."""
+    from bench import compare_ranking
+    from indexer import build, search
+
+    monkeypatch.setattr(search, "BOUNDED_FROM", 0)
+    data = tmp_path / "n30-s3"
+    generate(30, data, seed=3, progress=False)
+    with pytest.raises(SystemExit, match="bench.run --n 30"):
+        compare_ranking.main(["--n", "30", "--seed", "3", "--data", str(tmp_path)])
+    build.build_index(data / "corpus", data / "work" / "index", workers=1)
+    compare_ranking.main(["--n", "30", "--seed", "3", "--data", str(tmp_path), "--rounds", "2"])
+    lines = capsys.readouterr().out.splitlines()
+    classes = [line.split()[0] for line in lines[1:] if not line.startswith(("phrases", "  "))]
+    assert classes[:-1] == [c for c in CLASSES if c != "highlight"]
+    assert lines[-1] == "the same page for every query both ways"
+    assert search._score_top is not search._score_all and "bounds" in lines[0]
