@@ -3,12 +3,19 @@
     git worktree add /tmp/before <commit>
     python -m bench.compare /tmp/before [--n 100000] [--docs 600] [--rounds 3] [--data DIR]
     python -m bench.compare /tmp/before --builds [--n 100000] [--workers W]
+    python -m bench.compare /tmp/before --queries [--n 100000] [--rounds 3]
 
 This machine's speed drifts (by half at times, for minutes), so a version measured now
 and another measured an hour ago say little. This runs the same documents (spread over
 the generated corpus of N) through `build.prepare` and `indexer/writer.py` in a fresh
 process per measurement, alternating the other checkout and this one, and prints each
 pair's CPU milliseconds per document and the median ratio (this one / the other).
+
+--queries: the query mix instead (bench/queries.py, as bench.run measures it, highlights
+included), on bench.run's index for N: a fresh process per round and checkout, alternating,
+each warmed up on other queries; prints per class the median / p95 ms of each (the least of
+its rounds per query) and the ratio of their summed time (this / other). The index must be
+one both versions read (the same schema version).
 
 --builds: whole builds instead (`python -m indexer index --rebuild`, measured as
 bench.run measures them: wall time and peak memory), this checkout then the other, each
@@ -20,6 +27,7 @@ this takes about an hour.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -28,9 +36,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import queries
 from .generate import generate
-from .measure import run_measured
-from .run import build_command, fts5_build_command
+from .measure import run_measured, summary_ms
+from .run import WARM_SEED, build_command, fts5_build_command
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -92,6 +101,73 @@ def fts5_seconds(data: Path, work: Path) -> float:
     return run.seconds
 
 
+# Run with PYTHONPATH set to one checkout: prints {class: [seconds per query]} as JSON.
+_QUERIES = """
+import json, sys, time
+from indexer import CorpusIndex, make_query
+index, warm, mix = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+def timed(ix, q):
+    kwargs = {"q": q["text"], "outlet": [q["outlet"]] if q["outlet"] else (),
+              "lang": [q["lang"]] if q["lang"] else ()}
+    if q["year"]:
+        kwargs.update(date_from=str(q["year"]), date_to=str(q["year"]))
+    if q["cls"] != "highlight":
+        t = time.perf_counter()
+        ix.search(make_query(**kwargs))
+        return time.perf_counter() - t
+    result = ix.search(make_query(**kwargs))
+    t = time.perf_counter()
+    for h in result.hits:
+        ix.highlight_document(ix.document(h.id), q["text"])
+    return time.perf_counter() - t
+out = {}
+with CorpusIndex(index) as ix:
+    for q in warm:
+        timed(ix, q)
+    for q in mix:
+        out.setdefault(q["cls"], []).append(timed(ix, q))
+print(json.dumps(out))
+"""
+
+
+def query_times(checkout: Path, index: Path, warm: Path, mix: Path) -> dict[str, list[float]]:
+    """Seconds per query of the mix, by class, searched by checkout's code."""
+    env = {**os.environ, "PYTHONPATH": str(checkout), "PYTHONHASHSEED": "0"}
+    done = subprocess.run([sys.executable, "-c", _QUERIES, str(index), str(warm), str(mix)],
+                          cwd=checkout, env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def compare_queries(other: Path, data: Path, rounds: int) -> list[str]:
+    """The report's lines: the query mix searched by each checkout in turn."""
+    index = data / "work" / "index"
+    if not (index / "CURRENT").exists():
+        sys.exit(f"no index in {index}: run `python -m bench.run --n ...` first")
+    work = Path(tempfile.mkdtemp(prefix="bench-compare-"))
+    try:
+        warm, mix = work / "warm.json", work / "mix.json"
+        queries.save(queries.query_mix(data / "meta.jsonl", WARM_SEED), warm)
+        queries.save(queries.query_mix(data / "meta.jsonl"), mix)
+        best: dict[str, dict[str, list[float]]] = {}
+        for k in range(rounds):
+            for name, checkout in (("this", REPO), ("other", other))[::1 if k % 2 else -1]:
+                times = query_times(checkout, index, warm, mix)
+                kept = best.setdefault(name, times)
+                for cls, seconds in times.items():
+                    kept[cls] = [min(x, y) for x, y in zip(kept[cls], seconds, strict=True)]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    lines = [f"{'class':16} {'other: median / p95 ms':>24} {'this: median / p95 ms':>23} "
+             f"{'ratio':>6}"]
+    for cls, one in best["other"].items():
+        two = best["this"][cls]
+        a, b = summary_ms(one), summary_ms(two)
+        lines.append(f"{cls:16} {a['median_ms']:>12.1f} / {a['p95_ms']:>7.1f}"
+                     f" {b['median_ms']:>11.1f} / {b['p95_ms']:>7.1f} {sum(two) / sum(one):>6.2f}")
+    every = [sum(v) for v in best["this"].values()], [sum(v) for v in best["other"].values()]
+    return lines + [f"whole mix (this / other): {sum(every[0]) / sum(every[1]):.2f}"]
+
+
 def compare_builds(other: Path, data: Path, workers: int | None) -> None:
     """This checkout's full build, then the other's, with FTS5 builds around them."""
     work = Path(tempfile.mkdtemp(prefix="bench-compare-"))
@@ -119,12 +195,17 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--builds", action="store_true",
                    help="whole builds, back to back, with FTS5 builds as the control")
     p.add_argument("--workers", type=int, default=None, help="index workers (--builds)")
+    p.add_argument("--queries", action="store_true",
+                   help="the query mix on bench.run's index for N, each checkout in turn")
     a = p.parse_args(argv)
     if not (a.other / "indexer" / "build.py").is_file():
         p.error(f"{a.other} is not a checkout of this project")
     data = generate(a.n, a.data / f"n{a.n}-s{a.seed}", a.seed)
     if a.builds:
         compare_builds(a.other.resolve(), data, a.workers)
+        return
+    if a.queries:
+        print("\n".join(compare_queries(a.other.resolve(), data, max(1, a.rounds))))
         return
     ratios = []
     print("round   other: prepare+add  write    this: prepare+add  write   this/other")

@@ -122,6 +122,27 @@ def test_compare_measures_two_checkouts_interleaved(tmp_path, capsys):
         compare.main([str(tmp_path), "--data", str(tmp_path)])
 
 
+def test_compare_queries_runs_the_mix_in_each_checkout(tmp_path, capsys):
+    """bench.compare --queries times the query mix on bench.run's index in a process per
+    checkout and round (here this one twice) and reports each class and the ratio; with
+    no index it says what to run."""
+    from bench import compare
+    from indexer import build
+
+    data = tmp_path / "n30-s3"
+    generate(30, data, seed=3, progress=False)
+    args = [str(REPO), "--queries", "--n", "30", "--seed", "3", "--rounds", "2",
+            "--data", str(tmp_path)]
+    with pytest.raises(SystemExit, match="bench.run"):
+        compare.main(args)
+    build.build_index(data / "corpus", data / "work" / "index", workers=1)
+    compare.main(args)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines[1:-1]] == list(CLASSES)
+    assert all(float(line.split()[-1]) > 0 for line in lines[1:-1])
+    assert lines[-1].startswith("whole mix (this / other): ")
+
+
 def test_compare_builds_back_to_back_with_fts5_as_the_control(tmp_path, capsys):
     """--builds times a whole build by each checkout (here this one twice), each after an
     FTS5 build of the same corpus, and reports their ratio."""
