@@ -2215,17 +2215,9 @@ def _bulk_bounds(m: Matcher, wanted: list[int], wset: set[int], sub,
         return inner if boost == 1.0 else {d: x * boost for d, x in inner.items()}
     if t is W3LeafMatcher and m.scorer is None:  # unscored: _bulk_scores counts 1.0
         return dict.fromkeys(wanted, 1.0)
-    if t is ArrayUnionMatcher and m._scored:  # as _bulk_scores: the first part's sums made
-        part, first, end, boost = m._a, m._offset, m._limit, m._boost
-        out = {d: part[d - first] for d in wanted
-               if m._docnum <= d < end and part[d - first] > 0}
-        rest = [d for d in wanted if d >= end]
-        later: dict[int, float] = {}
-        for child in m._submatchers:
-            for d, x in _bulk_bounds(child, rest, set(rest), sub, None, False).items():
-                later[d] = later.get(d, 0.0) + x * boost
-        out.update((d, x) for d, x in later.items() if x > 0)
-        return out
+    if t is ArrayUnionMatcher and m._scored:  # its children's bounds, summed as scores
+        return _array_union_sums(
+            m, wanted, lambda child, rest: _bulk_bounds(child, rest, set(rest), sub, None, False))
     if t is ArrayUnionMatcher:  # unscored: its documents, as _bulk_scores reads them
         return _bulk_scores(m, wanted, wset, sub)
     term = m.term() if t is W3LeafMatcher else None
@@ -2389,17 +2381,8 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
             docs, weights = _weight_arrays(given, wanted, start, every=True)
         return _scored(scorer, sub, term, docs, weights)
     if t is ArrayUnionMatcher and m._scored:  # Or in a small segment: scores summed in order
-        # The first part's sums are already in m._a; its matchers stand past that part.
-        part, first, end, boost = m._a, m._offset, m._limit, m._boost
-        out = {d: part[d - first] for d in wanted
-               if m._docnum <= d < end and part[d - first] > 0}
-        rest = [d for d in wanted if d >= end]
-        later: dict[int, float] = {}
-        for child in m._submatchers:
-            for d, x in _bulk_scores(child, rest, set(rest), sub).items():
-                later[d] = later.get(d, 0.0) + x * boost
-        out.update((d, x) for d, x in later.items() if x > 0)
-        return out
+        return _array_union_sums(
+            m, wanted, lambda child, rest: _bulk_scores(child, rest, set(rest), sub))
     if t is ArrayUnionMatcher:  # unscored (the NOT part of AND NOT): its documents
         part, first, end = m._a, m._offset, m._limit
         out = {d: 1.0 for d in wanted if m._docnum <= d < end and part[d - first] > 0}
@@ -2410,6 +2393,23 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
     if t is W3LeafMatcher or t is ListMatcher:  # another scorer: Whoosh's, document by document
         return _walk_scores(m, wanted)
     raise _Unsupported(t.__name__)
+
+
+def _array_union_sums(m: ArrayUnionMatcher, wanted: list[int],
+                      read: Callable[[Matcher, list[int]], dict[int, float]]
+                      ) -> dict[int, float]:
+    """docnum -> the sum an ArrayUnionMatcher (an OR in a small segment) gives each of
+    wanted: the first part's sums are already in m._a, and its matchers stand past that
+    part; from there on, each child's read(child, documents), summed in Whoosh's order."""
+    part, first, end, boost = m._a, m._offset, m._limit, m._boost
+    out = {d: part[d - first] for d in wanted if m._docnum <= d < end and part[d - first] > 0}
+    rest = [d for d in wanted if d >= end]
+    later: dict[int, float] = {}
+    for child in m._submatchers:
+        for d, x in read(child, rest).items():
+            later[d] = later.get(d, 0.0) + x * boost
+    out.update((d, x) for d, x in later.items() if x > 0)
+    return out
 
 
 # =========================================================================== the index
