@@ -2078,9 +2078,9 @@ def _score_top(s, q: wq.Query, docs: set[int], limit: int) -> list[tuple[float, 
     same BM25 with the block's largest weight (larger is never less), raised by
     BOUND_MARGIN. The documents are scored in order of their bounds, in chunks of growing
     size, until the next bound is under the limit-th best score so far: no other document
-    can enter the page. Each segment's matchers are made once, and their words read again from the
-    start for each pass (_restart). Where _bulk_bounds does not know a matcher, every
-    document is scored (_score_all, which raises _Unsupported if it does not know it
+    can enter the page. Each segment's matchers are made once, and their words read again
+    from the start for each pass (_restart). Where _bulk_bounds does not know a matcher,
+    every document is scored (_score_all, which raises _Unsupported if it does not know it
     either)."""
     if len(docs) < max(BOUNDED_FROM, 4 * limit) or not _worth_bounding(q):
         return _score_all(s, q, docs, limit)

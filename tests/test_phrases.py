@@ -7,6 +7,7 @@ documents, repeated words, a boosted field."""
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from itertools import accumulate
 
 import pytest
@@ -228,61 +229,67 @@ trees = st.recursive(leaves, lambda inner: st.one_of(
 queries = st.one_of(trees, st.builds(wq.AndNot, trees, trees))
 
 
-@settings(max_examples=200, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(q=queries, keep=st.floats(0.05, 1.0), limit=st.sampled_from([1, 10, 1000]),
-       tree=st.sampled_from([wq.Or.AUTO_MATCHER, wq.Or.DEFAULT_MATCHER]),
-       seed=st.integers(0, 99))
-def test_known_documents_rank_exactly_as_whoosh(searcher, q, keep, limit, tree, seed):
-    """Any tree of words, phrases, OR, AND and AND NOT, over all its documents or some of
-    them: the best documents by Whoosh's scores, in Whoosh's order (score, then document
-    number), with scores equal to the last bit. In these small segments Whoosh sums an OR
-    of more than two parts in an array (AUTO); DEFAULT makes it a tree of pairs, as in
-    segments over 5,000 documents."""
+# a query, a share of its documents to rank (a search ranks some of _docs'), a seed to pick
+# them, and the kind of OR matcher: in these small segments Whoosh sums an OR of more than
+# two parts in an array (AUTO); DEFAULT makes it a tree of pairs, as in segments over 5,000
+# documents
+ranking_cases = {"q": queries, "keep": st.floats(0.05, 1.0), "seed": st.integers(0, 99),
+                 "tree": st.sampled_from([wq.Or.AUTO_MATCHER, wq.Or.DEFAULT_MATCHER])}
+ranking_settings = settings(max_examples=200, deadline=None,
+                            suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@contextmanager
+def ranking_case(searcher, q, keep, seed, tree):
+    """(q with its phrases known, the documents to rank), with Or's matcher set to tree."""
     known = _known_phrases(searcher, q, _no_cache)
-    # the documents a search ranks are _docs'
     matched = sorted(_docs(searcher, known))
     final = set(random.Random(seed).sample(matched, round(len(matched) * keep)))
     saved, wq.Or.matcher_type = wq.Or.matcher_type, tree
     try:
+        yield known, final
+    finally:
+        wq.Or.matcher_type = saved
+
+
+@ranking_settings
+@given(limit=st.sampled_from([1, 10, 1000]), **ranking_cases)
+def test_known_documents_rank_exactly_as_whoosh(searcher, q, keep, limit, tree, seed):
+    """Any tree of words, phrases, OR, AND and AND NOT, over all its documents or some of
+    them, either kind of OR matcher: the best documents by Whoosh's scores, in Whoosh's order
+    (score, then document number), with scores equal to the last bit."""
+    with ranking_case(searcher, q, keep, seed, tree) as (known, final):
         ours = _score_all(searcher, known, final, limit)
         # every match scored (a top-k search skips blocks by estimates that can be low)
         every = [(h.score, h.docnum)
                  for h in searcher.search(known, limit=None, filter=final or {-1})]
-    finally:
-        wq.Or.matcher_type = saved
     assert ours == sorted(every, key=lambda sd: (-sd[0], sd[1]))[:limit]
 
 
-@settings(max_examples=200, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(q=queries, keep=st.floats(0.05, 1.0), limit=st.sampled_from([1, 3, 10]),
-       tree=st.sampled_from([wq.Or.AUTO_MATCHER, wq.Or.DEFAULT_MATCHER]),
-       seed=st.integers(0, 99))
+@ranking_settings
+@given(limit=st.sampled_from([1, 3, 10]), **ranking_cases)
+@example(q=wq.Phrase("text_xx", ["ant", "bee"]), keep=1.0, limit=3, seed=0,
+         tree=wq.Or.DEFAULT_MATCHER)  # common words: bounds from the block headers
 def test_bounds_are_never_under_the_scores(searcher, q, keep, limit, tree, seed):
     """Each document's bound (block headers' largest weights, the document's length) is at
     least its score, so the ranking that scores only documents whose bounds can reach the
     page is the ranking that scores them all, to the last bit."""
-    known = _known_phrases(searcher, q, _no_cache)
-    matched = sorted(_docs(searcher, known))
-    final = set(random.Random(seed).sample(matched, round(len(matched) * keep)))
-    saved, wq.Or.matcher_type = wq.Or.matcher_type, tree
     saved_from, search.BOUNDED_FROM = search.BOUNDED_FROM, 0
     try:
-        exact = dict((d, x) for x, d in _exact_scores(searcher, _unaligned(known), final))
-        context = searcher.context()
-        for sub, offset, local in _segments_of(searcher, final):
-            m = _unaligned(known).matcher(sub, context)
-            try:
-                bounds = _bulk_bounds(m, local, set(local), sub)
-            except search._Unsupported:  # a scored word below an OR: all are scored
-                continue
-            assert set(bounds) >= set(local)
-            assert all(bounds[d] >= exact[d + offset] for d in local)
-        assert _score_top(searcher, known, final, limit) == _score_all(searcher, known, final,
-                                                                       limit)
+        with ranking_case(searcher, q, keep, seed, tree) as (known, final):
+            exact = {d: x for x, d in _exact_scores(searcher, _unaligned(known), final)}
+            context = searcher.context()
+            for sub, offset, local in _segments_of(searcher, final):
+                m = _unaligned(known).matcher(sub, context)
+                try:
+                    bounds = _bulk_bounds(m, local, set(local), sub)
+                except search._Unsupported:  # a scored word below an OR: all are scored
+                    continue
+                assert set(bounds) >= set(local)
+                assert all(bounds[d] >= exact[d + offset] for d in local)
+            assert _score_top(searcher, known, final, limit) == _score_all(searcher, known,
+                                                                           final, limit)
     finally:
-        wq.Or.matcher_type = saved
         search.BOUNDED_FROM = saved_from
 
 
