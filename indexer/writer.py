@@ -27,6 +27,7 @@ import bisect
 import zlib
 from array import array
 from collections import defaultdict
+from datetime import datetime
 from functools import lru_cache
 from itertools import accumulate
 from pickle import dumps
@@ -66,6 +67,10 @@ BLOCK_PROTOCOL = 4
 #: Postings made Python objects at a time when a segment is written (bounds that memory).
 WINDOW = 1 << 16
 _NOT_OURS = object()  # a field analysed some other way: Whoosh's field.index does it
+#: Values of fields that Whoosh's field.index analyses (ids, facets, dates, numbers) whose
+#: postings a writer keeps, at most this many (then it starts again).
+MEMO_VALUES = 20_000
+_MEMO_TYPES = (str, int, float, bool, datetime)
 
 
 def analysis_language(field) -> str | None | object:
@@ -306,6 +311,7 @@ class SegmentWriter(_WhooshSegmentWriter):
         # this document's (id of text, language) -> (text, its terms): a field and its pairs
         # field hold the same text (schema.document_fields), analysed once
         self._terms_of: dict[tuple[int, str | None], tuple[str, list[str]]] = {}
+        self._memo: dict[tuple, list] = {}  # (field, type, value) -> its postings (_indexed)
 
     def pool_bytes(self) -> int:
         return self.pool.nbytes()
@@ -341,7 +347,7 @@ class SegmentWriter(_WhooshSegmentWriter):
                         items = [(t.encode("utf-8"), n, w, v) for t, n, w, v in pair_values(
                             self._terms(value, pairs[0]), pairs[1], field.format.field_boost)]
                     else:
-                        items = list(field.index(value))
+                        items = self._indexed(fieldname, field, value)
                     if items:
                         if field.scorable:
                             length = sum(freq for _t, freq, _w, _v in items)
@@ -362,6 +368,20 @@ class SegmentWriter(_WhooshSegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _indexed(self, fieldname: str, field, value) -> list:
+        """list(field.index(value)), once per field and value while MEMO_VALUES allows:
+        facets, dates and sort keys (Whoosh makes 4-8 terms of a date) repeat from one
+        record to the next, and a document's quotation records repeat its values."""
+        if not isinstance(value, _MEMO_TYPES):
+            return list(field.index(value))
+        key = (fieldname, type(value), value)
+        items = self._memo.get(key)
+        if items is None:
+            if len(self._memo) >= MEMO_VALUES:
+                self._memo.clear()
+            items = self._memo[key] = list(field.index(value))
+        return items
 
     def _terms(self, text: str, language: str | None) -> list[str]:
         """text_terms, once for a text that a field and its pairs field both hold."""
