@@ -181,6 +181,30 @@ def test_fields_analysed_another_way_go_through_whoosh():
     assert_same_segment(records, sch)
 
 
+@pytest.mark.parametrize("memo", [3, writer.MEMO_VALUES])
+def test_values_analysed_once_per_value_change_nothing(monkeypatch, memo):
+    """Repeated values (dates, facets, numbers) are analysed once; values equal in Python
+    but of other types (1, 1.0, True) each get their own postings; a memo that fills up and
+    starts again (memo=3) writes the same files."""
+    sch = wf.Schema(id=wf.ID(stored=True), n=wf.NUMERIC(float, stored=True),
+                    flag=wf.BOOLEAN(), when=wf.DATETIME(), tag=wf.ID(),
+                    tags=wf.KEYWORD(commas=True))
+    monkeypatch.setattr(writer, "MEMO_VALUES", memo)
+    rng = random.Random(8)
+    records = []
+    for n in range(120):
+        value = rng.choice([1, 1.0, True, 0, 2.5])
+        records.append({"id": f"d{n}", "n": value, "flag": rng.choice([True, False, 1, 0]),
+                        "when": dt.datetime(2019, 1 + n % 3, 1 + n % 2),
+                        "tag": rng.choice(["a", "b", "A"]), "tags": rng.choice(["a,b", "b"])})
+    assert_same_segment(records, sch)
+    w = writer.SegmentWriter(whoosh_index.create_in(tempfile.mkdtemp(), sch), _lk=False)
+    for r in records:
+        w.add_document(**r)
+    assert 0 < len(w._memo) <= memo
+    w.cancel()
+
+
 def test_our_fields_are_recognised():
     sch = schema.build_schema()
     for lang in schema.STEMMED_LANGUAGES:
