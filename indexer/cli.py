@@ -362,6 +362,9 @@ def serve(host: str, port: int, index_dir: str, threads: int, processes: int | N
         click.echo(f"warning: could not prepare the index ahead of requests: {exc}", err=True)
     if time.monotonic() - started > 1:
         click.echo(f"Index tables ready in {time.monotonic() - started:.1f} s.", err=True)
+    from . import gcpolicy
+
+    gcpolicy.for_serving()  # before forking: the tables built above are frozen for all
     if processes == 1:
         _serve_on(sock, app, threads)
     else:
