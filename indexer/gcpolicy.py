@@ -18,7 +18,7 @@ for_serving():
   still freed, every few thousand searches.
 
 Measured at 100,000 documents (bench.run's index and query mix, 120 searches after a
-warm-up, three runs each way): the collector's time 0.44-0.51 s -> 0.10-0.16 s, of 9-10 s;
+warm-up, three runs each way): the collector's time 0.43-0.51 s -> 0.10-0.15 s, of 9-10 s;
 and under bench.load (16 clients, 60 s, two runs each way, alternating) the server's
 memory (PSS) 849-864 -> 779-794 MB, as the forked processes no longer copy the pages of
 the tables the collector used to write to. Requests per second did not change beyond
