@@ -246,3 +246,28 @@ def test_compare_ranking_times_both_ways_and_finds_the_same_pages(tmp_path, caps
     assert classes[:-1] == [c for c in CLASSES if c != "highlight"]
     assert lines[-1] == "the same page for every query both ways"
     assert search._score_top is not search._score_all and "bounds" in lines[0]
+
+
+def test_query_stages_share_each_class_time_between_the_stages(tmp_path, capsys):
+    """bench.query_stages times the stages of every search of the mix on bench.run's index:
+    every class but highlight, each stage timed, the stages together within the search's
+    time (none counted twice), and CorpusIndex's own methods back in place afterwards."""
+    from bench import query_stages
+    from indexer import build
+    from indexer.search import CorpusIndex
+
+    own = {name: CorpusIndex.__dict__[name] for name in query_stages.STAGES.values()}
+    data = tmp_path / "n30-s3"
+    generate(30, data, seed=3, progress=False)
+    build.build_index(data / "corpus", data / "work" / "index", workers=1)
+    by_class = query_stages.stages(data / "work" / "index", data / "meta.jsonl")
+    assert list(by_class) == [c for c in CLASSES if c != "highlight"]
+    for cls, spent in by_class.items():
+        assert all(spent[stage] > 0 for stage in ("find", "filter", "rank", "facets")), cls
+        assert sum(spent[stage] for stage in query_stages.STAGES) <= spent["total"], cls
+    assert {name: CorpusIndex.__dict__[name] for name in own} == own
+
+    query_stages.main(["--n", "30", "--seed", "3", "--data", str(tmp_path)])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["class", "ms", *query_stages.STAGES, "rest"]
+    assert [line.split()[0] for line in lines[1:]] == list(by_class)
