@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import functools
 import io
 import pstats
 import shutil
@@ -21,6 +20,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from . import measure
 from .generate import generate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,17 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     spent: dict[str, float] = defaultdict(float)
 
     def timed(owner, name: str, label: str) -> None:
-        f = getattr(owner, name)
-
-        @functools.wraps(f)
-        def wrapper(*args, **kwargs):
-            t = time.perf_counter()
-            try:
-                return f(*args, **kwargs)
-            finally:
-                spent[label] += time.perf_counter() - t
-
-        setattr(owner, name, wrapper)
+        setattr(owner, name, measure.timed(getattr(owner, name), spent, label))
 
     for owner, name, label in [
         (build, "prepare", "prepare (all of it)"),

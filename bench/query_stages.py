@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import time
 from collections import Counter
 from collections.abc import Iterator
 
 from . import queries
+from .measure import timed
 from .run import WARM_SEED, built_index, index_arguments, time_query
 
 #: stage -> the CorpusIndex method that is that stage of a search
@@ -38,22 +38,13 @@ def timing(spent: Counter) -> Iterator[None]:
 
     saved = {name: CorpusIndex.__dict__[name] for name in STAGES.values()}
 
-    def timed(stage: str, fn):
-        def run(*args, **kwargs):
-            t = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                spent[stage] += time.perf_counter() - t
-        return run
-
     try:
         for stage, name in STAGES.items():
             method = saved[name]
             if isinstance(method, staticmethod):
-                setattr(CorpusIndex, name, staticmethod(timed(stage, method.__func__)))
+                setattr(CorpusIndex, name, staticmethod(timed(method.__func__, spent, stage)))
             else:
-                setattr(CorpusIndex, name, timed(stage, method))
+                setattr(CorpusIndex, name, timed(method, spent, stage))
         yield
     finally:
         for name, method in saved.items():
