@@ -48,7 +48,7 @@ from whoosh.system import _INT_SIZE as _UINT_SIZE
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
-from . import build, schema
+from . import build, postings, schema
 from .clean import normalize_for_index
 from .errors import DocumentNotFoundError, IndexNotFoundError, ParameterError
 from .language import LANGUAGE_NAMES
@@ -1331,7 +1331,7 @@ def _blocks(m: Matcher, wanted: list[int] | None = None, weights: bool = False,
             m.next()
         yield ids, values, ws if weights else None
         return
-    for ids in _block_ids(m, wanted, remember):
+    for ids in _block_ids(m, wanted, remember, head=not values):
         if values and m._values is None:
             m._read_values()
         if weights and m._weights is None:
@@ -1339,9 +1339,14 @@ def _blocks(m: Matcher, wanted: list[int] | None = None, weights: bool = False,
         yield ids, m._values if values else None, m._weights if weights else None
 
 
-def _block_ids(m: W3LeafMatcher, wanted: list[int] | None, remember: bool = False):
+def _block_ids(m: W3LeafMatcher, wanted: list[int] | None, remember: bool = False,
+               head: bool = True):
     """The document numbers of each block of m that can hold one of `wanted` (ascending;
     None: all), m left on that block while the caller reads its weights or values.
+
+    head: the caller reads no values (positions), so a block's numbers and weights are
+    read from its head alone when they can be (indexer.postings), its weights left in
+    m._weights; otherwise, and with head=False, the block is read whole.
 
     While a search remembers blocks (_remembering_blocks), a block read with remember=True
     keeps its document numbers and weights, and a later reading of the same block in that
@@ -1365,9 +1370,14 @@ def _block_ids(m: W3LeafMatcher, wanted: list[int] | None, remember: bool = Fals
                 yield ids
                 m._next_block()
                 continue
-        if m._data is None:
-            m._read_data()
-        ids = m._data[0]  # delta-coded unless byte ids, as W3LeafMatcher._read_ids reads them
+        found = postings.read_head(m) if head and m._data is None else None
+        if found is not None:
+            ids, weights = found
+            m._weights = postings.weights_array(weights, m._blocklength)
+        else:
+            if m._data is None:
+                m._read_data()
+            ids = m._data[0]  # delta-coded unless byte ids, as W3LeafMatcher._read_ids does
         ids = ids if m._byteids else list(accumulate(ids))
         if remember and memo is not None and _reading.room >= len(ids):
             if m._weights is None:
@@ -2364,7 +2374,7 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
         boost = m._boost
         return inner if boost == 1.0 else {d: x * boost for d, x in inner.items()}
     if t is W3LeafMatcher and m.scorer is None:  # unscored: its documents
-        start = m.id()  # those before it were passed by the matchers above
+        start = _first_id(m)  # those before it were passed by the matchers above
         return {d: 1.0 for ids in _block_ids(m, wanted) for d in ids if d in wset and d >= start}
     scorer = m.scorer if t is W3LeafMatcher else getattr(m, "_scorer", None)
     term = m.term() if t is W3LeafMatcher or t is ListMatcher else None
@@ -2373,7 +2383,7 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
             and (given is not None or t is W3LeafMatcher)):
         # exactly what scorer.score(m) computes: _score(weight, dfl(docnum)); the weights
         # from the blocks, or those a phrase just found kept (_phrase_docs)
-        start = m.id()  # the documents before it were passed by the matchers above
+        start = _first_id(m)  # the documents before it were passed by the matchers above
         if given is None:
             given = [(ids, ws) for ids, _, ws in _blocks(m, wanted, weights=True, values=False)]
             docs, weights = _weight_arrays(given, wanted, start, every=False)
@@ -2393,6 +2403,15 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
     if t is W3LeafMatcher or t is ListMatcher:  # another scorer: Whoosh's, document by document
         return _walk_scores(m, wanted)
     raise _Unsupported(t.__name__)
+
+
+def _first_id(m: Matcher) -> int:
+    """m.id(), or 0 when m is a W3LeafMatcher at the start of a block it has not read: every
+    document _block_ids reads from m is at least m.id() then, and the block is left for
+    _block_ids to read (its head alone, when that will do) instead of read whole here."""
+    if type(m) is W3LeafMatcher and m._ids is None and m._i == 0:
+        return 0
+    return m.id()
 
 
 def _array_union_sums(m: ArrayUnionMatcher, wanted: list[int],

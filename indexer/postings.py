@@ -1,0 +1,100 @@
+"""Reading the document numbers and weights of a Whoosh postings block without its positions.
+
+A block of Whoosh's W3 postings (whoosh/codec/whoosh3.py) is one zlib-compressed pickle of
+(document numbers, weights, values): numbers delta-coded, weights None (all 1.0), one float
+(all the same) or a float each, values each document's encoded positions. Whoosh reads a
+block whole, so finding which documents hold a common word, or scoring them, decompresses
+and unpickles every position of it: on this project's corpora ~90% of a block of `the`.
+
+Blocks pickled in protocol 4 (every block `indexer.writer` writes) lay out the first two
+parts first, so a block's head is a prefix of the pickle: `head()` decompresses only that
+much (at most 14 bytes a posting) and unpickles it. Anything it does not recognise, and
+whatever fails its checks, gives None, and the caller reads the block whole as Whoosh does.
+"""
+
+from __future__ import annotations
+
+import zlib
+from array import array
+from pickle import loads
+
+_PROTO_FRAME = b"\x80\x04\x95"  # PROTO 4, then FRAME and its 8-byte length
+_START = 11  # the first opcode after them
+_MARK, _TUPLE, _MEMOIZE = 0x28, b"t", b"\x94"
+_NONE, _FLOAT = 0x4E, 0x47  # N, BINFLOAT (8 bytes)
+_END = b"\x86."  # TUPLE2, STOP: (numbers, weights)
+# MARK, 5 bytes a number (BININT), TUPLE MEMOIZE; MARK, 9 bytes a weight, TUPLE MEMOIZE
+_MOST_PER_POSTING, _MOST_ELSE = 14, 6
+
+
+def head(raw: bytes, compression: int, count: int, last_id: int
+         ) -> tuple[tuple[int, ...], object] | None:
+    """(delta-coded document numbers, weights as pickled) of one block's data `raw`, or None.
+
+    count and last_id are the block's, from its info (W3LeafMatcher._blocklength, _maxid):
+    the numbers must be `count` and add up to `last_id`, or the head is not trusted.
+
+    >>> import pickle, zlib
+    >>> block = ((3, 1, 4, 1, 5), (1.0, 2.0, 1.0, 1.0, 3.0), (b"a", b"b", b"c", b"d", b"e"))
+    >>> head(zlib.compress(pickle.dumps(block, 4), 3), 3, 5, 14)
+    ((3, 1, 4, 1, 5), (1.0, 2.0, 1.0, 1.0, 3.0))
+    >>> head(zlib.compress(pickle.dumps(block, 2), 3), 3, 5, 14) is None  # protocol 2
+    True
+    """
+    if count <= 3:  # pickled with TUPLE1-3, no MARK: small, read whole
+        return None
+    most = _MOST_PER_POSTING * count + _MOST_ELSE + _START
+    try:
+        buf = zlib.decompressobj().decompress(raw, most) if compression else raw[:most]
+    except zlib.error:
+        return None
+    if not buf.startswith(_PROTO_FRAME) or buf[_START] != _MARK:
+        return None
+    # The numbers are BININT1/2/4 opcodes; "t\x94" (TUPLE, MEMOIZE) ends them. The pair can
+    # also be two bytes of a number's argument: then the checks below fail (and the block is
+    # read whole), because that number swallows the TUPLE and the numbers do not add up.
+    end = buf.find(_TUPLE + _MEMOIZE, _START + 1)
+    if end < 0:
+        return None
+    at = end + 2
+    if at >= len(buf):
+        return None
+    kind = buf[at]
+    if kind == _NONE:
+        at += 1
+    elif kind == _FLOAT:
+        at += 9
+    elif kind == _MARK:
+        at += 1 + 9 * count
+        if buf[at:at + 2] != _TUPLE + _MEMOIZE:
+            return None
+        at += 2
+    else:
+        return None
+    try:
+        ids, weights = loads(b"\x80\x04" + buf[_START:at] + _END)
+    except Exception:  # noqa: BLE001 - any unpickling error: not a head we read
+        return None
+    if type(ids) is not tuple or len(ids) != count or sum(ids) != last_id:
+        return None
+    if not (weights is None or type(weights) is float
+            or (type(weights) is tuple and len(weights) == count)):
+        return None
+    return ids, weights
+
+
+def weights_array(weights: object, count: int):
+    """A block's weights as W3LeafMatcher._read_weights makes them from the pickled ones."""
+    if weights is None:
+        return array("f", (1.0 for _ in range(count)))
+    if isinstance(weights, float):
+        return array("f", (weights for _ in range(count)))
+    return weights
+
+
+def read_head(m) -> tuple[tuple[int, ...], object] | None:
+    """head() of the block W3LeafMatcher m is on (its data not yet read), or None."""
+    if m._byteids or m._blocklength <= 3:  # (head() refuses those: not read for nothing)
+        return None
+    raw = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
+    return head(raw, m._compression, m._blocklength, m._maxid)

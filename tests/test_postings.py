@@ -1,0 +1,176 @@
+"""indexer/postings.py: a block's document numbers and weights read from its head are those
+Whoosh reads from the whole block, or the head is refused (None) and the block read whole;
+never different ones. Checked on every block of indexes our writer wrote, on blocks made to
+trip the reader (numbers whose bytes spell the end of the numbers), and through searches."""
+
+from __future__ import annotations
+
+import functools
+import pickle
+import random
+import zlib
+from itertools import accumulate
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.writing import SegmentWriter as WhooshSegmentWriter
+
+from indexer import postings, schema, search, writer
+from tests.test_writer import many_blocks, record
+
+
+def whole(raw: bytes, compression: int) -> tuple:
+    """(numbers, weights) as Whoosh reads them: the whole block unpickled."""
+    return pickle.loads(zlib.decompress(raw) if compression else raw)[:2]
+
+
+def block(ids: list[int], weights, values: list[bytes], protocol: int = 4, level: int = 3
+          ) -> tuple[bytes, int, int, int]:
+    """(raw data, compression, count, last id) of a block, pickled as the writers do."""
+    deltas = tuple(b - a for a, b in zip([0, *ids[:-1]], ids, strict=True))
+    raw = pickle.dumps((deltas, weights, tuple(values)), protocol)
+    return (zlib.compress(raw, level) if level else raw), level, len(ids), ids[-1]
+
+
+def leaf_blocks(folder):
+    """(raw data, compression, count, last id, byte ids) of every block of every term."""
+    ix = whoosh_index.open_dir(folder)
+    with ix.reader() as reader:
+        for sub, _ in reader.leaf_readers():
+            for fieldname, text in sub.all_terms():
+                m = sub.postings(fieldname, text)
+                while hasattr(m, "child"):
+                    m = m.child
+                if type(m) is not W3LeafMatcher:
+                    continue
+                while m.is_active():
+                    yield (m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset),
+                           m._compression, m._blocklength, m._maxid, m._byteids)
+                    m._next_block()
+    ix.close()
+
+
+def written(folder, writer_class, records) -> None:
+    ix = whoosh_index.create_in(folder, schema.build_schema())
+    w = writer.use_block_protocol(writer_class(ix, compound=False))
+    for r in records:
+        w.add_document(**r)
+    w.commit()
+    ix.close()
+
+
+@pytest.mark.parametrize("writer_class", [writer.SegmentWriter, WhooshSegmentWriter])
+def test_every_block_our_writers_write_has_its_head_read_exactly(tmp_path, writer_class):
+    written(tmp_path, writer_class, many_blocks())
+    read = refused = 0
+    for raw, compression, count, last, byteids in leaf_blocks(tmp_path):
+        assert not byteids
+        found = postings.head(raw, compression, count, last)
+        if found is None:
+            refused += 1
+            assert count <= 3, "a block of more than three postings refused"
+        else:
+            read += 1
+            assert found == whole(raw, compression)
+    assert read > 20 and refused > 0  # blocks of 4-128 postings, and small ones read whole
+
+
+def test_blocks_of_whooshs_own_protocol_are_left_to_whoosh(tmp_path):
+    ix = whoosh_index.create_in(tmp_path, schema.build_schema())
+    w = WhooshSegmentWriter(ix, compound=False)  # protocol 2, as Whoosh pickles them
+    for r in many_blocks():
+        w.add_document(**r)
+    w.commit()
+    ix.close()
+    blocks = [b for b in leaf_blocks(tmp_path) if b[2] > 3]
+    assert blocks
+    assert all(postings.head(*b[:4]) is None for b in blocks)
+
+
+@pytest.mark.parametrize("weights", ["none", "same", "each"])
+@pytest.mark.parametrize("level", [0, 1, 3, 9])
+def test_each_kind_of_weights_and_compression(weights, level):
+    rng = random.Random(f"{weights}{level}")
+    ids = sorted(rng.sample(range(50_000), 128))
+    w = {"none": None, "same": 2.0, "each": tuple(float(rng.randrange(1, 9)) for _ in ids)}
+    raw, compression, count, last = block(ids, w[weights], [bytes(rng.randrange(90))
+                                                            for _ in ids], level=level)
+    assert postings.head(raw, compression, count, last) == whole(raw, compression)
+    assert list(accumulate(postings.head(raw, compression, count, last)[0])) == ids
+
+
+# A number whose argument bytes are "t\x94" (TUPLE, MEMOIZE), the end of the numbers:
+# BININT2 37,996 (0x9474) and BININT with those bytes in each place (needs gaps > 65,535).
+TRAPS = (0x9474, 0x019474, 0x94740000 >> 8, 0x01749400 >> 8 << 8 | 0x74, 0x7494 << 16 | 0x74)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_numbers_that_spell_the_end_never_give_wrong_ones(data):
+    count = data.draw(st.integers(4, 128))
+    gaps = data.draw(st.lists(st.one_of(st.integers(1, 300), st.integers(1, 70_000),
+                                        st.sampled_from(TRAPS)),
+                              min_size=count, max_size=count))
+    ids = list(accumulate(gaps))
+    kind = data.draw(st.sampled_from(["none", "same", "each"]))
+    weights = {"none": None, "same": 3.0,
+               "each": tuple(data.draw(st.floats(0.5, 400, width=32)) for _ in ids)}[kind]
+    values = [data.draw(st.binary(max_size=40)) for _ in ids]
+    raw, compression, count, last = block(ids, weights, values,
+                                          level=data.draw(st.sampled_from([0, 3])))
+    found = postings.head(raw, compression, count, last)
+    assert found is None or found == whole(raw, compression)
+    if not any(g in TRAPS for g in gaps) and kind != "none":
+        assert found is not None  # an ordinary block is read from its head
+
+
+@pytest.mark.parametrize("cut", [0, 1, 5, 12, 40])
+def test_damaged_blocks_are_refused_not_misread(cut):
+    ids = list(range(3, 3 + 7 * 100, 7))
+    raw, compression, count, last = block(ids, tuple(1.0 + i % 3 for i in ids),
+                                          [b"xy"] * 100)
+    assert postings.head(raw[:cut], compression, count, last) is None  # the head cut off
+    # cut after the head (positions lost): the head is still whole, and read
+    assert postings.head(raw[:-1], compression, count, last) == whole(raw, compression)
+    assert postings.head(raw, compression, count, last + 1) is None  # numbers do not add up
+    assert postings.head(raw, compression, count + 1, last) is None
+
+
+def test_searches_read_heads_and_score_as_whoosh(tmp_path, monkeypatch):
+    """Finding and scoring common words reads their blocks' heads, not the whole blocks,
+    and gives Whoosh's own documents and scores. (Or of many fields in a segment under
+    5,000 documents is Whoosh's ArrayUnionMatcher, which reads blocks itself: the queries
+    here are those a large segment gets, a union tree of terms.)"""
+    rng = random.Random(11)
+    words = ["amazon", "workers", "contract", "ice", "protest", "the", "of", "and"]
+    records = [record(n, " ".join(rng.choice(words) for _ in range(rng.randrange(5, 60))))
+               for n in range(600)]
+    written(tmp_path, writer.SegmentWriter, records)
+    whole_reads, heads = [], []
+    read_data, read_head = W3LeafMatcher._read_data, postings.read_head
+    monkeypatch.setattr(W3LeafMatcher, "_read_data",
+                        lambda m: (whole_reads.append(m._blocklength), read_data(m))[1])
+    monkeypatch.setattr(postings, "read_head",
+                        lambda m: (heads.append(m._blocklength), read_head(m))[1])
+    term = functools.partial(wq.Term, "text_en")
+    ix = whoosh_index.open_dir(tmp_path)
+    with ix.searcher() as s:
+        for q in (term("amazon"), wq.And([term("contract"), term("ice")]),
+                  wq.Or([term("the"), term("workers")]),
+                  wq.AndNot(term("protest"), term("of"))):
+            heads.clear()
+            whole_reads.clear()
+            docs = search._docs(s, q)
+            ours = search._exact_scores(s, q, docs)
+            assert sum(c > 3 for c in heads) >= 4, q  # heads of full blocks read,
+            # and no full block whole but the first of a word, which Whoosh's intersection
+            # matcher reads when it is made, to align its words
+            assert len([c for c in whole_reads if c > 3]) <= len(list(q.leaves())), q
+            theirs = sorted((-h.score, h.docnum) for h in s.search(q, limit=None))
+            assert len(theirs) > 20
+            assert sorted((-sc, d) for sc, d in ours) == theirs
+    ix.close()
