@@ -51,8 +51,10 @@ def head(raw: bytes, compression: int, count: int, last_id: int
     if not buf.startswith(_PROTO_FRAME) or buf[_START] != _MARK:
         return None
     # The numbers are BININT1/2/4 opcodes; "t\x94" (TUPLE, MEMOIZE) ends them. The pair can
-    # also be two bytes of a number's argument: then the checks below fail (and the block is
-    # read whole), because that number swallows the TUPLE and the numbers do not add up.
+    # also be two bytes of a number's argument. Unpickling still reads the true opcodes from
+    # the start, so that number takes the pair as its argument, the prefix ends early, and
+    # what comes out is not `count` numbers and their weights: the checks below refuse it
+    # (tests/test_postings.py makes such numbers) and the block is read whole.
     end = buf.find(_TUPLE + _MEMOIZE, _START + 1)
     if end < 0:
         return None
