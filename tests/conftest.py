@@ -39,14 +39,10 @@ def no_resources() -> corpus.Resources:
     return corpus.Resources()
 
 
-def block_protocols(reader) -> dict[int, int]:
-    """How many blocks of postings in the index of Whoosh `reader` are pickled in each
-    protocol (the second byte of a pickle), read from the files as Whoosh's reader reads a
-    block. Postings inlined in the term dictionary have no block."""
-    import zlib
-    from collections import Counter
-
-    found: Counter[int] = Counter()
+def postings_blocks(reader):
+    """(raw data, compression, count, last id, byte ids) of every block of postings in the
+    index of Whoosh `reader`, read from the files as Whoosh's reader reads a block.
+    Postings inlined in the term dictionary have no block."""
     for sub, _offset in reader.leaf_readers():
         for fieldname, text in sub.all_terms():
             m = sub.postings(fieldname, text)
@@ -55,12 +51,21 @@ def block_protocols(reader) -> dict[int, int]:
             if not hasattr(m, "_dataoffset"):
                 continue
             while True:
-                data = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
-                found[(zlib.decompress(data) if m._compression else data)[1]] += 1
+                yield (m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset),
+                       m._compression, m._blocklength, m._maxid, m._byteids)
                 if m._lastblock:
                     break
                 m._next_block()
-    return dict(found)
+
+
+def block_protocols(reader) -> dict[int, int]:
+    """How many blocks of postings in the index of Whoosh `reader` are pickled in each
+    protocol (the second byte of a pickle)."""
+    import zlib
+    from collections import Counter
+
+    return dict(Counter((zlib.decompress(data) if compression else data)[1]
+                        for data, compression, *_ in postings_blocks(reader)))
 
 
 def make_raw(text: str | bytes, fmt: str = "text", doc_id: str = "doc",

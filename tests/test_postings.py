@@ -20,6 +20,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
 from indexer import postings, schema, search, writer
+from tests.conftest import postings_blocks
 from tests.test_writer import many_blocks, record
 
 
@@ -40,18 +41,9 @@ def leaf_blocks(folder):
     """(raw data, compression, count, last id, byte ids) of every block of every term."""
     ix = whoosh_index.open_dir(folder)
     with ix.reader() as reader:
-        for sub, _ in reader.leaf_readers():
-            for fieldname, text in sub.all_terms():
-                m = sub.postings(fieldname, text)
-                while hasattr(m, "child"):
-                    m = m.child
-                if type(m) is not W3LeafMatcher:
-                    continue
-                while m.is_active():
-                    yield (m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset),
-                           m._compression, m._blocklength, m._maxid, m._byteids)
-                    m._next_block()
+        blocks = list(postings_blocks(reader))
     ix.close()
+    return blocks
 
 
 def written(folder, writer_class, records) -> None:
