@@ -43,6 +43,7 @@ from whoosh.matching.combo import ArrayUnionMatcher
 from whoosh.matching.mcore import NullMatcherClass
 from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.qparser import plugins as qplugins
+from whoosh.reading import ReaderClosed, SegmentReader, TermNotFound
 from whoosh.scoring import BM25FScorer, WeightLengthScorer
 from whoosh.system import _INT_SIZE as _UINT_SIZE
 from whoosh.util import make_binary_tree
@@ -2174,6 +2175,9 @@ def _restart(m: Matcher) -> None:
         _restart(m.b)
     elif t is WrappingMatcher or t is FilterMatcher:
         _restart(m.child)
+    elif t is _LiveFilter:  # (unmoved again, as its child)
+        _restart(m.child)
+        m.pending = True
     elif t is _KnownMatcher:  # (its words' tree, if walked, is made of these leaves)
         for leaf in m._leaves:
             _restart(leaf)
@@ -2199,7 +2203,7 @@ def _bulk_bounds(m: Matcher, wanted: list[int], wset: set[int], sub,
     searched in a dozen language fields would bound each document by a dozen scores. So a
     scored word that is not sure raises _Unsupported, and everything is scored instead."""
     t = type(m)
-    if t is NullMatcher or not m.is_active():
+    if t is NullMatcher or not (_unmoved(m) or m.is_active()):
         return {}
     if t is UnionMatcher:
         out = _bulk_bounds(m.a, wanted, wset, sub, known, False)
@@ -2214,7 +2218,8 @@ def _bulk_bounds(m: Matcher, wanted: list[int], wset: set[int], sub,
         return {d: a[d] + b[d] for d in both if d in b}
     if t is AndNotMatcher:  # the NOT part takes documents away, never adds to a score
         return _bulk_bounds(m.a, wanted, wset, sub, known, sure)
-    if t is WrappingMatcher or t is FilterMatcher:  # (a filter only takes documents away)
+    if t is WrappingMatcher or t is FilterMatcher or t is _LiveFilter:
+        # (a filter only takes documents away)
         inner = _bulk_bounds(m.child, wanted, wset, sub, known, sure)
         boost = m.boost
         return {d: x * boost for d, x in inner.items()}
@@ -2343,8 +2348,8 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
     known: under a _KnownMatcher whose phrase was just found, word -> (docnums, weights) of
     the blocks read then, ascending: the words' postings are not read again."""
     t = type(m)
-    if t is NullMatcher or not m.is_active():
-        return {}
+    if t is NullMatcher or not (_unmoved(m) or m.is_active()):  # (an unmoved filter: its
+        return {}  # deleted documents are taken out below, its first block not read here)
     if t is UnionMatcher:
         out = _bulk_scores(m.a, wanted, wset, sub, known)
         for d, b in _bulk_scores(m.b, wanted, wset, sub, known).items():
@@ -2361,9 +2366,9 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
         kept = sorted(a)
         minus = _bulk_scores(m.b, kept, set(kept), sub)
         return {d: x for d, x in a.items() if d not in minus}
-    if t is WrappingMatcher or t is FilterMatcher:
+    if t is WrappingMatcher or t is FilterMatcher or t is _LiveFilter:
         inner = _bulk_scores(m.child, wanted, wset, sub, known)
-        if t is FilterMatcher:
+        if t is not WrappingMatcher:
             ids, exclude = m._ids, m._exclude
             inner = {d: x for d, x in inner.items() if (d in ids) != exclude}
         boost = m.boost
@@ -2437,6 +2442,121 @@ def _array_union_sums(m: ArrayUnionMatcher, wanted: list[int],
 TERM_LOOKUPS_KEPT = 1024  # per segment and thread
 
 
+class _LiveFilter(FilterMatcher):
+    """What Whoosh's SegmentReader.postings wraps a word's postings in on a segment with
+    deleted documents, FilterMatcher(postings, deleted, exclude=True), moving to its first
+    live document when first asked rather than when made.
+
+    Moving there reads the postings' first block whole, positions included, and a search
+    makes a matcher for each word in a dozen fields of every segment, most of which it then
+    reads in part (block heads, _bulk_scores) or not at all; every segment has deletions
+    once an index has been updated. Asked anything that depends on where it stands, it
+    first moves as FilterMatcher would have, so it answers as FilterMatcher does.
+    _bulk_scores, _bulk_bounds and _blocks read an unmoved one's child directly: they
+    check the deleted documents themselves, or only bound."""
+
+    def __init__(self, child: Matcher, ids, exclude: bool = True, boost: float = 1.0) -> None:
+        WrappingMatcher.__init__(self, child, boost)
+        self._ids, self._exclude = ids, exclude
+        self.pending = True
+
+    def _settle(self) -> None:
+        if self.pending:
+            self.pending = False
+            self._find_next()
+
+    def reset(self) -> None:
+        self.child.reset()
+        self.pending = True
+
+    def is_active(self) -> bool:
+        self._settle()
+        return self.child.is_active()
+
+    def id(self) -> int:
+        self._settle()
+        return self.child.id()
+
+    def next(self) -> None:
+        self._settle()
+        FilterMatcher.next(self)
+
+    def skip_to(self, id: int) -> None:
+        self._settle()
+        FilterMatcher.skip_to(self, id)
+
+    def all_ids(self):
+        self._settle()
+        return FilterMatcher.all_ids(self)
+
+    def all_items(self):
+        self._settle()
+        return FilterMatcher.all_items(self)
+
+    def replace(self, minquality=0) -> Matcher:
+        self._settle()
+        return FilterMatcher.replace(self, minquality)
+
+    def value(self):
+        self._settle()
+        return self.child.value()
+
+    def value_as(self, astype):
+        self._settle()
+        return self.child.value_as(astype)
+
+    def spans(self):
+        self._settle()
+        return self.child.spans()
+
+    def weight(self) -> float:
+        self._settle()
+        return FilterMatcher.weight(self)
+
+    def score(self) -> float:
+        self._settle()
+        return FilterMatcher.score(self)
+
+    def max_quality(self) -> float:
+        self._settle()
+        return FilterMatcher.max_quality(self)
+
+    def block_quality(self) -> float:
+        self._settle()
+        return FilterMatcher.block_quality(self)
+
+    def skip_to_quality(self, minquality: float):
+        self._settle()
+        return FilterMatcher.skip_to_quality(self, minquality)
+
+
+def _unmoved(m: Matcher) -> bool:
+    """Whether m is a _LiveFilter not yet moved to its first live document."""
+    return type(m) is _LiveFilter and m.pending
+
+
+def _live_postings(reader) -> None:
+    """reader (a segment's) makes _LiveFilters where Whoosh's SegmentReader.postings makes
+    FilterMatchers, and reads its deleted documents once (Whoosh makes a set of them for
+    each word's matcher). An open reader's deletions do not change: a build's deletions
+    are seen by the readers opened after it."""
+    if not reader.has_deletions() or "postings" in vars(reader):
+        return
+    deleted = reader.deleted_docs_set
+    terms, fields = reader._terms, reader.schema
+
+    def live_postings(fieldname, text, scorer=None):
+        if reader.is_closed:
+            raise ReaderClosed
+        if fieldname not in fields:
+            raise TermNotFound(f"No field {fieldname!r}")
+        text = reader._text_to_bytes(fieldname, text)
+        m = terms.matcher(fieldname, text, fields[fieldname].format, scorer=scorer)
+        return _LiveFilter(m, deleted, exclude=True)
+
+    reader.postings = live_postings
+
+
 def _remember_term_lookups(s) -> None:
     """Each segment's term dictionary (a hash table on disk) keeps where its last
     TERM_LOOKUPS_KEPT words were found. A search looks a word up in a dozen language fields
@@ -2449,6 +2569,15 @@ def _remember_term_lookups(s) -> None:
         if isinstance(table, filetables.HashReader) and "ranges_for_key" not in vars(table):
             table.ranges_for_key = functools.lru_cache(TERM_LOOKUPS_KEPT)(
                 lambda key, find=table.ranges_for_key: tuple(find(key)))
+
+
+def _prepare_readers(s) -> None:
+    """What each segment reader of a new searcher s gets: remembered term lookups, lazy
+    deletion filters."""
+    _remember_term_lookups(s)
+    for reader, _ in s.reader().leaf_readers():
+        if type(reader) is SegmentReader:
+            _live_postings(reader)
 
 
 class CorpusIndex:
@@ -2479,7 +2608,7 @@ class CorpusIndex:
                 s.close()
             local.searcher, local.gen, local.ix = ix.searcher(), gen, ix
             local.version = (gen.name, ix.latest_generation())
-            _remember_term_lookups(local.searcher)
+            _prepare_readers(local.searcher)
         elif not s.up_to_date():
             # A fresh searcher, not s.refresh(): whoosh-reloaded 2.7.5's refresh reuses the
             # old segment readers, deletions included, so a changed document stays findable
@@ -2488,7 +2617,7 @@ class CorpusIndex:
             local.ix = build.open_index(self.index_dir)
             local.searcher = local.ix.searcher()
             local.version = (gen.name, local.ix.latest_generation())
-            _remember_term_lookups(local.searcher)
+            _prepare_readers(local.searcher)
         return local.searcher
 
     @property

@@ -400,3 +400,113 @@ def test_blocks_remembered_while_finding_documents_score_the_same(searcher, q, r
     if room == 10**6 and any(isinstance(t, wq.Term) and t.text in VOCAB
                              for t in known.leaves()):
         assert remembered  # (a word of many postings: its blocks were kept)
+
+
+@pytest.fixture(scope="module")
+def live(searcher):
+    """Another searcher of the same index, its segment readers prepared as CorpusIndex
+    prepares them (search._prepare_readers): lazy deletion filters."""
+    s = searcher._ix.searcher()
+    search._prepare_readers(s)
+    made = [(r.has_deletions(), type(r.postings("body", "ant")))
+            for r, _ in s.reader().leaf_readers()]
+    assert {kind for deletions, kind in made if deletions} == {search._LiveFilter}
+    assert search._LiveFilter not in {kind for deletions, kind in made if not deletions}
+    yield s
+    s.close()
+
+
+def test_a_prepared_reader_reads_no_block_to_make_a_matcher(searcher, live, monkeypatch):
+    """Whoosh's FilterMatcher moves to its first live document when made, which reads the
+    word's first block; a _LiveFilter waits until it is asked. Asked, it stands on the
+    first live document, as FilterMatcher does (document 0, the first, is deleted)."""
+    reads = []
+    read_ids = search.W3LeafMatcher._read_ids
+    monkeypatch.setattr(search.W3LeafMatcher, "_read_ids",
+                        lambda m: (reads.append(m), read_ids(m))[1])
+    plain, ours = (s.reader().leaf_readers()[0][0] for s in (searcher, live))
+    whooshs = plain.postings("body", "ant")
+    assert reads and plain.is_deleted(0) and whooshs.id() > 0
+    reads.clear()
+    m = ours.postings("body", "ant")
+    assert reads == [] and m.pending
+    assert m.id() == whooshs.id() and not m.pending and reads
+
+
+live_operations = st.lists(st.one_of(
+    st.tuples(st.just("next")), st.tuples(st.just("skip_to"), st.integers(0, 1300)),
+    st.tuples(st.just("reset")), st.tuples(st.just("replace")), st.tuples(st.just("all_ids")),
+    st.tuples(st.just("look"))), max_size=12)
+
+
+def _state(m) -> tuple:
+    if not m.is_active():
+        return (False,)
+    return True, m.id(), m.score(), m.weight(), m.value(), m.max_quality()
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(["body", "title", "text_xx"]), word=words_in, ops=live_operations,
+       segment=st.integers(0, 3), first=st.sampled_from(["is_active", "id", "score", "value"]),
+       deleted=st.one_of(st.just("all"), st.just("first"),
+                         st.sets(st.integers(0, 450), max_size=400)))
+def test_live_filters_walk_as_whooshs_filters(searcher, field, word, ops, segment, first,
+                                              deleted):
+    """A word's postings with any documents deleted (none, the first, some, all of them),
+    through any sequence of moves, resets and replacements (Whoosh's leaf matchers cannot
+    be copied), whatever it is asked first: a _LiveFilter answers as Whoosh's FilterMatcher
+    (the same documents, scores, weights, values)."""
+    sub, _ = searcher.leaf_searchers()[segment]
+    reader = sub.reader()
+    if (field, word) not in reader:
+        return
+    text = word.encode()
+
+    def postings():
+        return reader._terms.matcher(field, text, reader.schema[field].format,
+                                     scorer=sub.weighting.scorer(sub, field, text))
+
+    if deleted == "all":
+        deleted = list(postings().all_ids())
+    elif deleted == "first":
+        deleted = [postings().id()]
+    a = search.FilterMatcher(postings(), frozenset(deleted), exclude=True)
+    b = search._LiveFilter(postings(), frozenset(deleted))
+    if first == "is_active" or not a.is_active():
+        assert a.is_active() == b.is_active()
+    else:
+        assert getattr(a, first)() == getattr(b, first)()
+    for op, *args in ops:
+        if op == "all_ids":
+            assert list(a.all_ids()) == list(b.all_ids())
+            continue
+        if op == "replace":
+            a, b = a.replace(), b.replace()
+        elif op == "look":  # (asking moves an unmoved one: not after every move)
+            assert _state(a) == _state(b)
+        elif a.is_active():  # (moving an inactive matcher is not asked of either)
+            getattr(a, op)(*args)
+            getattr(b, op)(*args)
+    assert _state(a) == _state(b)
+
+
+@ranking_settings
+@given(limit=st.sampled_from([1, 10, 1000]), **ranking_cases)
+def test_prepared_readers_find_and_rank_as_whoosh(searcher, live, q, keep, limit, tree, seed):
+    """Documents, ranking (every document scored, or bounded) and Whoosh's own search on the
+    prepared readers are those of Whoosh on its own readers, to the last bit."""
+    with ranking_case(searcher, q, keep, seed, tree) as (known, final):
+        every = [(h.score, h.docnum)
+                 for h in searcher.search(known, limit=None, filter=final or {-1})]
+        expected = sorted(every, key=lambda sd: (-sd[0], sd[1]))[:limit]
+        whooshs = [(h.score, h.docnum) for h in searcher.search(known, limit=None)]
+        known_live = _known_phrases(live, q, _no_cache)
+        assert _docs(live, known_live) == _docs(searcher, known)
+        assert _score_all(live, known_live, final, limit) == expected
+        saved, search.BOUNDED_FROM = search.BOUNDED_FROM, 0
+        try:
+            assert _score_top(live, known_live, final, limit) == expected
+        finally:
+            search.BOUNDED_FROM = saved
+        assert [(h.score, h.docnum) for h in live.search(known_live, limit=None)] == whooshs
