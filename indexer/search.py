@@ -2469,65 +2469,24 @@ class _LiveFilter(FilterMatcher):
         self.child.reset()
         self.pending = True
 
-    def is_active(self) -> bool:
-        self._settle()
-        return self.child.is_active()
 
-    def id(self) -> int:
-        self._settle()
-        return self.child.id()
+def _settling(method: Callable) -> Callable:
+    """method of FilterMatcher, asked of a _LiveFilter: it moves first, if it has not."""
 
-    def next(self) -> None:
-        self._settle()
-        FilterMatcher.next(self)
+    @functools.wraps(method)
+    def settled(self, *args):
+        if self.pending:
+            self._settle()
+        return method(self, *args)
 
-    def skip_to(self, id: int) -> None:
-        self._settle()
-        FilterMatcher.skip_to(self, id)
+    return settled
 
-    def all_ids(self):
-        self._settle()
-        return FilterMatcher.all_ids(self)
 
-    def all_items(self):
-        self._settle()
-        return FilterMatcher.all_items(self)
-
-    def replace(self, minquality=0) -> Matcher:
-        self._settle()
-        return FilterMatcher.replace(self, minquality)
-
-    def value(self):
-        self._settle()
-        return self.child.value()
-
-    def value_as(self, astype):
-        self._settle()
-        return self.child.value_as(astype)
-
-    def spans(self):
-        self._settle()
-        return self.child.spans()
-
-    def weight(self) -> float:
-        self._settle()
-        return FilterMatcher.weight(self)
-
-    def score(self) -> float:
-        self._settle()
-        return FilterMatcher.score(self)
-
-    def max_quality(self) -> float:
-        self._settle()
-        return FilterMatcher.max_quality(self)
-
-    def block_quality(self) -> float:
-        self._settle()
-        return FilterMatcher.block_quality(self)
-
-    def skip_to_quality(self, minquality: float):
-        self._settle()
-        return FilterMatcher.skip_to_quality(self, minquality)
+# what depends on where a filter stands (Whoosh's Matcher interface, as FilterMatcher has it)
+for _name in ("is_active", "id", "next", "skip_to", "all_ids", "all_items", "replace", "value",
+              "value_as", "spans", "weight", "score", "max_quality", "block_quality",
+              "skip_to_quality"):
+    setattr(_LiveFilter, _name, _settling(getattr(FilterMatcher, _name)))
 
 
 def _unmoved(m: Matcher) -> bool:

@@ -451,6 +451,8 @@ def _state(m) -> tuple:
        segment=st.integers(0, 3), first=st.sampled_from(["is_active", "id", "score", "value"]),
        deleted=st.one_of(st.just("all"), st.just("first"),
                          st.sets(st.integers(0, 450), max_size=400)))
+@example(field="body", word="ant", ops=[("reset",), ("next",), ("look",)], segment=0,
+         first="id", deleted="first")  # moved from an unmoved start: past the deleted first
 def test_live_filters_walk_as_whooshs_filters(searcher, field, word, ops, segment, first,
                                               deleted):
     """A word's postings with any documents deleted (none, the first, some, all of them),
