@@ -2460,11 +2460,6 @@ class _LiveFilter(FilterMatcher):
         self._ids, self._exclude = ids, exclude
         self.pending = True
 
-    def _settle(self) -> None:
-        if self.pending:
-            self.pending = False
-            self._find_next()
-
     def reset(self) -> None:
         self.child.reset()
         self.pending = True
@@ -2476,7 +2471,8 @@ def _settling(method: Callable) -> Callable:
     @functools.wraps(method)
     def settled(self, *args):
         if self.pending:
-            self._settle()
+            self.pending = False
+            self._find_next()
         return method(self, *args)
 
     return settled
@@ -2516,25 +2512,24 @@ def _live_postings(reader) -> None:
     reader.postings = live_postings
 
 
-def _remember_term_lookups(s) -> None:
-    """Each segment's term dictionary (a hash table on disk) keeps where its last
+def _remember_term_lookups(reader) -> None:
+    """A segment's term dictionary (a hash table on disk) keeps where its last
     TERM_LOOKUPS_KEPT words were found. A search looks a word up in a dozen language fields
     of every segment, and Whoosh looks each up again and again (is it there, how many
     documents for the matcher tree's order, its postings, its scorer): ~1,500 lookups for a
     two-word AND at 100,000 documents. The segment files never change, so nothing goes
     stale."""
-    for reader, _ in s.reader().leaf_readers():
-        table = getattr(getattr(reader, "_terms", None), "_tindex", None)
-        if isinstance(table, filetables.HashReader) and "ranges_for_key" not in vars(table):
-            table.ranges_for_key = functools.lru_cache(TERM_LOOKUPS_KEPT)(
-                lambda key, find=table.ranges_for_key: tuple(find(key)))
+    table = getattr(getattr(reader, "_terms", None), "_tindex", None)
+    if isinstance(table, filetables.HashReader) and "ranges_for_key" not in vars(table):
+        table.ranges_for_key = functools.lru_cache(TERM_LOOKUPS_KEPT)(
+            lambda key, find=table.ranges_for_key: tuple(find(key)))
 
 
 def _prepare_readers(s) -> None:
     """What each segment reader of a new searcher s gets: remembered term lookups, lazy
     deletion filters."""
-    _remember_term_lookups(s)
     for reader, _ in s.reader().leaf_readers():
+        _remember_term_lookups(reader)
         if type(reader) is SegmentReader:
             _live_postings(reader)
 
