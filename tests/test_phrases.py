@@ -183,6 +183,7 @@ def _scores(searcher, q) -> list[tuple[float, int]]:
 @given(a=phrases, b=phrases, word=st.sampled_from(VOCAB), shape=st.sampled_from("pOAN"),
        field=st.sampled_from(["body", "text_xx"]))
 @example(a=["ant", "hen"], b=["bee", "bee"], word="hen", shape="N", field="body")  # Whoosh's bug
+@example(a=["gnu", "ant"], b=["gnu", "ant"], word="gnu", shape="N", field="body")  # two pages
 def test_known_phrases_score_exactly_as_whoosh(searcher, a, b, word, shape, field):
     """Alone, or in OR / AND / AND NOT with another phrase and a word: the same documents,
     the same scores to the last bit, in the same order, top page or all. (A phrase found
@@ -192,8 +193,14 @@ def test_known_phrases_score_exactly_as_whoosh(searcher, a, b, word, shape, fiel
          "N": wq.AndNot(wq.Or([pa, term]), pb)}[shape]
     known = _known_phrases(searcher, q, _no_cache)
     assert _scores(searcher, known) == _scores(searcher, q)
-    top = [(h.score, h.docnum) for h in searcher.search(q, limit=5)]
-    assert [(h.score, h.docnum) for h in searcher.search(known, limit=5)] == top
+    pages = [[(h.score, h.docnum) for h in searcher.search(q, limit=5, optimize=optimize)]
+             for optimize in (True, False)]
+    if shape != "N":
+        assert pages[0] == pages[1]
+    # Whoosh's AND NOT matcher can keep a first document that its NOT part has (below), and
+    # whether it does depends on whether Whoosh's collector skips blocks by their quality
+    # (optimize): then Whoosh has two top pages, and a known phrase's is one of them.
+    assert [(h.score, h.docnum) for h in searcher.search(known, limit=5)] in pages
     if shape == "N":  # what it means: Whoosh's AND NOT matcher can keep a first document
         # that its NOT part has (test_and_not_inside_or_ranks_by_what_it_means)
         expected = (frozenset(searcher.docs_for_query(q.a))
