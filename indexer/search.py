@@ -2534,17 +2534,35 @@ def _prepare_readers(s) -> None:
             _live_postings(reader)
 
 
+def _in_turn(method: Callable) -> Callable:
+    """A CorpusIndex method that runs while its thread holds the handle's turn."""
+
+    @functools.wraps(method)
+    def in_turn(self, *args, **kwargs):
+        with self._turn:
+            return method(self, *args, **kwargs)
+    return in_turn
+
+
 class CorpusIndex:
     """A handle on an index folder: the one entry point for reading it.
 
     Each thread gets its own Whoosh searcher (they are not safe to share), kept open and
     refreshed when a build changes the index; nothing is opened per query.
+
+    The queries of one handle (searches, counts, matches, highlighting, statistics, each
+    row of an export) run one at a time, in turn. Python runs one thread at a time anyway,
+    and threads searching at once take the interpreter from each other every few
+    milliseconds (its switch interval), which cost a server process a fifth of its
+    searches a second under load (bench/HISTORY.md). Other threads still do the rest while
+    one searches: sockets, documents, pages, the rows of an export between two of them.
     """
 
     def __init__(self, index_dir: str | Path) -> None:
         self.index_dir = Path(index_dir)
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._turn = threading.RLock()  # (a search asks for counts: reentrant)
         self._datas: dict[tuple, _ReaderData] = {}
 
     # ------------------------------------------------------------------ searchers
@@ -2679,6 +2697,7 @@ class CorpusIndex:
 
     # ------------------------------------------------------------------ search
 
+    @_in_turn
     def search(self, sq: SearchQuery) -> SearchResults:
         """Run a search: hits of the requested page, exact total, facets, suggestion."""
         with _remembering_blocks():
@@ -2717,29 +2736,34 @@ class CorpusIndex:
     def iter_hits(self, sq: SearchQuery):
         """Every hit of a search in order, one at a time, ignoring page and per_page (exports).
 
-        Yields (total, Hit); the total is the same on every row.
+        Yields (total, Hit); the total is the same on every row. The search, then each row,
+        takes its turn (see the class): an export does not hold the handle between rows.
         """
-        s = self._searcher()
-        data = self._data(s)
-        compiled = self._compile(s, sq.text, sq.exact)
-        groups = self._filter_groups(sq, compiled.date_ranges)
-        base, group_docs = self._sets(s, data, None if compiled.browse else compiled.query,
-                                      groups)
-        final = _intersect(base, group_docs.values())
-        sort = "newest" if compiled.browse and sq.sort == "relevance" else sq.sort
-        spec = _spec(compiled.query)
-        unscored = compiled.browse or sort != "relevance"
-        total = len(final)
-        if sort == "relevance":
-            results = s.search(compiled.query, limit=None, filter=final)
-            for i in range(results.scored_length()):
-                yield total, self._hit(results[i].fields(), results[i].score, spec, sq.exact,
-                                       unscored)
-            return
-        ranks = data.rank(sort, s.reader())
-        for docnum in sorted(final, key=ranks.__getitem__):
-            yield total, self._hit(s.stored_fields(docnum), None, spec, sq.exact, unscored)
+        with self._turn:
+            s = self._searcher()
+            data = self._data(s)
+            compiled = self._compile(s, sq.text, sq.exact)
+            groups = self._filter_groups(sq, compiled.date_ranges)
+            base, group_docs = self._sets(s, data, None if compiled.browse else
+                                          compiled.query, groups)
+            final = _intersect(base, group_docs.values())
+            sort = "newest" if compiled.browse and sq.sort == "relevance" else sq.sort
+            spec = _spec(compiled.query)
+            unscored = compiled.browse or sort != "relevance"
+            total = len(final)
+            if sort == "relevance":
+                results = s.search(compiled.query, limit=None, filter=final)
+                rows = [(results.docnum(i), results.score(i))
+                        for i in range(results.scored_length())]
+            else:
+                ranks = data.rank(sort, s.reader())
+                rows = [(docnum, None) for docnum in sorted(final, key=ranks.__getitem__)]
+        for docnum, score in rows:
+            with self._turn:
+                hit = self._hit(s.stored_fields(docnum), score, spec, sq.exact, unscored)
+            yield total, hit
 
+    @_in_turn
     def count(self, sq: SearchQuery) -> int:
         """How many documents a search finds (no hits, no facets)."""
         s = self._searcher()
@@ -2870,6 +2894,7 @@ class CorpusIndex:
 
     # ------------------------------------------------------------------ quotations
 
+    @_in_turn
     def search_quotes(self, qq: QuoteQuery) -> QuoteResults:
         """Search the quotations: words, speaker, outlet, kind, date; best match first."""
         with _remembering_blocks():
@@ -2940,6 +2965,7 @@ class CorpusIndex:
 
     # ------------------------------------------------------------------ matches
 
+    @_in_turn
     def all_matches(self, doc_id: str, text: str, exact: bool = False) -> DocumentMatches:
         """Every match of a query in one document, with paragraph number and context."""
         s = self._searcher()
@@ -2958,6 +2984,7 @@ class CorpusIndex:
                 matches.append(Match(i, start, end, p[start:end], context))
         return DocumentMatches(doc_id, text, compiled.described, tuple(matches))
 
+    @_in_turn
     def highlight_document(self, doc: Document, text: str, exact: bool = False
                            ) -> tuple[list[str], int]:
         """The document's paragraphs as HTML: every match marked (ids m1, m2, ...) and every
@@ -2982,6 +3009,7 @@ class CorpusIndex:
 
     # ------------------------------------------------------------------ stats
 
+    @_in_turn
     def stats(self) -> IndexStats:
         """Documents per outlet, language, year and type; size on disk."""
         s = self._searcher()

@@ -232,6 +232,75 @@ def test_shared_reader_data_holds_no_reader(ix):
     assert done == [([h.id for h in here.hits], True)] and here.hits
 
 
+def test_queries_through_one_handle_take_turns(ix, monkeypatch):
+    """Threads querying one handle at once run one query at a time, with the answers each
+    would get alone. Every query opens this thread's searcher; here that takes long enough
+    (a sleep, which lets the other threads run) that threads without turns would be inside
+    together."""
+    import threading
+    import time
+
+    inside, most = [0], [0]
+    count = threading.Lock()
+    searcher = ix._searcher
+
+    def slow_searcher():
+        with count:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.005)
+        try:
+            return searcher()
+        finally:
+            with count:
+                inside[0] -= 1
+
+    doc = ix.document(search(ix, q="amazon").hits[0].id)
+    asks = [lambda: ids(search(ix, q="amazon", per_page=5)),
+            lambda: search(ix, q='"in the streets"').total,
+            lambda: ix.count(make_query(q="ICE workers")),
+            lambda: len(ix.search_quotes(make_quote_query(q="amazon")).hits),
+            lambda: len(ix.all_matches(doc.id, "amazon").matches),
+            lambda: ix.highlight_document(doc, "amazon")[1],
+            lambda: ix.stats().documents,
+            lambda: [h.id for _, h in ix.iter_hits(make_query(q="ice", sort="oldest"))]]
+    alone = [ask() for ask in asks]
+    monkeypatch.setattr(ix, "_searcher", slow_searcher)
+    answers: dict[int, list] = {}
+
+    def run(k: int) -> None:  # each thread starts at another of the queries
+        answers[k] = [ask() for ask in asks[k:] + asks[:k]]
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(len(asks))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most[0] == 1
+    assert answers == {k: alone[k:] + alone[:k] for k in range(len(asks))}
+
+
+def test_an_export_does_not_hold_the_handle_between_rows(ix):
+    """While an export is read row by row (a client downloading slowly), other threads'
+    searches still run."""
+    import threading
+
+    rows = ix.iter_hits(make_query(q="amazon"))
+    try:
+        total, first = next(rows)
+        assert total >= 5
+        done = []
+        t = threading.Thread(target=lambda: done.append(search(ix, q="amazon").total),
+                             daemon=True)  # (if it waited for the export, it waits on)
+        t.start()
+        t.join(timeout=30)
+        assert done == [total]
+        assert [first.id, *(h.id for _, h in rows)] == ids(search(ix, q="amazon",
+                                                                per_page=50))
+    finally:
+        rows.close()
+
+
 def test_warm_builds_the_shared_tables_and_lets_go_of_its_searcher(ix, tmp_path):
     ix.warm()
     assert getattr(ix._local, "searcher", None) is None  # a forked server opens its own
