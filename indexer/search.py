@@ -2742,11 +2742,7 @@ class CorpusIndex:
         with self._turn:
             s = self._searcher()
             data = self._data(s)
-            compiled = self._compile(s, sq.text, sq.exact)
-            groups = self._filter_groups(sq, compiled.date_ranges)
-            base, group_docs = self._sets(s, data, None if compiled.browse else
-                                          compiled.query, groups)
-            final = _intersect(base, group_docs.values())
+            compiled, final = self._found(s, data, sq)
             sort = "newest" if compiled.browse and sq.sort == "relevance" else sq.sort
             spec = _spec(compiled.query)
             unscored = compiled.browse or sort != "relevance"
@@ -2767,12 +2763,15 @@ class CorpusIndex:
     def count(self, sq: SearchQuery) -> int:
         """How many documents a search finds (no hits, no facets)."""
         s = self._searcher()
-        data = self._data(s)
+        return len(self._found(s, self._data(s), sq)[1])
+
+    def _found(self, s, data: _ReaderData, sq: SearchQuery) -> tuple[_Compiled, set[int]]:
+        """The search compiled, and the documents it finds (words and every filter)."""
         compiled = self._compile(s, sq.text, sq.exact)
         groups = self._filter_groups(sq, compiled.date_ranges)
         base, group_docs = self._sets(s, data, None if compiled.browse else compiled.query,
                                       groups)
-        return len(_intersect(base, group_docs.values()))
+        return compiled, _intersect(base, group_docs.values())
 
     def _hit(self, f: dict, score: float | None, spec: _Spec, exact: bool,
              unscored: bool) -> Hit:
