@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -683,6 +685,52 @@ def test_searcher_is_reused_and_refreshed_after_a_build(tmp_path, monkeypatch):
         assert index.search(make_query(q="strike")).total == 2  # same handle sees the update
         build.build_index(corpus_dir, tmp_path / "i", rebuild=True)
         assert index.search(make_query(q="strike")).total == 2  # and a new generation
+
+
+def _age(*folders: Path, seconds: float = 60) -> None:
+    for folder in folders:
+        then = folder.stat().st_mtime - seconds
+        os.utime(folder, (then, then))
+
+
+def test_an_unchanged_index_is_not_looked_for_again_until_a_build_changes_it(tmp_path,
+                                                                             monkeypatch):
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": "Alpha story about the port strike."})
+    build.build_index(corpus_dir, tmp_path / "i")
+    looked = []
+    real = build.current_generation
+    monkeypatch.setattr(build, "current_generation", lambda d: looked.append(d) or real(d))
+    folders = [tmp_path / "i", real(tmp_path / "i")]
+    with CorpusIndex(tmp_path / "i") as index:
+        index.search(make_query(q="strike"))
+        looked.clear()
+        index.search(make_query(q="strike"))
+        assert looked  # folders changed in the last seconds: looked for each time
+        # a coarse clock: a build in the same tick leaves the folders' times as they were
+        times = [f.stat().st_mtime_ns for f in folders]
+        (corpus_dir / "b.txt").write_text("Beta story about the port strike, later.")
+        build.build_index(corpus_dir, tmp_path / "i")
+        for f, t in zip(folders, times, strict=True):
+            os.utime(f, ns=(t, t))
+        assert index.search(make_query(q="strike")).total == 2
+        (corpus_dir / "b.txt").unlink()
+        build.build_index(corpus_dir, tmp_path / "i")
+        _age(tmp_path / "i", real(tmp_path / "i"))
+        index.search(make_query(q="strike"))
+        looked.clear()
+        for _ in range(3):
+            assert index.search(make_query(q="strike")).total == 1
+        assert looked == []  # old folders, unchanged since: the open searcher is used
+        (corpus_dir / "b.txt").write_text("Beta story about the port strike, later.")
+        build.build_index(corpus_dir, tmp_path / "i")  # an update: a new table of contents
+        assert index.search(make_query(q="strike")).total == 2
+        _age(tmp_path / "i", real(tmp_path / "i"))
+        index.search(make_query(q="strike"))
+        build.build_index(corpus_dir, tmp_path / "i", rebuild=True)  # a new generation
+        (corpus_dir / "c.txt").write_text("Gamma: the strike ends.")
+        build.build_index(corpus_dir, tmp_path / "i")
+        assert index.search(make_query(q="strike")).total == 3
+        assert index.generation == real(tmp_path / "i").name
 
 
 def test_changed_document_is_not_found_under_its_old_text_by_an_open_handle(tmp_path):
