@@ -72,14 +72,17 @@ Progress = Callable[[int, int, str], None]
 #: more than it saves.
 PARALLEL_MIN_DOCS = 200
 BATCH = 16  # documents per message to a worker
-#: A worker closes its segment after this many documents and starts another: the postings
-#: it keeps in memory stay bounded, and writing overlaps with preparing instead of all
-#: coming at the end.
-SEGMENT_DOCS = 10_000
-#: ... or once its postings take this much memory (indexer/writer.py keeps them in memory
-#: until the segment is written: ~40 MB per 1,000 news articles of 600 words).
-SEGMENT_MB = 512
-WRITER_MB = 128  # Whoosh's in-memory posting pool (one process, over SEGMENT_DOCS)
+#: A worker closes its segment after this many documents and starts another. Few large
+#: segments search faster than many small ones: each search does some work per segment
+#: (every word looked up in a dozen fields, a matcher made): at 100,000 documents, an index
+#: of 2 segments answered the query mix in 0.65-0.74 times the time of one of 14
+#: (bench/HISTORY.md). What bounds a segment is the disk its spilled postings take while
+#: it is written (below): ~0.4 GB per 10,000 news articles of 600 words.
+SEGMENT_DOCS = 100_000
+#: A worker moves the postings it keeps in memory to a temporary file (beside the index)
+#: once they take this much (indexer/writer.py: ~40 MB per 1,000 news articles of 600
+#: words), and reads them back when it writes the segment: its memory stays bounded.
+SPILL_MB = 512
 # Writers pass compound=False: Whoosh reads a file inside a compound segment by copying it
 # whole into memory (BytesIO), once per reader, and a server has a reader per thread: at
 # 100,000 documents that was 16 GB. Separate files are read from the page cache instead.
@@ -334,13 +337,7 @@ def build_index(
                 pool = _Workers(min(workers, len(todo) // BATCH or 1), gen, corpus_dir,
                                 resources, max_bytes)
             try:
-                if pool is None and len(todo) > SEGMENT_DOCS:
-                    # one process, many documents: Whoosh's writer, which spills postings to
-                    # disk, keeps memory bounded where ours (indexer/writer.py) would not
-                    writer = writer_mod.use_block_protocol(
-                        ix.writer(limitmb=WRITER_MB, compound=False))
-                else:
-                    writer = writer_mod.SegmentWriter(ix, compound=False)
+                writer = writer_mod.SegmentWriter(ix, compound=False)
             except LockError as exc:
                 raise IndexLockedError(
                     f"the index in {index_dir} is locked by another writer") from exc
@@ -354,6 +351,8 @@ def build_index(
                 for item in todo:
                     outcome = _process(writer, corpus_dir, item, resources, max_bytes)
                     _record(outcome, report)
+                    if writer.pool_bytes() > SPILL_MB << 20:
+                        writer.spill()
                     done += 1
                     if progress:
                         progress(done, paths, item.path)
@@ -615,11 +614,12 @@ def _worker(k: int, gen: str, corpus_dir: str, resources: corpus.Resources, max_
                 results.put(("doc", k, _process(writer, Path(corpus_dir), item, resources,
                                                  max_bytes)))
             in_segment += len(batch)
-            if writer._added and (in_segment >= SEGMENT_DOCS
-                                  or writer.pool_bytes() > SEGMENT_MB << 20):
+            if writer._added and in_segment >= SEGMENT_DOCS:
                 results.put(("segment", k, writer._finalize_segment()))
                 writer = writer_mod.SegmentWriter(ix, _lk=False, compound=False)
                 in_segment = 0
+            elif writer.pool_bytes() > SPILL_MB << 20:
+                writer.spill()
         if writer._added:
             results.put(("segment", k, writer._finalize_segment()))
         else:

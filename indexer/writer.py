@@ -24,12 +24,18 @@ segments.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import heapq
+import os
+import pickle
 import zlib
 from array import array
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from itertools import accumulate
+from operator import itemgetter
 from pickle import dumps
 
 import numpy as np
@@ -191,34 +197,125 @@ class _FieldPostings:
         ~100 bytes a term in the dictionary."""
         return len(self.tids) * 24 + len(self.values) + 100 * len(self.terms)
 
-    def ordered(self):
-        """(term bytes, its postings' documents, weights, values) by term, then document.
-        Postings become Python objects WINDOW at a time (a term's all at once)."""
-        window = WINDOW
+    def _order(self) -> tuple[list[bytes], np.ndarray, list[int]]:
+        """(the terms sorted, the postings' order: by term then document, where each term's
+        postings start and end in that order)."""
         keys = sorted(self.terms)
         rank = np.empty(len(keys), np.int64)
         rank[[self.terms[k] for k in keys]] = np.arange(len(keys))
         ranks = rank[np.frombuffer(self.tids, np.uint32)]
         order = np.lexsort((np.frombuffer(self.docs, np.uint32), ranks))
         bounds = np.concatenate(([0], np.cumsum(np.bincount(ranks, minlength=len(keys)))))
-        bounds = bounds.tolist()
-        del ranks
-        docs, weights = np.frombuffer(self.docs, np.uint32), np.frombuffer(self.weights)
+        return keys, order, bounds.tolist()
+
+    def _spans(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where each posting's value starts and ends in self.values."""
         ends = np.frombuffer(self.ends, np.int64)
-        starts = np.concatenate(([0], ends[:-1]))
+        return np.concatenate(([0], ends[:-1])), ends
+
+    def ordered(self):
+        """(term bytes, its postings' documents, weights, values) by term, then document.
+        Postings become Python objects WINDOW at a time (a term's all at once)."""
+        keys, order, bounds = self._order()
+        docs, weights = np.frombuffer(self.docs, np.uint32), np.frombuffer(self.weights)
+        starts, ends = self._spans()
         blob = bytes(self.values)
-        k = 0
-        while k < len(keys):
-            lo = bounds[k]
-            last = max(k + 1, bisect.bisect_right(bounds, lo + window, k) - 1)
-            at = order[lo:bounds[last]]
+        for k, last, lo, at in _windows(bounds, order):
             wdocs, wweights = docs[at].tolist(), weights[at].tolist()
             wvalues = [blob[s:e] for s, e in zip(starts[at].tolist(), ends[at].tolist(),
                                                  strict=True)]
             for j in range(k, last):
                 a, b = bounds[j] - lo, bounds[j + 1] - lo
                 yield keys[j], wdocs[a:b], wweights[a:b], wvalues[a:b]
-            k = last
+
+    def spill(self, f) -> _Spilled:
+        """Write the postings to file f in the order ordered() gives them (documents,
+        weights, value lengths, values, then the terms and their posting counts), and
+        where they are; the caller forgets these postings."""
+        keys, order, bounds = self._order()
+        at = f.tell()
+        f.write(np.frombuffer(self.docs, np.uint32)[order].tobytes())
+        f.write(np.frombuffer(self.weights)[order].tobytes())
+        starts, ends = self._spans()
+        starts, ends = starts[order], ends[order]
+        f.write((ends - starts).astype(np.uint32).tobytes())
+        values = memoryview(self.values)
+        for lo in range(0, len(order), WINDOW):
+            f.write(b"".join([values[a:b] for a, b in zip(starts[lo:lo + WINDOW].tolist(),
+                                                          ends[lo:lo + WINDOW].tolist(),
+                                                          strict=True)]))
+        terms_at = f.tell()
+        f.write(dumps((keys, bounds), 4))
+        return _Spilled(f.name, at, len(order), terms_at, f.tell() - terms_at)
+
+
+def _windows(bounds: list[int], order):
+    """(first term, term after the last, first posting, order[its postings]) of each run of
+    whole terms holding about WINDOW postings (at least one term)."""
+    k = 0
+    while k < len(bounds) - 1:
+        lo = bounds[k]
+        last = max(k + 1, bisect.bisect_right(bounds, lo + WINDOW, k) - 1)
+        yield k, last, lo, order[lo:bounds[last]]
+        k = last
+
+
+@dataclass(frozen=True)
+class _Spilled:
+    """One field's postings that a writer spilled to a file (_FieldPostings.spill)."""
+
+    path: str
+    at: int  # where its documents start
+    count: int  # postings
+    terms_at: int  # where its (terms, bounds) pickle starts
+    terms_size: int
+
+    def ordered(self):
+        """What _FieldPostings.ordered gave when these postings were spilled, read back a
+        window at a time."""
+        n = self.count
+        with open(self.path, "rb") as f:
+            f.seek(self.terms_at)
+            keys, bounds = pickle.loads(f.read(self.terms_size))
+            docs_at, weights_at, lengths_at = self.at, self.at + 4 * n, self.at + 12 * n
+            values_at = self.at + 16 * n
+            for k, last, lo, _ in _windows(bounds, range(n)):
+                hi = bounds[last]
+                wdocs = _read_array(f, docs_at + 4 * lo, hi - lo, np.uint32).tolist()
+                wweights = _read_array(f, weights_at + 8 * lo, hi - lo, np.float64).tolist()
+                lengths = _read_array(f, lengths_at + 4 * lo, hi - lo, np.uint32)
+                ends = np.cumsum(lengths, dtype=np.int64)
+                f.seek(values_at)
+                blob = f.read(int(ends[-1]))
+                values_at += len(blob)
+                wvalues = [blob[a:b] for a, b in zip((ends - lengths).tolist(), ends.tolist(),
+                                                     strict=True)]
+                for j in range(k, last):
+                    a, b = bounds[j] - lo, bounds[j + 1] - lo
+                    yield keys[j], wdocs[a:b], wweights[a:b], wvalues[a:b]
+
+
+def _read_array(f, at: int, count: int, dtype) -> np.ndarray:
+    f.seek(at)
+    return np.frombuffer(f.read(count * np.dtype(dtype).itemsize), dtype)
+
+
+def _merged(parts: list):
+    """The (term, documents, weights, values) of parts (ordered() iterators of the same
+    field, each one's documents after the previous one's), one item per term: a term in
+    several parts has their postings one after the other, so its documents ascend."""
+    current = None
+    for term, docs, weights, values in heapq.merge(*parts, key=itemgetter(0)):
+        if current is not None and current[0] == term:
+            current[1].extend(docs)
+            current[2].extend(weights)
+            current[3].extend(values)
+            continue
+        if current is not None:
+            yield current
+        current = (term, list(docs), list(weights), list(values))
+    if current is not None:
+        yield current
 
 
 class _Pool:
@@ -226,6 +323,8 @@ class _Pool:
 
     def __init__(self) -> None:
         self.fields: dict[str, _FieldPostings] = {}
+        self.spilled: dict[str, list[_Spilled]] = {}  # by field, in the order spilled
+        self.files: list[str] = []
 
     def add(self, item) -> None:
         """One (fieldname, term bytes, docnum, weight, value) posting: Whoosh's interface,
@@ -240,11 +339,36 @@ class _Pool:
         return postings
 
     def nbytes(self) -> int:
-        """Roughly what the postings take in memory."""
+        """Roughly what the postings in memory take."""
         return sum(p.nbytes() for p in self.fields.values())
 
-    def cleanup(self) -> None:
+    def spill(self, path: str) -> None:
+        """Move the postings in memory to a new file at path (read back when the segment is
+        written, then deleted)."""
+        self.files.append(path)
+        with open(path, "xb") as f:
+            for fieldname, postings in self.fields.items():
+                self.spilled.setdefault(fieldname, []).append(postings.spill(f))
         self.fields = {}
+
+    def names(self) -> list[str]:
+        """The fields with postings, sorted."""
+        return sorted(set(self.fields) | set(self.spilled))
+
+    def ordered(self, fieldname: str):
+        """A field's (term, documents, weights, values) by term, then document: its spilled
+        postings, then those in memory, which came after them."""
+        parts = [spilled.ordered() for spilled in self.spilled.get(fieldname, [])]
+        if fieldname in self.fields:
+            parts.append(self.fields[fieldname].ordered())
+        return parts[0] if len(parts) == 1 else _merged(parts)
+
+    def cleanup(self) -> None:
+        self.fields, self.spilled = {}, {}
+        for path in self.files:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+        self.files = []
 
 
 class _PostingsWriter(W3PostingsWriter):
@@ -314,7 +438,18 @@ class SegmentWriter(_WhooshSegmentWriter):
         self._memo: dict[tuple, list] = {}  # (field, type, value) -> its postings (_indexed)
 
     def pool_bytes(self) -> int:
+        """Roughly the memory the postings not yet spilled hold."""
         return self.pool.nbytes()
+
+    def spill(self) -> None:
+        """Move the postings added so far to a temporary file beside the segment's (a
+        `.tmp` file: a failed build deletes it), so that a segment of any size is
+        written with the memory of a few of its documents. The segment is written as it
+        would have been without (tests/test_writer.py)."""
+        if self.pool.fields:
+            path = self.storage._fpath(f"{self.newsegment.segment_id()}.{len(self.pool.files)}"
+                                       f".postings.tmp")
+            self.pool.spill(path)
 
     def add_document(self, **fields) -> None:
         # Whoosh 2.7's SegmentWriter.add_document (whoosh/writing.py), with postings added to
@@ -396,7 +531,7 @@ class SegmentWriter(_WhooshSegmentWriter):
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
         try:
-            for fieldname in sorted(self.pool.fields):
+            for fieldname in self.pool.names():
                 if fieldname in self.schema:
                     self._write_field(fieldname, lengths)
             self.fieldwriter.close()
@@ -413,7 +548,7 @@ class SegmentWriter(_WhooshSegmentWriter):
         pw = fw._postwriter
         limit = pw._blocklimit
         length_of = _field_lengths(lengths, fieldname, self.docnum)
-        for tbytes, docs, weights, values in self.pool.fields[fieldname].ordered():
+        for tbytes, docs, weights, values in self.pool.ordered(fieldname):
             fw.start_term(tbytes)
             for lo in range(0, len(docs), limit):
                 hi = lo + limit

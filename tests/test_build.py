@@ -15,10 +15,12 @@ import pytest
 from whoosh import index as whoosh_index
 
 from indexer import build
+from indexer import writer as writer_mod
 from indexer.errors import CorpusError, IndexLockedError, IndexNotFoundError, ManifestError
 from indexer.search import CorpusIndex
 
 from .conftest import CORPUS, DATA, REPO, SEED_IDS, block_protocols, write_corpus
+from .test_writer import record
 
 # --------------------------------------------------------------------------- the seeds
 
@@ -427,13 +429,13 @@ def test_parallel_build_indexes_exactly_what_one_process_does(tmp_path, monkeypa
 
 @pytest.mark.parametrize("limit, value, docs, segments", [
     ("SEGMENT_DOCS", build.BATCH, 70, 5),  # 70 documents in batches of 16: 5 segments
-    ("SEGMENT_MB", 0, 40, 3),  # any postings are too many: a segment after each batch
+    ("SPILL_MB", 0, 40, 2),  # postings spilled after each batch: still one segment each
 ])
 def test_workers_cut_their_output_into_bounded_segments(tmp_path, monkeypatch, limit, value,
                                                         docs, segments):
-    """A large build is written as several segments per worker, closed at SEGMENT_DOCS
-    documents or once the postings a worker keeps in memory reach SEGMENT_MB, and reads the
-    same as a one-process build."""
+    """A worker closes its segment at SEGMENT_DOCS documents, and moves its postings to a
+    temporary file once they take SPILL_MB of memory; either way the index reads the same
+    as a one-process build's, and no temporary file is left."""
     monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 20)
     monkeypatch.setattr(build, limit, value)
     corpus_dir = _big_corpus(tmp_path / "c", docs)
@@ -444,6 +446,38 @@ def test_workers_cut_their_output_into_bounded_segments(tmp_path, monkeypatch, l
     ix.close()
     assert len(counts) == segments
     assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "many")
+    assert not list(build.current_generation(tmp_path / "many").glob("*.tmp"))
+
+
+def test_one_process_spills_its_postings_and_reads_the_same(tmp_path, monkeypatch):
+    corpus_dir = _big_corpus(tmp_path / "c", 30)
+    build.build_index(corpus_dir, tmp_path / "kept", workers=1)
+    spilled = []
+    real = writer_mod.SegmentWriter.spill
+    monkeypatch.setattr(writer_mod.SegmentWriter, "spill",
+                        lambda w: spilled.append(w.pool_bytes()) or real(w))
+    monkeypatch.setattr(build, "SPILL_MB", 0)
+    build.build_index(corpus_dir, tmp_path / "spilled", workers=1)
+    assert len(spilled) == 30 and all(spilled)  # after each document
+    assert _snapshot(tmp_path / "kept") == _snapshot(tmp_path / "spilled")
+    assert not list(build.current_generation(tmp_path / "spilled").glob("*.tmp"))
+
+
+def test_an_update_deletes_what_a_killed_build_spilled(tmp_path):
+    """Spilled postings are named after their segment (writer.SegmentWriter.spill), so the
+    next build's commit deletes those of a killed build, as it does its segment files."""
+    corpus_dir = _big_corpus(tmp_path / "c", 5)
+    build.build_index(corpus_dir, tmp_path / "i", workers=1)
+    gen = build.current_generation(tmp_path / "i")
+    ix = whoosh_index.open_dir(str(gen))
+    w = writer_mod.SegmentWriter(ix, compound=False)
+    w.add_document(**record(0, "The port strike ended."))
+    w.spill()
+    left = list(gen.glob("*.postings.tmp"))
+    assert len(left) == 1
+    w.writelock.release()  # killed: nothing else of it happens
+    build.build_index(corpus_dir, tmp_path / "i", workers=1)  # nothing changed
+    assert not left[0].exists()
 
 
 def test_segments_are_separate_files_never_compound(tmp_path, monkeypatch):
@@ -465,14 +499,14 @@ def test_segments_are_separate_files_never_compound(tmp_path, monkeypatch):
 
 def test_every_writer_pickles_postings_blocks_in_protocol_4(tmp_path, monkeypatch):
     """Blocks in protocol 4 unpickle several times faster (indexer/writer.py): the workers'
-    segments, an update merging segments, and one process writing more than SEGMENT_DOCS
-    documents (Whoosh's own writer, which spills to disk) all write them."""
+    segments, an update merging segments, and one process spilling its postings to disk
+    all write them."""
     monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 20)
     corpus_dir = _big_corpus(tmp_path / "c", 40)
     build.build_index(corpus_dir, tmp_path / "i", workers=2)
     (corpus_dir / "gen/0001.txt").write_text(STORY)
     build.build_index(corpus_dir, tmp_path / "i", workers=1)  # an update, merging
-    monkeypatch.setattr(build, "SEGMENT_DOCS", 10)
+    monkeypatch.setattr(build, "SPILL_MB", 0)
     build.build_index(corpus_dir, tmp_path / "one", workers=1)
     for index_dir in (tmp_path / "i", tmp_path / "one"):
         ix = whoosh_index.open_dir(str(build.current_generation(index_dir)))

@@ -25,13 +25,17 @@ WORDS = ("the", "The", "union", "Unión", "niños", "NIÑOS", "contract", "contr
          "Amazon's", "U.S.", "2019", "données", "straße", "Ærø", "trabajadores", "a", "de")
 
 
-def segment_files(writer_class, records: list[dict], sch=None) -> dict[str, bytes]:
+def segment_files(writer_class, records: list[dict], sch=None, spill_at=()
+                  ) -> dict[str, bytes]:
     """The files of one segment written by `writer_class` from `records`, by name with the
-    segment's random id taken out. Whoosh's writer pickles its blocks as ours does."""
+    segment's random id taken out. Whoosh's writer pickles its blocks as ours does. Ours
+    spills its postings to a file before each record whose place is in spill_at."""
     with tempfile.TemporaryDirectory() as d:
         ix = whoosh_index.create_in(d, sch or schema.build_schema())
         w = writer.use_block_protocol(writer_class(ix, _lk=False, compound=False))
-        for record in records:
+        for n, record in enumerate(records):
+            if n in spill_at:
+                w.spill()
             w.add_document(**record)
         segment = w._finalize_segment()
         files = {p.name.replace(segment.segid, "SEG"): p.read_bytes()
@@ -41,8 +45,8 @@ def segment_files(writer_class, records: list[dict], sch=None) -> dict[str, byte
     return files
 
 
-def assert_same_segment(records: list[dict], sch=None) -> None:
-    ours = segment_files(writer.SegmentWriter, records, sch)
+def assert_same_segment(records: list[dict], sch=None, spill_at=()) -> None:
+    ours = segment_files(writer.SegmentWriter, records, sch, spill_at)
     whoosh = segment_files(WhooshSegmentWriter, records, sch)
     assert sorted(ours) == sorted(whoosh)
     for name in whoosh:
@@ -149,6 +153,39 @@ def test_postings_made_objects_a_window_at_a_time_change_nothing(monkeypatch):
     records = [record(n, " ".join(rng.choice(WORDS) for _ in range(30))) for n in range(150)]
     monkeypatch.setattr(writer, "WINDOW", 7)  # smaller than a common word's postings
     assert_same_segment(records)
+
+
+def test_postings_spilled_to_files_are_written_as_if_kept(monkeypatch):
+    """A writer that moved its postings to files (three times, one of them with nothing
+    new since the last) writes the segment Whoosh's writer does, and deletes the files
+    (segment_files takes every file of the segment, so one left would show)."""
+    records = many_blocks()
+    assert_same_segment(records, spill_at={1, 120, 121, 299, 300})
+    monkeypatch.setattr(writer, "WINDOW", 5)  # read back a few postings at a time
+    assert_same_segment(records[:80], spill_at={20, 40})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(st.tuples(st.text(st.sampled_from(list("aeiou .ÑsnUt")), max_size=40),
+                                st.sampled_from(["en", "es", "xx"])), min_size=1, max_size=10),
+       spill_at=st.sets(st.integers(0, 10), max_size=4))
+def test_spilling_anywhere_changes_nothing(texts, spill_at):
+    assert_same_segment([record(n, text, lang, title=text[:5])
+                         for n, (text, lang) in enumerate(texts)], spill_at=spill_at)
+
+
+def test_a_cancelled_writer_deletes_its_spilled_postings(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), schema.build_schema())
+    w = writer.SegmentWriter(ix, compound=False)
+    for n, r in enumerate(many_blocks()[:40]):
+        w.add_document(**r)
+        if n % 10 == 9:
+            w.spill()
+    spilled = sorted(p.name for p in tmp_path.glob("*.postings.tmp"))
+    assert len(spilled) == 4 and w.pool_bytes() == 0
+    w.cancel()
+    assert not list(tmp_path.glob("*.tmp"))
+    ix.close()
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
