@@ -2573,7 +2573,8 @@ class CorpusIndex:
         """This thread's searcher for the live index, reopened if a build changed it."""
         local = self._local
         s = getattr(local, "searcher", None)
-        if s is not None and local.stamp is not None and self._stamp(local.gen) == local.stamp:
+        stamp = getattr(local, "stamp", None)
+        if s is not None and stamp is not None and self._stamp(local.gen) == stamp:
             return s
         stamp = self._stamp(None)  # before looking: a change after this gives another stamp
         gen = build.current_generation(self.index_dir)
