@@ -223,13 +223,11 @@ class _FieldPostings:
         docs, weights = np.frombuffer(self.docs, np.uint32), np.frombuffer(self.weights)
         starts, ends = self._spans()
         blob = bytes(self.values)
-        for k, last, lo, at in _windows(bounds, order):
+        for k, last, _, at in _windows(bounds, order):
             wdocs, wweights = docs[at].tolist(), weights[at].tolist()
             wvalues = [blob[s:e] for s, e in zip(starts[at].tolist(), ends[at].tolist(),
                                                  strict=True)]
-            for j in range(k, last):
-                a, b = bounds[j] - lo, bounds[j + 1] - lo
-                yield keys[j], wdocs[a:b], wweights[a:b], wvalues[a:b]
+            yield from _by_term(keys, bounds, k, last, wdocs, wweights, wvalues)
 
     def spill(self, f) -> _Spilled:
         """Write the postings to file f in the order ordered() gives them (documents,
@@ -263,6 +261,16 @@ def _windows(bounds: list[int], order):
         k = last
 
 
+def _by_term(keys: list[bytes], bounds: list[int], k: int, last: int, docs: list,
+             weights: list, values: list):
+    """(term, documents, weights, values) of terms k to last (not included), from the
+    postings of a window (_windows) made Python objects."""
+    lo = bounds[k]
+    for j in range(k, last):
+        a, b = bounds[j] - lo, bounds[j + 1] - lo
+        yield keys[j], docs[a:b], weights[a:b], values[a:b]
+
+
 @dataclass(frozen=True)
 class _Spilled:
     """One field's postings that a writer spilled to a file (_FieldPostings.spill)."""
@@ -293,9 +301,7 @@ class _Spilled:
                 values_at += len(blob)
                 wvalues = [blob[a:b] for a, b in zip((ends - lengths).tolist(), ends.tolist(),
                                                      strict=True)]
-                for j in range(k, last):
-                    a, b = bounds[j] - lo, bounds[j + 1] - lo
-                    yield keys[j], wdocs[a:b], wweights[a:b], wvalues[a:b]
+                yield from _by_term(keys, bounds, k, last, wdocs, wweights, wvalues)
 
 
 def _read_array(f, at: int, count: int, dtype) -> np.ndarray:
