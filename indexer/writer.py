@@ -16,10 +16,10 @@ document that was half of a build's time (bench/profile.txt). SegmentWriter here
   segments, which search faster than many small ones);
 - writes each block of postings as Whoosh's W3PostingsWriter._write_block does and each
   term through W3FieldWriter.finish_term, so the encoding is Whoosh's, but for the pickle
-  protocol of a block (use_block_protocol, below).
+  protocol of a block and how many postings it holds (use_our_blocks, below).
 
 tests/test_writer.py checks that a segment's files are those Whoosh's SegmentWriter writes
-from the same documents, byte for byte (with the same block protocol), and that Whoosh's
+from the same documents, byte for byte (with the same blocks), and that Whoosh's
 own reader reads the same postings from them as from the files of Whoosh's own writer,
 spilled or not. The build (indexer/build.py) writes every segment with it.
 """
@@ -73,6 +73,15 @@ from . import schema
 #: three common words of the 100,000-document bench index: unpickling 110 -> 17 ms,
 #: decompressing 62 -> 50 ms, 6.7 -> 4.8 MB compressed.
 BLOCK_PROTOCOL = 4
+#: Postings in a block (Whoosh writes 128: W3Codec's blocklimit; its reader takes each
+#: block's count from the block). A search pays for each block it reads, whether it wants
+#: one posting of it or all: a header, a pickle, arrays made, a matcher moved. The same
+#: documents with blocks of 128 and of 512 (`bench.compare_indexes`, summed time of 512 /
+#: 128): at 100,000, words 0.80 and 0.96, AND 0.90 and 0.90, phrases 0.89 and 0.94,
+#: filtered phrases 0.98 and 0.97 (two runs); at 10,000 blocks of 1,024 gained 0.96-1.00
+#: more. A search wanting one posting of a block decompresses more of it, which the
+#: filtered phrases (a few hundred hits) show least gain from.
+BLOCK_POSTINGS = 512
 #: Postings made Python objects at a time when a segment is written (bounds that memory).
 WINDOW = 1 << 16
 _NOT_OURS = object()  # a field analysed some other way: Whoosh's field.index does it
@@ -381,7 +390,8 @@ class _Pool:
 
 
 class _PostingsWriter(W3PostingsWriter):
-    """W3PostingsWriter with its blocks pickled in BLOCK_PROTOCOL."""
+    """W3PostingsWriter with its blocks pickled in BLOCK_PROTOCOL (of the postings writer's
+    blocklimit: BLOCK_POSTINGS through use_our_blocks)."""
 
     def _write_block(self, last=False) -> None:
         # W3PostingsWriter._write_block (whoosh/codec/whoosh3.py) but for the protocol of
@@ -416,13 +426,13 @@ class _BlockCodec(W3Codec):
                                compression=self._compression, inlinelimit=self._inlinelimit)
 
 
-def use_block_protocol(w):
+def use_our_blocks(w):
     """Whoosh SegmentWriter `w`, its postings blocks (new documents' and merged segments')
-    now pickled in BLOCK_PROTOCOL. A writer with another codec is left as it is."""
+    now of BLOCK_POSTINGS postings, pickled in BLOCK_PROTOCOL. A writer with another codec
+    is left as it is."""
     codec, fields = w.codec, w.fieldwriter
     if type(codec) is W3Codec and type(fields) is W3FieldWriter:
-        fields._codec = _BlockCodec(codec._blocklimit, codec._compression,
-                                    codec._inlinelimit)
+        fields._codec = _BlockCodec(BLOCK_POSTINGS, codec._compression, codec._inlinelimit)
     return w
 
 
@@ -432,7 +442,7 @@ class SegmentWriter(_WhooshSegmentWriter):
 
     def __init__(self, ix, **kwargs) -> None:
         super().__init__(ix, **kwargs)
-        use_block_protocol(self)
+        use_our_blocks(self)
         unsupported = [name for name, field in self.schema.items()
                        if field.separate_spelling() or field.vector]
         if unsupported:  # not written here (our schema has none): Whoosh's writer does it

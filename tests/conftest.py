@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import build, corpus
+from indexer import build, corpus, writer
 from indexer.models import Document, RawDocument, SourceFacts
 
 REPO = Path(__file__).resolve().parents[1]
@@ -16,6 +16,28 @@ DATA = REPO / "tests" / "data"
 CORPUS = REPO / "corpus"
 SHARED = Path(os.environ.get("CORPUS_SEARCH_SHARED", REPO.parent / "shared"))
 SEED_IDS = sorted(p.stem for p in CORPUS.glob("*.txt"))
+WHOOSH_BLOCK_POSTINGS = 128  # W3Codec's blocklimit
+
+
+@pytest.fixture(scope="session", autouse=True)
+def build_block_postings():
+    """Postings blocks of Whoosh's own size (128) in every index the tests write in this
+    process; the size the build writes (writer.BLOCK_POSTINGS), which this gives, holds
+    more postings than most test indexes have for a word, and the tests that make words of
+    several blocks (skipping them, bounds from their headers, the head of each) would then
+    test one. tests/test_writer.py writes and reads blocks of both sizes."""
+    built = writer.BLOCK_POSTINGS
+    writer.BLOCK_POSTINGS = WHOOSH_BLOCK_POSTINGS
+    yield built
+    writer.BLOCK_POSTINGS = built
+
+
+@pytest.fixture(params=["whoosh", "build"])
+def block_postings(request, monkeypatch, build_block_postings) -> int:
+    """Postings blocks of Whoosh's size, then of the build's (writer.BLOCK_POSTINGS)."""
+    size = WHOOSH_BLOCK_POSTINGS if request.param == "whoosh" else build_block_postings
+    monkeypatch.setattr(writer, "BLOCK_POSTINGS", size)
+    return size
 
 
 @pytest.fixture(scope="session")

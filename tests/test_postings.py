@@ -20,8 +20,8 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
 from indexer import postings, schema, search, writer
-from tests.conftest import postings_blocks
-from tests.test_writer import many_blocks, record
+from tests.conftest import WHOOSH_BLOCK_POSTINGS, postings_blocks
+from tests.test_writer import blocks_of, many_blocks, record
 
 
 def whole(raw: bytes, compression: int) -> tuple:
@@ -48,7 +48,7 @@ def leaf_blocks(folder):
 
 def written(folder, writer_class, records) -> None:
     ix = whoosh_index.create_in(folder, schema.build_schema())
-    w = writer.use_block_protocol(writer_class(ix, compound=False))
+    w = writer.use_our_blocks(writer_class(ix, compound=False))
     for r in records:
         w.add_document(**r)
     w.commit()
@@ -56,8 +56,9 @@ def written(folder, writer_class, records) -> None:
 
 
 @pytest.mark.parametrize("writer_class", [writer.SegmentWriter, WhooshSegmentWriter])
-def test_every_block_our_writers_write_has_its_head_read_exactly(tmp_path, writer_class):
-    written(tmp_path, writer_class, many_blocks())
+def test_every_block_our_writers_write_has_its_head_read_exactly(tmp_path, writer_class,
+                                                                 block_postings):
+    written(tmp_path, writer_class, blocks_of(block_postings))
     read = refused = 0
     for raw, compression, count, last, byteids in leaf_blocks(tmp_path):
         assert not byteids
@@ -68,7 +69,7 @@ def test_every_block_our_writers_write_has_its_head_read_exactly(tmp_path, write
         else:
             read += 1
             assert found == whole(raw, compression)
-    assert read > 20 and refused > 0  # blocks of 4-128 postings, and small ones read whole
+    assert read > 20 and refused > 0  # blocks of 4 postings or more, and small ones read whole
 
 
 def test_blocks_of_whooshs_own_protocol_are_left_to_whoosh(tmp_path):
@@ -85,9 +86,10 @@ def test_blocks_of_whooshs_own_protocol_are_left_to_whoosh(tmp_path):
 
 @pytest.mark.parametrize("weights", ["none", "same", "each"])
 @pytest.mark.parametrize("level", [0, 1, 3, 9])
-def test_each_kind_of_weights_and_compression(weights, level):
-    rng = random.Random(f"{weights}{level}")
-    ids = sorted(rng.sample(range(50_000), 128))
+@pytest.mark.parametrize("count", [WHOOSH_BLOCK_POSTINGS, writer.BLOCK_POSTINGS])
+def test_each_kind_of_weights_and_compression(weights, level, count):
+    rng = random.Random(f"{weights}{level}{count}")
+    ids = sorted(rng.sample(range(50_000), count))
     w = {"none": None, "same": 2.0, "each": tuple(float(rng.randrange(1, 9)) for _ in ids)}
     raw, compression, count, last = block(ids, w[weights], [bytes(rng.randrange(90))
                                                             for _ in ids], level=level)

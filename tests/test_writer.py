@@ -19,7 +19,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
 from indexer import build, schema, writer
-from tests.conftest import block_protocols, make_raw
+from tests.conftest import WHOOSH_BLOCK_POSTINGS, block_protocols, make_raw
 
 WORDS = ("the", "The", "union", "Unión", "niños", "NIÑOS", "contract", "contracts", "ICE",
          "Amazon's", "U.S.", "2019", "données", "straße", "Ærø", "trabajadores", "a", "de")
@@ -32,7 +32,7 @@ def segment_files(writer_class, records: list[dict], sch=None, spill_at=()
     spills its postings to a file before each record whose place is in spill_at."""
     with tempfile.TemporaryDirectory() as d:
         ix = whoosh_index.create_in(d, sch or schema.build_schema())
-        w = writer.use_block_protocol(writer_class(ix, _lk=False, compound=False))
+        w = writer.use_our_blocks(writer_class(ix, _lk=False, compound=False))
         for n, record in enumerate(records):
             if n in spill_at:
                 w.spill()
@@ -82,20 +82,25 @@ def test_held_out_news_pages_are_written_as_whoosh_writes_them(shared_pages, res
     assert_same_segment(records)
 
 
-def many_blocks() -> list[dict]:
-    """A word in 300 documents (three blocks of postings), a document where one word comes
-    400 times and another only after 300 words (positions past one byte)."""
+def many_blocks(n: int = 300) -> list[dict]:
+    """A word in n documents (three blocks of postings of 128 at 300), a document where one
+    word comes 400 times and another only after 300 words (positions past one byte)."""
     rng = random.Random(5)
-    records = [record(n, " ".join(rng.choice(WORDS) for _ in range(rng.randrange(1, 40))),
+    records = [record(k, " ".join(rng.choice(WORDS) for _ in range(rng.randrange(1, 40))),
                       lang=rng.choice(["en", "es", "de", "xx"]),
                       title=rng.choice(["", "Union contract", "Los niños"]))
-               for n in range(300)]
-    records.append(record(300, "the " * 400 + "lonely " + "x " * 300 + "lonely"))
+               for k in range(n)]
+    records.append(record(n, "the " * 400 + "lonely " + "x " * 300 + "lonely"))
     return records
 
 
-def test_many_blocks_long_gaps_and_repeated_words():
-    assert_same_segment(many_blocks())
+def blocks_of(size: int) -> list[dict]:
+    """many_blocks with its common words in several blocks of `size` postings."""
+    return many_blocks(300 * size // WHOOSH_BLOCK_POSTINGS)
+
+
+def test_many_blocks_long_gaps_and_repeated_words(block_postings):
+    assert_same_segment(blocks_of(block_postings))
 
 
 def postings_read_by_whoosh(folder: str, writer_class, records: list[dict], merge=False):
@@ -135,17 +140,23 @@ def postings_read_by_whoosh(folder: str, writer_class, records: list[dict], merg
 
 
 @pytest.mark.parametrize("merge", [False, True])
-def test_whoosh_reads_our_blocks_as_those_of_its_own_writer(tmp_path, merge):
-    """Our writer's blocks (and those of segments it merges) are pickled in protocol 4,
-    Whoosh's in 2; Whoosh's reader reads the same terms, statistics and postings from both."""
-    records = many_blocks()
+def test_whoosh_reads_our_blocks_as_those_of_its_own_writer(tmp_path, merge, block_postings):
+    """Our writer's blocks (and those of segments it merges) hold block_postings postings,
+    pickled in protocol 4; Whoosh's 128, in 2; Whoosh's reader reads the same terms,
+    statistics and postings from both."""
+    records = blocks_of(block_postings)
     ours, ours_protocols = postings_read_by_whoosh(str(tmp_path / "ours"),
                                                    writer.SegmentWriter, records, merge)
     whoosh, whoosh_protocols = postings_read_by_whoosh(str(tmp_path / "whoosh"),
                                                        WhooshSegmentWriter, records, merge)
     assert len(ours) > 500 and ours == whoosh
-    assert ours_protocols.keys() == {writer.BLOCK_PROTOCOL} and ours_protocols[4] > 20
-    assert whoosh_protocols.keys() == {2} and whoosh_protocols[2] == ours_protocols[4]
+
+    def blocks(size: int) -> int:
+        return sum(-(-len(postings) // size) for *_, postings in ours.values())
+
+    assert ours_protocols == {writer.BLOCK_PROTOCOL: blocks(block_postings)}
+    assert whoosh_protocols == {2: blocks(WHOOSH_BLOCK_POSTINGS)}
+    assert max(len(postings) for *_, postings in ours.values()) > 2 * block_postings
 
 
 def test_postings_made_objects_a_window_at_a_time_change_nothing(monkeypatch):
