@@ -20,7 +20,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
 from indexer import postings, schema, search, writer
-from tests.conftest import WHOOSH_BLOCK_POSTINGS, postings_blocks
+from tests.conftest import postings_blocks
 from tests.test_writer import blocks_of, many_blocks, record
 
 
@@ -86,10 +86,9 @@ def test_blocks_of_whooshs_own_protocol_are_left_to_whoosh(tmp_path):
 
 @pytest.mark.parametrize("weights", ["none", "same", "each"])
 @pytest.mark.parametrize("level", [0, 1, 3, 9])
-@pytest.mark.parametrize("count", [WHOOSH_BLOCK_POSTINGS, writer.BLOCK_POSTINGS])
-def test_each_kind_of_weights_and_compression(weights, level, count):
-    rng = random.Random(f"{weights}{level}{count}")
-    ids = sorted(rng.sample(range(50_000), count))
+def test_each_kind_of_weights_and_compression(weights, level, block_postings):
+    rng = random.Random(f"{weights}{level}{block_postings}")
+    ids = sorted(rng.sample(range(50_000), block_postings))
     w = {"none": None, "same": 2.0, "each": tuple(float(rng.randrange(1, 9)) for _ in ids)}
     raw, compression, count, last = block(ids, w[weights], [bytes(rng.randrange(90))
                                                             for _ in ids], level=level)
