@@ -1863,7 +1863,9 @@ def bounded(q: wq.Query, reader) -> wq.Query:
     or if the query would read more than MAX_POSTINGS index entries."""
     budget = [MAX_POSTINGS]
 
-    def spend(fieldname: str, texts) -> None:
+    def spend(fieldname: str | None, texts) -> None:
+        if fieldname not in reader.schema:  # (a stray term the parser gave no field, as in
+            return  # '"(^2)'): Whoosh matches nothing there, and reads nothing
         for text in texts:
             budget[0] -= reader.doc_frequency(fieldname, text)
         if budget[0] < 0:
