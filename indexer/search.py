@@ -1354,7 +1354,13 @@ def _block_ids(m: W3LeafMatcher, wanted: list[int] | None, remember: bool = Fals
     While a search remembers blocks (_remembering_blocks), a block read with remember=True
     keeps its document numbers and weights, and a later reading of the same block in that
     search (scoring the documents found) takes them instead of decompressing it again."""
-    memo = getattr(_reading, "blocks", None)
+    for _ in _wanted_blocks(m, wanted):
+        yield _read_block_ids(m, remember, head)
+
+
+def _wanted_blocks(m: W3LeafMatcher, wanted: list[int] | None):
+    """Moves m to each of its blocks that can hold one of `wanted` (ascending; None: all)
+    and yields there, for the caller to read that block."""
     k = 0  # wanted[:k] lie in blocks already passed
     while m.is_active():
         top = m.block_max_id()
@@ -1365,30 +1371,58 @@ def _block_ids(m: W3LeafMatcher, wanted: list[int] | None, remember: bool = Fals
                 m._next_block()
                 continue
             k = bisect.bisect_right(wanted, top, k)
-        if memo is not None and m._data is None:
-            key = (m._postfile, m._dataoffset)
-            kept = memo.get(key)
-            if kept is not None:
-                ids, m._weights = kept
-                yield ids
-                m._next_block()
-                continue
-        found = postings.read_head(m) if head and m._data is None else None
-        if found is not None:
-            ids, weights = found
-            m._weights = postings.weights_array(weights, m._blocklength)
-        else:
-            if m._data is None:
-                m._read_data()
-            ids = m._data[0]  # delta-coded unless byte ids, as W3LeafMatcher._read_ids does
-        ids = ids if m._byteids else list(accumulate(ids))
-        if remember and memo is not None and _reading.room >= len(ids):
-            if m._weights is None:
-                m._read_weights()
-            memo[(m._postfile, m._dataoffset)] = (array("q", ids), array("d", m._weights))
-            _reading.room -= len(ids)
-        yield ids
+        yield
         m._next_block()
+
+
+def _read_block_ids(m: W3LeafMatcher, remember: bool, head: bool) -> list[int]:
+    """The document numbers of the block m is on (see _block_ids), its weights left in
+    m._weights when they were read with them."""
+    memo = getattr(_reading, "blocks", None)
+    if memo is not None and m._data is None:
+        kept = memo.get((m._postfile, m._dataoffset))
+        if kept is not None:
+            ids, m._weights = kept
+            return ids
+    found = postings.read_head(m) if head and m._data is None else None
+    if found is not None:
+        ids, weights = found
+        m._weights = postings.weights_array(weights, m._blocklength)
+    else:
+        if m._data is None:
+            m._read_data()
+        ids = m._data[0]  # delta-coded unless byte ids, as W3LeafMatcher._read_ids does
+    ids = ids if m._byteids else list(accumulate(ids))
+    if remember and memo is not None and _reading.room >= len(ids):
+        if m._weights is None:
+            m._read_weights()
+        memo[(m._postfile, m._dataoffset)] = (array("q", ids), array("d", m._weights))
+        _reading.room -= len(ids)
+    return ids
+
+
+def _weight_blocks(m: Matcher, wanted: list[int]) -> list[tuple[object, object]]:
+    """(document numbers, weights) of each block of m that can hold one of wanted, as
+    _blocks(m, wanted, weights=True, values=False) reads them, but a frequent word's blocks
+    made arrays straight from their heads (postings.head_arrays), not unpickled into
+    Python numbers and floats first: scoring wants them as arrays (_weight_arrays)."""
+    if isinstance(m, FilterMatcher):  # the segment's deletions
+        m = m.child
+    if type(m) is not W3LeafMatcher:
+        return [(ids, ws) for ids, _, ws in _blocks(m, wanted, weights=True, values=False)]
+    memo = getattr(_reading, "blocks", None)
+    out = []
+    for _ in _wanted_blocks(m, wanted):
+        if m._data is None and (memo is None or (m._postfile, m._dataoffset) not in memo):
+            found = postings.read_head_arrays(m)
+            if found is not None:
+                out.append(found)
+                continue
+        ids = _read_block_ids(m, False, True)  # kept by this search, or another layout
+        if m._weights is None:
+            m._read_weights()
+        out.append((ids, m._weights))
+    return out
 
 
 _reading = threading.local()  # .blocks, .room: see _remembering_blocks
@@ -2394,8 +2428,8 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
         # from the blocks, or those a phrase just found kept (_phrase_docs)
         start = _first_id(m)  # the documents before it were passed by the matchers above
         if given is None:
-            given = [(ids, ws) for ids, _, ws in _blocks(m, wanted, weights=True, values=False)]
-            docs, weights = _weight_arrays(given, wanted, start, every=False)
+            docs, weights = _weight_arrays(_weight_blocks(m, wanted), wanted, start,
+                                           every=False)
         else:
             docs, weights = _weight_arrays(given, wanted, start, every=True)
         return _scored(scorer, sub, term, docs, weights)

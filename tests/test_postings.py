@@ -11,6 +11,7 @@ import random
 import zlib
 from itertools import accumulate
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -35,6 +36,23 @@ def block(ids: list[int], weights, values: list[bytes], protocol: int = 4, level
     deltas = tuple(b - a for a, b in zip([0, *ids[:-1]], ids, strict=True))
     raw = pickle.dumps((deltas, weights, tuple(values)), protocol)
     return (zlib.compress(raw, level) if level else raw), level, len(ids), ids[-1]
+
+
+def as_arrays(found, count: int):
+    """head()'s (gaps, weights) as head_arrays gives them: numbers summed, weights as
+    W3LeafMatcher.weight() gives them."""
+    gaps, weights = found
+    return (list(accumulate(gaps)),
+            np.asarray(postings.weights_array(weights, count), np.float64).tolist())
+
+
+def arrays_read(raw: bytes, compression: int, count: int, last: int):
+    found = postings.head_arrays(raw, compression, count, last)
+    if found is None:
+        return None
+    ids, weights = found
+    assert ids.dtype == np.int64 and weights.dtype == np.float64
+    return ids.tolist(), weights.tolist()
 
 
 def leaf_blocks(folder):
@@ -72,6 +90,27 @@ def test_every_block_our_writers_write_has_its_head_read_exactly(tmp_path, write
     assert read > 20 and refused > 0  # blocks of 4 postings or more, and small ones read whole
 
 
+@pytest.mark.parametrize("writer_class", [writer.SegmentWriter, WhooshSegmentWriter])
+def test_every_block_read_as_arrays_is_read_exactly(tmp_path, writer_class, block_postings):
+    """head_arrays gives what Whoosh reads from the whole block, or None; it reads the
+    blocks whose gaps after the first are all one byte (here all of them: the documents
+    are few; test_numbers_that_spell_the_end_never_give_wrong_ones has longer gaps)."""
+    written(tmp_path, writer_class, blocks_of(block_postings))
+    read = 0
+    for raw, compression, count, last, _ in leaf_blocks(tmp_path):
+        found = arrays_read(raw, compression, count, last)
+        if count <= 3:
+            assert found is None
+            continue
+        gaps, _ = whole(raw, compression)
+        if found is None:
+            assert max(gaps[1:]) > 255, "a block of one-byte gaps not read as arrays"
+        else:
+            read += 1
+            assert found == as_arrays(whole(raw, compression), count)
+    assert read > 10
+
+
 def test_blocks_of_whooshs_own_protocol_are_left_to_whoosh(tmp_path):
     ix = whoosh_index.create_in(tmp_path, schema.build_schema())
     w = WhooshSegmentWriter(ix, compound=False)  # protocol 2, as Whoosh pickles them
@@ -94,6 +133,29 @@ def test_each_kind_of_weights_and_compression(weights, level, block_postings):
                                                             for _ in ids], level=level)
     assert postings.head(raw, compression, count, last) == whole(raw, compression)
     assert list(accumulate(postings.head(raw, compression, count, last)[0])) == ids
+    dense = sorted(rng.sample(range(70_000, 70_000 + 2 * block_postings), block_postings))
+    raw, compression, count, last = block(dense, w[weights], [b"ab"] * len(dense),
+                                          level=level)
+    assert arrays_read(raw, compression, count, last) == as_arrays(whole(raw, compression),
+                                                                   count)
+
+
+def test_one_weight_for_all_is_read_as_whoosh_reads_it_in_single_precision():
+    """Whoosh makes a block's one weight an array("f"): 0.1 is read as float32(0.1)."""
+    raw, compression, count, last = block(list(range(10, 30)), 0.1, [b"v"] * 20)
+    _, weights = postings.head_arrays(raw, compression, count, last)
+    assert weights.tolist() == [float(np.float32(0.1))] * 20 != [0.1] * 20
+    assert weights.tolist() == as_arrays(whole(raw, compression), count)[1]
+
+
+def test_a_frame_ending_inside_the_head_is_refused():
+    """A pickle past 64 KiB comes in frames; a FRAME opcode inside the numbers or weights
+    would move them, so a head longer than the first frame is not read as arrays."""
+    raw, _, count, last = block(list(range(5, 505)), tuple(float(i % 7 + 1) for i in
+                                                           range(500)), [b"xy"] * 500, level=0)
+    assert postings.head_arrays(raw, 0, count, last) is not None
+    short = raw[:3] + (100).to_bytes(8, "little") + raw[11:]  # the first frame: 100 bytes
+    assert postings.head_arrays(short, 0, count, last) is None
 
 
 # A number whose argument bytes are "t\x94" (TUPLE, MEMOIZE), the end of the numbers:
@@ -119,6 +181,10 @@ def test_numbers_that_spell_the_end_never_give_wrong_ones(data):
     assert found is None or found == whole(raw, compression)
     if not any(g in TRAPS for g in gaps) and kind != "none":
         assert found is not None  # an ordinary block is read from its head
+    arrays = arrays_read(raw, compression, count, last)
+    assert arrays is None or arrays == as_arrays(whole(raw, compression), count)
+    if all(g < 256 for g in gaps[1:]):
+        assert arrays is not None  # one-byte gaps after the first: read as arrays
 
 
 @pytest.mark.parametrize("cut", [0, 1, 5, 12, 40])
@@ -131,6 +197,13 @@ def test_damaged_blocks_are_refused_not_misread(cut):
     assert postings.head(raw[:-1], compression, count, last) == whole(raw, compression)
     assert postings.head(raw, compression, count, last + 1) is None  # numbers do not add up
     assert postings.head(raw, compression, count + 1, last) is None
+    for how in (postings.head, postings.head_arrays):
+        assert how(raw[:cut], compression, count, last) is None
+        assert how(raw, compression, count, last + 1) is None
+        assert how(raw, compression, count + 1, last) is None
+        assert how(raw, compression, count - 1, last) is None
+    assert arrays_read(raw[:-1], compression, count, last) == as_arrays(
+        whole(raw, compression), count)
 
 
 def test_searches_read_heads_and_score_as_whoosh(tmp_path, monkeypatch):
@@ -143,12 +216,16 @@ def test_searches_read_heads_and_score_as_whoosh(tmp_path, monkeypatch):
     records = [record(n, " ".join(rng.choice(words) for _ in range(rng.randrange(5, 60))))
                for n in range(600)]
     written(tmp_path, writer.SegmentWriter, records)
-    whole_reads, heads = [], []
+    whole_reads, heads, arrays = [], [], []
     read_data, read_head = W3LeafMatcher._read_data, postings.read_head
+    read_arrays = postings.read_head_arrays
     monkeypatch.setattr(W3LeafMatcher, "_read_data",
                         lambda m: (whole_reads.append(m._blocklength), read_data(m))[1])
     monkeypatch.setattr(postings, "read_head",
                         lambda m: (heads.append(m._blocklength), read_head(m))[1])
+    monkeypatch.setattr(postings, "read_head_arrays",
+                        lambda m: (found := read_arrays(m),
+                                   arrays.append(found is not None))[0])
     term = functools.partial(wq.Term, "text_en")
     ix = whoosh_index.open_dir(tmp_path)
     with ix.searcher() as s:
@@ -157,8 +234,10 @@ def test_searches_read_heads_and_score_as_whoosh(tmp_path, monkeypatch):
                   wq.AndNot(term("protest"), term("of"))):
             heads.clear()
             whole_reads.clear()
+            arrays.clear()
             docs = search._docs(s, q)
             ours = search._exact_scores(s, q, docs)
+            assert sum(arrays) >= 2, q  # blocks scored from their heads read as arrays
             assert sum(c > 3 for c in heads) >= 4, q  # heads of full blocks read,
             # and no full block whole but the first of a word, which Whoosh's intersection
             # matcher reads when it is made, to align its words
