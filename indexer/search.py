@@ -2405,12 +2405,17 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
         minus = _bulk_scores(m.b, kept, set(kept), sub)
         return {d: x for d, x in a.items() if d not in minus}
     if t is WrappingMatcher or t is FilterMatcher or t is _LiveFilter:
-        inner = _bulk_scores(m.child, wanted, wset, sub, known)
+        inner = _bulk_scores(m.child, wanted, wset, sub, known)  # (a dict of its own)
         if t is not WrappingMatcher:
             ids, exclude = m._ids, m._exclude
-            inner = {d: x for d, x in inner.items() if (d in ids) != exclude}
-        boost = m.boost
-        return {d: x * boost for d, x in inner.items()}
+            if exclude and isinstance(ids, (set, frozenset)):  # a segment's deletions:
+                for d in ([d for d in ids if d in inner] if len(ids) < len(inner)  # mostly
+                          else [d for d in inner if d in ids]):  # fewer than those scored
+                    del inner[d]
+            else:
+                inner = {d: x for d, x in inner.items() if (d in ids) != exclude}
+        boost = m.boost  # (x * 1.0 is x, to the bit)
+        return inner if boost == 1.0 else {d: x * boost for d, x in inner.items()}
     if t is _KnownMatcher:
         ids = [d for d in m._ids[m._i:] if d in wset]
         inner = _bulk_scores(m.bulk_words(), ids, set(ids), sub, m._weights)
