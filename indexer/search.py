@@ -64,6 +64,12 @@ MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000
 #: Words one wildcard, prefix or fuzzy word may stand for.
 MAX_EXPANSION = 2_000
+#: A phrase with ~N (its words up to N positions apart) is Whoosh's span matching, whose
+#: work grows with N and, for a word repeated in the phrase, multiplies with each repeat:
+#: `"the the ... the"~50` (10 words) took 0.2 s on 28 documents, and highlighting walks N
+#: positions after each first word (`"a b"~99999999999` never ended). Within 20, the worst
+#: of those took ~0.09 s there.
+MAX_SLOP = 20
 #: Candidate documents in a segment from which a phrase's positions are compared in arrays
 #: (_phrase_matches_arrays): below it, one document at a time is faster (measured).
 PHRASE_ARRAYS_FROM = 160
@@ -180,6 +186,9 @@ def _language_code(parameter: str, raw: str) -> str:
     return value
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")  # what undecodable bytes become (surrogateescape)
+
+
 def make_query(
     q: str | None = "",
     outlet: object = (),
@@ -201,6 +210,9 @@ def make_query(
     Raises ParameterError naming the parameter: "page must be a positive integer, not 0".
     """
     text = "" if q is None else str(q)
+    if _SURROGATE.search(text):
+        raise ParameterError("q", "the query holds bytes that are not UTF-8 text (read as a "
+                                  "lone surrogate); type it again in UTF-8")
     if len(text) > MAX_QUERY_LENGTH:
         raise ParameterError("q", f"the query is {len(text):,} characters long; the limit is "
                                   f"{MAX_QUERY_LENGTH:,}")
@@ -1927,10 +1939,22 @@ def bounded(q: wq.Query, reader) -> wq.Query:
         if isinstance(node, wq.Term):
             spend(node.fieldname, [node.text])
         elif isinstance(node, wq.Phrase):
+            _check_slop(node)
             spend(node.fieldname, node.words)
         return _with_children(node, walk)
 
     return walk(q)
+
+
+def _check_slop(node: wq.Query) -> None:
+    """ParameterError (naming q) for a phrase of node whose words may be more than MAX_SLOP
+    apart."""
+    for leaf in [node] if isinstance(node, wq.Phrase) else node.leaves():
+        if isinstance(leaf, wq.Phrase) and (leaf.slop or 1) > MAX_SLOP:
+            raise ParameterError(
+                "q", f"'{describe_query(leaf)}': a phrase's words can be at most {MAX_SLOP} "
+                     f"apart (~{MAX_SLOP}); for words anywhere in the same document, join "
+                     f"them with AND")
 
 
 def _with_children(node: wq.Query, fn: Callable[[wq.Query], wq.Query]) -> wq.Query:
@@ -2753,6 +2777,8 @@ class CorpusIndex:
 
     def document(self, doc_id: str) -> Document:
         """The stored document with this id."""
+        if _SURROGATE.search(doc_id):  # (not UTF-8: no id is, and Whoosh cannot encode it)
+            raise DocumentNotFoundError(f"no document with id {doc_id!r} in the index")
         stored = self._searcher().document(id=doc_id)
         if stored is None:
             raise DocumentNotFoundError(f"no document with id '{doc_id}' in the index")
@@ -3041,6 +3067,7 @@ class CorpusIndex:
         s = self._searcher()
         doc = self.document(doc_id)
         compiled = compile_query(text, exact, s.schema)
+        _check_slop(compiled.query)
         spec = _spec(compiled.query)
         paragraphs = doc.paragraphs
         spans = document_spans(paragraphs, list(doc.paragraph_languages), doc.language, spec,
@@ -3060,7 +3087,11 @@ class CorpusIndex:
         """The document's paragraphs as HTML: every match marked (ids m1, m2, ...) and every
         quotation wrapped with its speaker (ids q1, q2, ...)."""
         s = self._searcher()
-        spec = _spec(compile_query(text, exact, s.schema).query) if text.strip() else _Spec()
+        spec = _Spec()
+        if text.strip():
+            q = compile_query(text, exact, s.schema).query
+            _check_slop(q)
+            spec = _spec(q)
         paragraphs = doc.paragraphs
         spans = document_spans(paragraphs, list(doc.paragraph_languages), doc.language, spec,
                                exact)

@@ -8,6 +8,7 @@ import html
 import io
 import json
 import re
+from itertools import chain
 
 from flask import Blueprint, Response, jsonify, request, stream_with_context
 
@@ -74,6 +75,11 @@ def export():
     sq = search_query(request.args, extra=("format",))
     ix = get_index()
     rows = ix.iter_hits(sq)
+    # The search runs when the first row is asked for: ask now, so that a query the index
+    # refuses (ParameterError) is a 400 like /api/search's, not a stream cut off after it
+    # has begun with 200.
+    first = next(rows, None)
+    rows = chain([] if first is None else [first], rows)
 
     def generate():
         if fmt == "csv":

@@ -6,12 +6,14 @@ import csv
 import io
 import json
 import re
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
 
 from indexer import build
 from indexer.cli import main
+from indexer.search import MAX_SLOP
 from search_ui import create_app
 from search_ui.params import QUOTE_PARAMS, SEARCH_PARAMS
 
@@ -156,6 +158,32 @@ def test_export_jsonl(big_client):
                                                   ("sort=best", "sort")])
 def test_export_bad_parameters(client, query, parameter):
     assert get_json(client, f"/api/export?{query}", 400)["error"]["parameter"] == parameter
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+@pytest.mark.parametrize("q", ["*tion", '"strike union"~99999999999'])
+def test_export_of_a_refused_query_is_a_400_not_a_stream_cut_off(big_client, fmt, q):
+    """The search runs before the answer starts: a query /api/search refuses is refused
+    here the same way, not answered 200 and then broken off."""
+    error = get_json(big_client, f"/api/export?format={fmt}&q={quote(q)}", 400)["error"]
+    assert error["parameter"] == "q"
+    assert error == get_json(big_client, f"/api/search?q={quote(q)}", 400)["error"]
+
+
+def test_a_phrases_words_may_be_at_most_max_slop_apart(big_client):
+    """"strike ... union" stand ten words apart in every document here but one (four
+    apart in "@cmd strike +1 -1 the union")."""
+    assert get_json(big_client, f'/api/search?q={quote(chr(34) + "strike union" + chr(34))}'
+                                f'~{MAX_SLOP}')["total"] == 151
+    assert get_json(big_client, "/api/search?q=%22strike%20union%22~5")["total"] == 1
+    for slop in (MAX_SLOP + 1, 99_999_999_999):  # (the latter once never ended)
+        q = quote(f'"strike union"~{slop}')
+        for url in (f"/api/search?q={q}", f"/api/documents/doc001?q={q}"):
+            error = get_json(big_client, url, 400)["error"]
+            assert error["parameter"] == "q" and f"at most {MAX_SLOP} apart" in error["message"]
+        page = big_client.get(f"/doc/doc001?q={q}")  # the document's page, highlighted
+        assert page.status_code == 400 and f"at most {MAX_SLOP} apart" in page.get_data(
+            as_text=True)
 
 
 # --------------------------------------------------------------------------- openapi, errors

@@ -116,6 +116,17 @@ def test_unknown_document(runner, corpus_index):
     assert result.stderr.startswith("Error: no document with id 'nope'")
 
 
+def test_arguments_that_are_not_utf8_are_an_error_not_a_traceback(runner, corpus_index):
+    """A shell passes bytes; Python reads those that are not UTF-8 as lone surrogates."""
+    for command in ("search", "quotes"):
+        result = runner.invoke(main, [command, "\udcff*", "--index", str(corpus_index)])
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith("Error: the query holds bytes that are not UTF-8")
+    result = runner.invoke(main, ["show", "\udcff", "--index", str(corpus_index)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no document with id '\\udcff'")
+
+
 def test_bad_manifest_is_an_error_naming_the_file(runner, tmp_path):
     corpus_dir = write_corpus(tmp_path / "c", {"a.txt": "Text.", "sources.toml": "[a]\nx = 1\n"})
     result = runner.invoke(main, ["index", "--corpus", str(corpus_dir), "--index",
