@@ -44,15 +44,27 @@ def head(raw: bytes, compression: int, count: int, last_id: int
     >>> head(zlib.compress(pickle.dumps(block, 2), 3), 3, 5, 14) is None  # protocol 2
     True
     """
-    if count <= 3:  # pickled with TUPLE1-3, no MARK: small, read whole
+    buf = _prefix(raw, compression, count)
+    return None if buf is None else _parsed(buf, count, last_id)
+
+
+def _prefix(raw: bytes, compression: int, count: int) -> bytes | None:
+    """The block's first bytes, as many as its head can take, decompressed; None for a block
+    too small to have a head (pickled with TUPLE1-3, no MARK: read whole) or not one of ours."""
+    if count <= 3:
         return None
     most = _MOST_PER_POSTING * count + _MOST_ELSE + _START
     try:
         buf = zlib.decompressobj().decompress(raw, most) if compression else raw[:most]
     except zlib.error:
         return None
-    if not buf.startswith(_PROTO_FRAME) or buf[_START] != _MARK:
+    if len(buf) <= _START or not buf.startswith(_PROTO_FRAME) or buf[_START] != _MARK:
         return None
+    return buf
+
+
+def _parsed(buf: bytes, count: int, last_id: int) -> tuple[tuple[int, ...], object] | None:
+    """head() of a block whose _prefix() is buf."""
     # The numbers are BININT1/2/4 opcodes; "t\x94" (TUPLE, MEMOIZE) ends them. The pair can
     # also be two bytes of a number's argument. Unpickling still reads the true opcodes from
     # the start, so that number takes the pair as its argument, the prefix ends early, and
@@ -90,14 +102,15 @@ def head(raw: bytes, compression: int, count: int, last_id: int
 
 def head_arrays(raw: bytes, compression: int, count: int, last_id: int
                 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """What head() reads, as numpy arrays without unpickling: (document numbers, int64,
-    summed from their gaps; weights, float64, each what W3LeafMatcher.weight() gives), or
-    None, and the caller reads the block another way.
+    """What head() reads, as numpy arrays: (document numbers, int64, summed from their
+    gaps; weights, float64, each what W3LeafMatcher.weight() gives), or None where head()
+    gives None, and the caller reads the block whole.
 
-    It reads the common layout of a block of a frequent word: the first number any size,
-    every later gap under 256 (one BININT1 opcode and its byte, so each gap's byte is at a
-    known place), the weights None, one float or a float each (BINFLOAT, 9 bytes), all in
-    the pickle's first frame. Where anything else stands, it gives None rather than guess.
+    The common layout of a block of a frequent word is read without unpickling: the first
+    number any size, every later gap under 256 (one BININT1 opcode and its byte, so each
+    gap's byte is at a known place), the weights None, one float or a float each (BINFLOAT,
+    9 bytes), all in the pickle's first frame. Any other head is unpickled as head() does,
+    from the same decompressed bytes, then made arrays.
 
     >>> import pickle, zlib
     >>> block = ((300, 1, 4, 1, 5), (1.0, 2.0, 1.0, 1.0, 3.0), (b"a", b"b", b"c", b"d", b"e"))
@@ -105,14 +118,23 @@ def head_arrays(raw: bytes, compression: int, count: int, last_id: int
     >>> ids.tolist(), weights.tolist()
     ([300, 301, 305, 306, 311], [1.0, 2.0, 1.0, 1.0, 3.0])
     """
-    if count <= 3:
+    buf = _prefix(raw, compression, count)
+    if buf is None:
         return None
-    most = _MOST_PER_POSTING * count + _MOST_ELSE + _START
-    try:
-        buf = zlib.decompressobj().decompress(raw, most) if compression else raw[:most]
-    except zlib.error:
+    found = _arrays(buf, count, last_id)
+    if found is not None:
+        return found
+    found = _parsed(buf, count, last_id)  # another layout: unpickled, then made arrays
+    if found is None:
         return None
-    if len(buf) < _START + 6 or not buf.startswith(_PROTO_FRAME) or buf[_START] != _MARK:
+    gaps, weights = found
+    return (np.cumsum(np.asarray(gaps, np.int64)),
+            np.asarray(weights_array(weights, count), np.float64))
+
+
+def _arrays(buf: bytes, count: int, last_id: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """head_arrays() of a block whose _prefix() is buf, if it has the common layout."""
+    if len(buf) < _START + 6:
         return None
     op, at = buf[_START + 1], _START + 2
     if op == _BININT1:

@@ -1430,7 +1430,8 @@ def _weight_blocks(m: Matcher, wanted: list[int]) -> list[tuple[object, object]]
             if found is not None:
                 out.append(found)
                 continue
-        ids = _read_block_ids(m, False, True)  # kept by this search, or another layout
+        # kept by this search, or no head to read (read_head would not find one either)
+        ids = _read_block_ids(m, False, head=False)
         if m._weights is None:
             m._read_weights()
         out.append((ids, m._weights))
