@@ -64,11 +64,11 @@ MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000
 #: Words one wildcard, prefix or fuzzy word may stand for.
 MAX_EXPANSION = 2_000
-#: A phrase with ~N (its words up to N positions apart) is Whoosh's span matching, whose
-#: work grows with N and, for a word repeated in the phrase, multiplies with each repeat:
-#: `"the the ... the"~50` (10 words) took 0.2 s on 28 documents, and highlighting walks N
-#: positions after each first word (`"a b"~99999999999` never ended). Within 20, the worst
-#: of those took ~0.09 s there.
+#: How far apart a phrase's words may be (~N). Its documents are found from arrays
+#: (_sloppy_matches), but highlighting walks N positions after each first word
+#: (`"a b"~99999999999` never ended), and where Whoosh's span matching does the finding
+#: (a field not in its Positions format) the work multiplies with each repeated word:
+#: `"the the ... the"~50` (10 words) took 0.2 s on 28 documents.
 MAX_SLOP = 20
 #: Candidate documents in a segment from which a phrase's positions are compared in arrays
 #: (_phrase_matches_arrays): below it, one document at a time is faster (measured).
@@ -1636,22 +1636,33 @@ def _phrase_docs(s, phrase: wq.Phrase, weights: dict[int, dict[bytes, list]] | N
     postings a block at a time (only blocks that can hold a candidate), keeps the documents
     that have every word, and tests positions as sets: some p with word i at p + i.
 
-    A phrase with slop (words up to n apart) or on a field without positions: Whoosh's.
+    A phrase with slop n (Whoosh's SpanNear2, ordered, mindist 1: positions p0 < p1 < ...
+    with p(i+1) - p(i) from 1 to n, one per word) reads each word, not pairs, and keeps the
+    documents where such a chain stands (_sloppy_matches): Whoosh's spans multiply with each
+    repeated word. On a field without positions, or not in Whoosh's Positions format with
+    slop: Whoosh's.
 
     weights, when given, gets each segment's (by its first document number) word -> the
     (document numbers, weights) of the blocks read, ascending, for scoring the documents
     found without reading their postings again (_bulk_scores)."""
     fieldname = phrase.fieldname
     fld = s.schema[fieldname] if fieldname in s.schema else None
-    if (phrase.slop != 1 or len(phrase.words) < 2 or fld is None or not fld.format
-            or not fld.format.supports("positions")):
+    slop = phrase.slop
+    if (not isinstance(slop, int) or slop < 1 or len(phrase.words) < 2 or fld is None
+            or not fld.format or not fld.format.supports("positions")
+            or (slop > 1 and type(fld.format) is not formats.Positions)):
         return frozenset(s.docs_for_query(phrase))
     try:
         words = [fld.to_bytes(w) for w in phrase.words]
     except ValueError:
         return frozenset()
     positions = _positions_decoder(fld.format)
-    units = _phrase_units(s.schema, fieldname, words)
+    if slop == 1:
+        units = _phrase_units(s.schema, fieldname, words)
+    else:  # (pairs stand for adjacent words only)
+        units = {}
+        for i, w in enumerate(words):
+            units.setdefault((fieldname, w), []).append(i)
     found: list[int] = []
     for sub, offset in s.leaf_searchers():
         reader = sub.reader()
@@ -1675,7 +1686,9 @@ def _phrase_docs(s, phrase: wq.Phrase, weights: dict[int, dict[bytes, list]] | N
         # unit at position p: the phrase may start at p - (the unit's place in it)
         plan = [(postings[u], units[u]) for u in order]
         deleted = _deleted(reader) if reader.has_deletions() else frozenset()
-        if len(candidates) >= PHRASE_ARRAYS_FROM and type(fld.format) is formats.Positions:
+        if slop > 1:
+            matched = _sloppy_matches(plan, candidates, len(words), slop)
+        elif len(candidates) >= PHRASE_ARRAYS_FROM and type(fld.format) is formats.Positions:
             matched = _phrase_matches_arrays(plan, candidates, len(words))
         else:
             matched = _phrase_matches(plan, candidates, positions)
@@ -1765,6 +1778,28 @@ def _phrase_matches_arrays(plan: list[tuple[dict[int, bytes], list[int]]],
         at[at == target.size] = 0
         starts = starts[target[at] == starts]
     rows = np.unique(starts >> 32)
+    return [candidates[r] for r in rows.tolist()]
+
+
+def _sloppy_matches(plan: list[tuple[dict[int, bytes], list[int]]], candidates: list[int],
+                    n_words: int, slop: int) -> list[int]:
+    """The candidates where words 0, 1, ... of the phrase stand at positions p0 < p1 < ...
+    with p(i+1) - p(i) at most slop: what Whoosh's SpanNear2 (ordered, mindist 1) keeps,
+    a word at a time for all candidates at once. Each position of word i+1 is kept when
+    the last kept position of word i before it (in the same candidate: keys are
+    row << 32 | position) is at most slop before it."""
+    keyed: list[np.ndarray] = [np.zeros(0, np.int64)] * n_words
+    for values, places in plan:
+        keys = _position_keys([values[d] for d in candidates])
+        for i in places:
+            keyed[i] = keys
+    ends = keyed[0]
+    for keys in keyed[1:]:
+        if not ends.size or not keys.size:
+            return []
+        before = np.searchsorted(ends, keys) - 1  # the last end below each key, if any
+        ends = keys[(before >= 0) & (keys - ends[np.maximum(before, 0)] <= slop)]
+    rows = np.unique(ends >> 32)
     return [candidates[r] for r in rows.tolist()]
 
 
