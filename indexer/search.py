@@ -1657,12 +1657,8 @@ def _phrase_docs(s, phrase: wq.Phrase, weights: dict[int, dict[bytes, list]] | N
     except ValueError:
         return frozenset()
     positions = _positions_decoder(fld.format)
-    if slop == 1:
-        units = _phrase_units(s.schema, fieldname, words)
-    else:  # (pairs stand for adjacent words only)
-        units = {}
-        for i, w in enumerate(words):
-            units.setdefault((fieldname, w), []).append(i)
+    # (pairs stand for adjacent words only)
+    units = _phrase_units(s.schema, fieldname, words, pairs=slop == 1)
     found: list[int] = []
     for sub, offset in s.leaf_searchers():
         reader = sub.reader()
@@ -1698,19 +1694,21 @@ def _phrase_docs(s, phrase: wq.Phrase, weights: dict[int, dict[bytes, list]] | N
     return frozenset(found)
 
 
-def _phrase_units(sch, fieldname: str, words: list[bytes]) -> dict[tuple[str, bytes], list[int]]:
+def _phrase_units(sch, fieldname: str, words: list[bytes], pairs: bool = True
+                  ) -> dict[tuple[str, bytes], list[int]]:
     """What to read to find a phrase of `words` (terms of `fieldname`): (field, term) -> the
     places in the phrase where it stands. Each two adjacent words of which one is common,
-    from the field's pairs field (schema.CommonPairFilter) when it has one; every other word
-    from the field. A phrase is where every one of these stands at its places."""
+    from the field's pairs field (schema.CommonPairFilter) when it has one and `pairs`;
+    every other word from the field. A phrase is where every one of these stands at its
+    places."""
     units: dict[tuple[str, bytes], list[int]] = {}
     covered: set[int] = set()
-    pf = schema.pair_field(fieldname)
-    pairs = sch[pf] if pf is not None and pf in sch else None
-    common = _common_terms(pairs, sch[fieldname])
+    pf = schema.pair_field(fieldname) if pairs else None
+    pair_fld = sch[pf] if pf is not None and pf in sch else None
+    common = _common_terms(pair_fld, sch[fieldname])
     if common:
         for i, pair in schema.common_pairs([w.decode("utf-8") for w in words], common):
-            units.setdefault((pf, pairs.to_bytes(pair)), []).append(i)
+            units.setdefault((pf, pair_fld.to_bytes(pair)), []).append(i)
             covered.update((i, i + 1))
     for i, w in enumerate(words):
         if i not in covered:

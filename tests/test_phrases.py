@@ -144,9 +144,10 @@ def test_position_keys_read_as_whoosh_decodes(postings, start_at_0):
 def test_phrases_are_read_as_pairs_where_they_have_a_common_word(searcher):
     sch = searcher.schema
 
-    def units(field, phrase):
+    def units(field, phrase, pairs=True):
         return {(f, t.decode()): places for (f, t), places in
-                search._phrase_units(sch, field, [w.encode() for w in phrase.split()]).items()}
+                search._phrase_units(sch, field, [w.encode() for w in phrase.split()],
+                                     pairs).items()}
 
     assert units("text_xx", "cat ant dog eel bee ant") == {
         ("pairs_xx", "cat ant"): [0], ("pairs_xx", "ant dog"): [1],
@@ -157,6 +158,9 @@ def test_phrases_are_read_as_pairs_where_they_have_a_common_word(searcher):
     assert units("text_xx", "ant bee ant bee") == {
         ("pairs_xx", "ant bee"): [0, 2], ("pairs_xx", "bee ant"): [1]}
     assert units("text_xx", "cat dog cat") == {("text_xx", "cat"): [0, 2], ("text_xx", "dog"): [1]}
+    # a phrase with slop: its words, each word's places (pairs stand for adjacent words)
+    assert units("text_xx", "ant bee ant", pairs=False) == {("text_xx", "ant"): [0, 2],
+                                                            ("text_xx", "bee"): [1]}
     # no pairs field, or one made from other terms: the words
     assert units("body", "cat ant") == {("body", "cat"): [0], ("body", "ant"): [1]}
     other = fields.Schema(text_xx=fields.TEXT(analyzer=analysis.SpaceSeparatedTokenizer()),
