@@ -18,6 +18,7 @@ import re
 import threading
 import time
 import unicodedata
+import weakref
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
@@ -2091,9 +2092,12 @@ def _weight_arrays(blocks: list, wanted: list[int], start: int, every: bool
                    ) -> tuple[np.ndarray, np.ndarray]:
     """(docnums, weights): each of wanted from start on that blocks (ascending (docnums,
     weights) of a word's postings: what m.weight() gives there) hold. every: each of them
-    must be there (the blocks a phrase was found in), else _Unsupported."""
+    must be there (the blocks a phrase was found in), else _Unsupported. The weights come
+    back as float64, whatever the blocks hold them as."""
     if not blocks:
         ids, ws = np.zeros(0, np.int64), np.zeros(0)
+    elif len(blocks) == 1:  # (a word's whole postings, kept: not copied)
+        ids, ws = np.asarray(blocks[0][0]), np.asarray(blocks[0][1])
     else:
         ids = np.concatenate([np.asarray(i, np.int64) for i, _ in blocks])
         ws = np.concatenate([np.asarray(w, np.float64) for _, w in blocks])
@@ -2102,12 +2106,12 @@ def _weight_arrays(blocks: list, wanted: list[int], start: int, every: bool
     if not ids.size:
         if every and want.size:
             raise _Unsupported("weight not read")
-        return want[:0], ws
-    at = np.minimum(np.searchsorted(ids, want), ids.size - 1)
+        return want[:0], ws.astype(np.float64)
+    at = np.minimum(np.searchsorted(ids, want.astype(ids.dtype)), ids.size - 1)
     found = ids[at] == want
     if every and not found.all():  # not a document the phrase was found in
         raise _Unsupported("weight not read")
-    return want[found], ws[at[found]]
+    return want[found], ws[at[found]].astype(np.float64)
 
 
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], np.float64)
@@ -2339,33 +2343,104 @@ def _bulk_bounds(m: Matcher, wanted: list[int], wset: set[int], sub,
     raise _Unsupported(t.__name__)
 
 
-class _KeptMaxima:
-    """Block maxima (_block_maxima) of the words read last, up to KEPT blocks in all."""
+class _KeptArrays:
+    """Arrays of words (key -> a tuple of numpy arrays) read last, up to `most` entries of
+    their first arrays in all; the least recently used go first.
 
-    KEPT = 500_000  # blocks, 16 bytes each: a word in each of 100,000 documents has ~800
+    >>> kept = _KeptArrays(5)
+    >>> kept.put("a", (np.zeros(3),)); kept.put("b", (np.zeros(2),)); kept.get("a") is None
+    False
+    >>> kept.put("c", (np.zeros(1),)); kept.get("b") is None, kept.get("a") is None
+    (True, False)
+    """
 
-    def __init__(self) -> None:
+    def __init__(self, most: int) -> None:
+        self.most = most
         self._lock = threading.Lock()
-        self._kept: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._blocks = 0
+        self._kept: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
+        self._size = 0
 
-    def get(self, key: tuple) -> tuple[np.ndarray, np.ndarray] | None:
+    def get(self, key: tuple) -> tuple[np.ndarray, ...] | None:
         with self._lock:
             found = self._kept.get(key)
             if found is not None:
                 self._kept.move_to_end(key)
             return found
 
-    def put(self, key: tuple, found: tuple[np.ndarray, np.ndarray]) -> None:
+    def put(self, key: tuple, found: tuple[np.ndarray, ...]) -> None:
         with self._lock:
             if key not in self._kept:
                 self._kept[key] = found
-                self._blocks += found[0].size
-            while self._blocks > self.KEPT and len(self._kept) > 1:
-                self._blocks -= self._kept.popitem(last=False)[1][0].size
+                self._size += found[0].size
+            while self._size > self.most and len(self._kept) > 1:
+                self._size -= self._kept.popitem(last=False)[1][0].size
 
 
-_MAXIMA = _KeptMaxima()
+#: block maxima (_block_maxima): 16 bytes a block; a word in each of 100,000 documents has ~800
+_MAXIMA = _KeptArrays(500_000)
+#: common words' postings (_common_word_weights): 8 bytes a posting (12 if a weight is not a
+#: float32); "the" in each of 100,000 English documents is 100,000 postings of text_en
+_WEIGHTS = _KeptArrays(4_000_000)
+_PAIRED: dict[int, tuple[weakref.ref, dict[str, frozenset[bytes]]]] = {}
+
+
+def _paired_terms(sch, fieldname: str) -> frozenset[bytes]:
+    """The common words of fieldname's pairs field (_common_terms), as terms: those a
+    phrase in fieldname is found from pairs of (_phrase_units), not from their own
+    postings. None for a field without pairs (empty). Kept per schema object while it
+    lives."""
+    entry = _PAIRED.get(id(sch))
+    if entry is None or entry[0]() is not sch:
+        for k in [k for k, (ref, _) in _PAIRED.items() if ref() is None]:
+            del _PAIRED[k]
+        entry = _PAIRED[id(sch)] = (weakref.ref(sch), {})
+    terms = entry[1].get(fieldname)
+    if terms is None:
+        pf = schema.pair_field(fieldname)
+        common = (_common_terms(sch[pf], sch[fieldname])
+                  if pf is not None and pf in sch and fieldname in sch else frozenset())
+        terms = entry[1][fieldname] = frozenset(t.encode("utf-8") for t in common)
+    return terms
+
+
+def _common_word_weights(sub, term) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """[(document numbers, weights)] of all the postings in one segment of a common word of
+    its field's pairs (_paired_terms), as _weight_blocks reads them from its every block
+    (deleted documents included), kept for the next search; None for any other word.
+
+    A phrase's common words are found from their pairs, so ranking its documents reads the
+    common words' weights, in nearly every block: "the" is in most documents. They come
+    back search after search (34 of the benchmark mix's 40 phrases have one), and reading
+    them whole once is cheaper than reading their blocks' heads each time."""
+    if not isinstance(term, tuple) or term[1] not in _paired_terms(sub.schema, term[0]):
+        return None
+    reader = sub.reader()
+    segment = getattr(reader, "segment", None)
+    if segment is None:
+        return None
+    key = (segment().segment_id(), *term)
+    found = _WEIGHTS.get(key)
+    if found is None:
+        blocks = _weight_blocks(reader.postings(*term), None)
+        ids = np.concatenate([np.zeros(0, np.int32)]
+                             + [np.asarray(i, np.int32) for i, _ in blocks])
+        ws = np.concatenate([np.zeros(0)] + [np.asarray(w, np.float64) for _, w in blocks])
+        found = (ids, _narrowed(ws))
+        _WEIGHTS.put(key, found)
+    return [found]
+
+
+def _narrowed(weights: np.ndarray) -> np.ndarray:
+    """weights as float32 if that keeps every one (Whoosh writes them as float32s), else
+    as they are.
+
+    >>> _narrowed(np.array([1.0, 0.5, 0.1], np.float32).astype(np.float64)).dtype
+    dtype('float32')
+    >>> _narrowed(np.array([1.0, 0.1])).dtype
+    dtype('float64')
+    """
+    narrow = weights.astype(np.float32)
+    return narrow if (narrow == weights).all() else weights
 
 
 def _block_maxima(m: W3LeafMatcher, reader, term: tuple) -> tuple[np.ndarray, np.ndarray]:
@@ -2491,7 +2566,8 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
         # from the blocks, or those a phrase just found kept (_phrase_docs)
         start = _first_id(m)  # the documents before it were passed by the matchers above
         if given is None:
-            docs, weights = _weight_arrays(_weight_blocks(m, wanted), wanted, start,
+            kept = _common_word_weights(sub, term) if t is W3LeafMatcher else None
+            docs, weights = _weight_arrays(kept or _weight_blocks(m, wanted), wanted, start,
                                            every=False)
         else:
             docs, weights = _weight_arrays(given, wanted, start, every=True)

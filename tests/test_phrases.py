@@ -10,11 +10,13 @@ import random
 from contextlib import contextmanager
 from itertools import accumulate
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from whoosh import analysis, fields, formats, index
 from whoosh import query as wq
+from whoosh.matching.wrappers import FilterMatcher
 
 from indexer import schema as indexer_schema
 from indexer import search
@@ -366,6 +368,53 @@ def test_bounds_leave_most_documents_unscored(searcher, tmp_path, monkeypatch):
                 assert 0 < len(scored) < len(final) / 3 and not every
             else:
                 assert set(every) == final
+
+
+@pytest.mark.parametrize("boost", [1.0, 0.1])  # 0.1: weights that are not whole numbers
+def test_common_words_weights_are_kept_for_the_next_search(tmp_path, monkeypatch, boost):
+    """A phrase's common words, found from their pairs, have their weights read whole once
+    per segment (deleted documents too) and kept: the next search's ranking reads none of
+    their blocks, and both rank exactly as Whoosh. Other words are read as before."""
+    monkeypatch.setattr(search, "_WEIGHTS", search._KeptArrays(10**6))
+    words = analysis.SpaceSeparatedTokenizer()
+    ix = index.create_in(str(tmp_path), fields.Schema(
+        id=fields.ID(unique=True), text_xx=fields.TEXT(analyzer=words, field_boost=boost),
+        pairs_xx=pair_fields()["pairs_xx"]))
+    rng = random.Random(11)
+    for segment in range(2):
+        w = ix.writer()
+        for i in range(600):
+            body = " ".join(rng.choices(VOCAB[:4], k=rng.randint(2, 60)))
+            w.add_document(id=f"{segment}-{i}", text_xx=body, pairs_xx=body)
+        for i in range(0, 600, 9):
+            w.delete_by_term("id", f"{segment - 1}-{i}")  # (the segment before's)
+        w.commit(merge=False)
+    read: list[bytes] = []
+
+    def weight_blocks(m, wanted):
+        read.append((m.child if isinstance(m, FilterMatcher) else m).term()[1])
+        return weight_blocks.original(m, wanted)
+    weight_blocks.original = search._weight_blocks
+    monkeypatch.setattr(search, "_weight_blocks", weight_blocks)
+    with ix.searcher() as s:
+        assert s.reader().has_deletions() and len(s.reader().leaf_readers()) == 2
+        for words_ in (["ant", "bee", "cat"], ["cat", "ant", "dog"], ["ant", "bee", "cat"]):
+            q = _known_phrases(s, wq.Phrase("text_xx", words_), _no_cache)
+            final = set(_docs(s, q))
+            assert len(final) > 100
+            read.clear()
+            ours = _score_all(s, q, final, len(final))
+            assert ours == sorted(((h.score, h.docnum) for h in s.search(q, limit=None)),
+                                  key=lambda sd: (-sd[0], sd[1]))
+        sub = s.leaf_searchers()[0][0]
+        assert search._common_word_weights(sub, ("text_xx", b"cat")) is None
+        [(ids, weights)] = search._common_word_weights(sub, ("text_xx", b"ant"))
+        assert len(ids) == sub.reader().doc_frequency("text_xx", b"ant")  # deleted ones too
+        assert weights.dtype == np.float32  # (as Whoosh writes them: kept at half the size)
+    # ant, bee: kept for both segments by the first search; the third read only cat again
+    assert sorted(key[1:] for key in search._WEIGHTS._kept) == [("text_xx", b"ant")] * 2 + [
+        ("text_xx", b"bee")] * 2
+    assert set(read) == {b"cat"}
 
 
 @pytest.mark.parametrize("a_field", ["title", "body"])
