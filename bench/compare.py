@@ -13,9 +13,10 @@ pair's CPU milliseconds per document and the median ratio (this one / the other)
 
 --queries: the query mix instead (bench/queries.py, as bench.run measures it, highlights
 included), on bench.run's index for N: a fresh process per round and checkout, alternating,
-each warmed up on other queries; prints per class the median / p95 ms of each (the least of
-its rounds per query) and the ratio of their summed time (this / other). The index must be
-one both versions read (the same schema version).
+each warmed up as bench.run does (CorpusIndex.warm, then other queries); prints per class
+the median / p95 ms of each (the least of its rounds per query) and the ratio of their
+summed time (this / other). The index must be one both versions read (the same schema
+version).
 
 --builds: whole builds instead (`python -m indexer index --rebuild`, measured as
 bench.run measures them: wall time and peak memory), this checkout then the other, each
@@ -126,6 +127,7 @@ except ImportError:
     from contextlib import nullcontext as serving
 out = {}
 with CorpusIndex(index) as ix, serving():
+    ix.warm()  # (as bench.run and the server do)
     for q in warm:
         timed(ix, q)
     for q in mix:
