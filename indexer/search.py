@@ -2430,6 +2430,30 @@ def _common_word_weights(sub, term) -> list[tuple[np.ndarray, np.ndarray]] | Non
     return [found]
 
 
+def _keep_common_words(s) -> None:
+    """The common words of every segment's pairs fields (_common_word_weights) read and kept
+    now, the most frequent first, as many as _WEIGHTS keeps: a server does this before it
+    forks, and its processes share them. Kept in order, the most frequent the last to go."""
+    sch = s.schema
+    found = []
+    for i, (sub, _) in enumerate(s.leaf_searchers()):
+        reader = sub.reader()
+        for fieldname in sch.names():
+            for word in _paired_terms(sch, fieldname):
+                if (fieldname, word) in reader:
+                    found.append((-reader.doc_frequency(fieldname, word), fieldname, word, i,
+                                  sub))
+    found.sort(key=lambda f: f[:4])  # (the same order in every process)
+    room, chosen = _WEIGHTS.most, []
+    for n, fieldname, word, _, sub in found:
+        n = -n
+        if n <= room:
+            room -= n
+            chosen.append((sub, (fieldname, word)))
+    for sub, term in reversed(chosen):
+        _common_word_weights(sub, term)
+
+
 def _narrowed(weights: np.ndarray) -> np.ndarray:
     """weights as float32 if that keeps every one (Whoosh writes them as float32s), else
     as they are.
@@ -2804,9 +2828,10 @@ class CorpusIndex:
 
     def warm(self) -> None:
         """Build the live version's shared tables now (facet values, both date orders, date
-        spans), so that the first requests do not wait seconds for them, then let go of this
-        thread's searcher: a server calls this before forking, and its processes inherit
-        the tables but open their own files. No index yet: nothing to do."""
+        spans, common words' weights), so that the first requests do not wait seconds for
+        them, then let go of this thread's searcher: a server calls this before forking,
+        and its processes inherit the tables but open their own files. No index yet:
+        nothing to do."""
         try:
             s = self._searcher()
         except IndexNotFoundError:
@@ -2816,6 +2841,7 @@ class CorpusIndex:
             for order in ("newest", "oldest"):
                 data.rank(order, s.reader())
             data._date_spans(s.reader())
+            _keep_common_words(s)
         finally:
             self.close()
 

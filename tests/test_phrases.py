@@ -417,6 +417,24 @@ def test_common_words_weights_are_kept_for_the_next_search(tmp_path, monkeypatch
     assert set(read) == {b"cat"}
 
 
+def test_the_most_frequent_common_words_are_kept_first(searcher, monkeypatch):
+    """Before a server forks, its common words are read (search._keep_common_words): the
+    most frequent, as many as are kept, the most frequent the last to go."""
+    frequency = {(r.segment().segment_id(), "text_xx", w): r.doc_frequency("text_xx", w)
+                 for r, _ in searcher.reader().leaf_readers() for w in (b"ant", b"bee")
+                 if ("text_xx", w) in r}
+    assert len(frequency) >= 6
+    monkeypatch.setattr(search, "_WEIGHTS", search._KeptArrays(10**9))
+    search._keep_common_words(searcher)
+    kept = list(search._WEIGHTS._kept)  # least recently used first
+    assert set(kept) == set(frequency)
+    assert [frequency[k] for k in kept] == sorted(frequency.values())
+    most = max(frequency.values())
+    monkeypatch.setattr(search, "_WEIGHTS", search._KeptArrays(most))
+    search._keep_common_words(searcher)
+    assert [frequency[k] for k in search._WEIGHTS._kept] == [most]
+
+
 @pytest.mark.parametrize("a_field", ["title", "body"])
 @pytest.mark.parametrize("a, b", [("ant", "ant"), ("ant", "bee"), ("bee", "cat"), ("cat", "ant")])
 def test_and_not_inside_or_ranks_by_what_it_means(searcher, a_field, a, b):

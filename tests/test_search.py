@@ -304,11 +304,18 @@ def test_an_export_does_not_hold_the_handle_between_rows(ix):
         rows.close()
 
 
-def test_warm_builds_the_shared_tables_and_lets_go_of_its_searcher(ix, tmp_path):
+def test_warm_builds_the_shared_tables_and_lets_go_of_its_searcher(ix, tmp_path,
+                                                                    monkeypatch):
+    monkeypatch.setattr(search_module, "_WEIGHTS", search_module._KeptArrays(10**6))
     ix.warm()
     assert getattr(ix._local, "searcher", None) is None  # a forked server opens its own
     (data,) = ix._datas.values()
     assert set(data._ranks) == {"newest", "oldest"} and data._spans is not None
+    reader = ix._searcher().reader()  # and the common words' weights, "the" first
+    segments = {r.segment().segment_id() for r, _ in reader.leaf_readers()
+                if ("text_en", b"the") in r}
+    assert segments and all((sid, "text_en", b"the") in search_module._WEIGHTS._kept
+                            for sid in segments)
     assert search(ix, q="amazon").total >= 5  # and searching goes on as before
     CorpusIndex(tmp_path / "no-index-yet").warm()  # nothing to warm: no error
 
