@@ -2387,8 +2387,7 @@ _PAIRED: dict[int, tuple[weakref.ref, dict[str, frozenset[bytes]]]] = {}
 def _paired_terms(sch, fieldname: str) -> frozenset[bytes]:
     """The common words of fieldname's pairs field (_common_terms), as terms: those a
     phrase in fieldname is found from pairs of (_phrase_units), not from their own
-    postings. None for a field without pairs (empty). Kept per schema object while it
-    lives."""
+    postings; empty for a field without pairs. Kept per schema object while it lives."""
     entry = _PAIRED.get(id(sch))
     if entry is None or entry[0]() is not sch:
         for k in [k for k, (ref, _) in _PAIRED.items() if ref() is None]:
