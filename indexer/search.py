@@ -934,9 +934,10 @@ def find_spans(text: str, fieldname: str, spec: _Spec) -> list[tuple[int, int]]:
     terms = spec.terms.get(fieldname, set())
     patterns = spec.patterns.get(fieldname, ())
     fuzzy = spec.fuzzy.get(fieldname, ())
-    if not patterns and not fuzzy:  # no query word here, no span: the common case
-        needed = terms.union(words[0] for words, _slop in phrases)
-        if needed.isdisjoint(field_words(text, fieldname)):
+    if not patterns and not fuzzy:  # no query word here, nor all of a phrase's: no span,
+        present = set(field_words(text, fieldname))  # the common case
+        phrases = [(words, slop) for words, slop in phrases if present.issuperset(words)]
+        if not phrases and terms.isdisjoint(present):
             return []
     toks = field_terms(text, fieldname)
     spans: list[tuple[int, int]] = []

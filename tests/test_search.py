@@ -799,25 +799,31 @@ def test_the_document_set_cache_stays_within_its_bound(ix, monkeypatch):
     assert data._sets  # it did cache
 
 
-@settings(max_examples=200)
+@settings(max_examples=300)
 @given(words=st.lists(st.sampled_from(["Workers", "worker", "walked", "out", "Trabajadores",
                                        "de", "la", "the", "ICE", "família"]), max_size=30),
        terms=st.sets(st.sampled_from(["worker", "walk", "out", "trabajador", "the", "ice"])),
-       phrase=st.lists(st.sampled_from(["worker", "walk", "out", "the"]), max_size=3),
+       phrase=st.lists(st.sampled_from(["Workers", "walked", "out", "the", "de"]),
+                       max_size=3),
+       at=st.one_of(st.none(), st.integers(0, 30)), slop=st.integers(1, 3),
        lang=st.sampled_from(["en", "es", "exact"]))
 def test_a_paragraph_without_query_words_is_passed_over_without_changing_spans(
-        words, terms, phrase, lang):
-    """find_spans skips a paragraph that has none of the query's words (nor a phrase's
-    first word) before finding positions: the spans are those of the full reading (which a
-    pattern, never matching, forces)."""
+        words, terms, phrase, at, slop, lang):
+    """find_spans skips a paragraph that has none of the query's words (nor all of a
+    phrase's words) before finding positions: the spans are those of the full reading
+    (which a pattern, never matching, forces). The phrase's own words are often put in the
+    text (at), so that phrases of up to three words are found as well as missed."""
     import re as _re
 
-    from indexer.search import _Spec, find_spans
+    from indexer.search import _Spec, field_words, find_spans
 
     fieldname = f"text_{lang}"
+    if at is not None:
+        words = words[:at] + phrase + words[at:]
     text = " ".join(words)
     spec = _Spec(terms={fieldname: set(terms)},
-                 phrases={fieldname: [(tuple(phrase), 1)]} if phrase else {})
+                 phrases={fieldname: [(tuple(field_words(" ".join(phrase), fieldname)),
+                                       slop)]} if phrase else {})
     full = _Spec(terms=spec.terms, phrases=spec.phrases,
                  patterns={fieldname: [_re.compile(r"(?!)")]})
     assert find_spans(text, fieldname, spec) == find_spans(text, fieldname, full)
