@@ -42,7 +42,7 @@ from whoosh.matching import (
     UnionMatcher,
 )
 from whoosh.matching.binary import AdditiveBiMatcher
-from whoosh.matching.combo import ArrayUnionMatcher
+from whoosh.matching.combo import ArrayUnionMatcher, CombinationMatcher
 from whoosh.matching.mcore import NullMatcherClass
 from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.qparser import plugins as qplugins
@@ -2282,7 +2282,8 @@ def _restart(m: Matcher) -> None:
     elif t is _KnownMatcher:  # (its words' tree, if walked, is made of these leaves)
         for leaf in m._leaves:
             _restart(leaf)
-    elif t is ArrayUnionMatcher:  # (its first part's sums are made; the rest is read)
+    elif t is ArrayUnionMatcher or t is _LazyUnion:  # (its first part's sums are made, if
+        # it has read; the rest is read)
         for child in m._submatchers:
             _restart(child)
     else:
@@ -2331,10 +2332,11 @@ def _bulk_bounds(m: Matcher, wanted: list[int], wset: set[int], sub,
         return inner if boost == 1.0 else {d: x * boost for d, x in inner.items()}
     if t is W3LeafMatcher and m.scorer is None:  # unscored: _bulk_scores counts 1.0
         return dict.fromkeys(wanted, 1.0)
-    if t is ArrayUnionMatcher and m._scored:  # its children's bounds, summed as scores
-        return _array_union_sums(
+    if (t is ArrayUnionMatcher or t is _LazyUnion) and m._scored:  # its children's bounds,
+        return _array_union_sums(  # summed as scores
             m, wanted, lambda child, rest: _bulk_bounds(child, rest, set(rest), sub, None, False))
-    if t is ArrayUnionMatcher:  # unscored: its documents, as _bulk_scores reads them
+    if t is ArrayUnionMatcher or t is _LazyUnion:  # unscored: its documents, as _bulk_scores
+        # reads them
         return _bulk_scores(m, wanted, wset, sub)
     term = m.term() if t is W3LeafMatcher else None
     if known is not None and isinstance(term, tuple) and known.get(term[1]) is not None:
@@ -2531,9 +2533,79 @@ class _UnalignedAnd(wq.And):
 
 
 def _unaligned(q: wq.Query) -> wq.Query:
-    """q, if an And, as an _UnalignedAnd, for _bulk_scores only (not a query to search).
-    Only at the top: a matcher above it could move it when made (AND NOT's does)."""
+    """q for _bulk_scores and _bulk_bounds only (not a query to search): if an And, an
+    _UnalignedAnd (only at the top: a matcher above it could move it when made, as AND
+    NOT's does), and each Or in it a _LazyOr."""
+    q = _lazy_ors(q)
     return _UnalignedAnd(q.subqueries, boost=q.boost) if type(q) is wq.And else q
+
+
+def _lazy_ors(q: wq.Query) -> wq.Query:
+    q = _with_children(q, _lazy_ors)
+    if type(q) is wq.Or:
+        return _LazyOr(q.subqueries, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
+    return q
+
+
+class _LazyOr(wq.Or):
+    """An Or whose matcher, where Whoosh's would be an ArrayUnionMatcher, is a _LazyUnion:
+    the same otherwise (Or._matcher)."""
+
+    def _matcher(self, subs, searcher, context):
+        # Whoosh's choice (Or._matcher, AUTO_MATCHER), which makes ArrayUnionMatcher(ms,
+        # doccount, boost, scored) through PreloadedOr when it chooses ARRAY_MATCHER
+        needs_current = context.needs_current if context else True
+        doccount = searcher.doc_count_all()
+        if (self.matcher_type != self.AUTO_MATCHER or len(subs) < self.TOO_MANY_CLAUSES and (
+                needs_current or self.scale or len(subs) == 2 or doccount > 5000)):
+            return wq.Or._matcher(self, subs, searcher, context)
+        scored = context.weighting is not None if context else True
+        return _LazyUnion([sub.matcher(searcher, context) for sub in subs], doccount,
+                          boost=self.boost, scored=scored)
+
+
+class _LazyUnion(ArrayUnionMatcher):
+    """An ArrayUnionMatcher (what Whoosh makes of an OR of three or more queries in a
+    segment of at most 5,000 documents) that does not read when made.
+
+    ArrayUnionMatcher sums the scores of the segment's first 2,048 documents when made,
+    walking each of its children document by document (1-2 ms of a search at 100,000
+    documents, whose updated index has two such segments), and _bulk_scores and
+    _bulk_bounds, which read the children themselves, then use the sums of the documents
+    they want. A pending _LazyUnion has no sums: they sum every document's scores from
+    the children, in the same order (_array_union_sums). Asked anything that depends on
+    where it stands, it first reads as ArrayUnionMatcher would have, so it answers as
+    ArrayUnionMatcher does."""
+
+    def __init__(self, submatchers, doccount, boost=1.0, scored=True, partsize=2048) -> None:
+        CombinationMatcher.__init__(self, submatchers, boost=boost)
+        self._scored, self._doccount, self._partsize = scored, doccount, partsize
+        self.pending = True
+
+    def settle(self) -> None:
+        if self.pending:
+            self.pending = False
+            ArrayUnionMatcher.__init__(self, self._submatchers, self._doccount, self._boost,
+                                       self._scored, self._partsize)
+
+
+def _settling_union(method: Callable) -> Callable:
+    """method of ArrayUnionMatcher, asked of a _LazyUnion: it reads first, if it has not."""
+
+    @functools.wraps(method)
+    def settled(self, *args, **kwargs):
+        self.settle()
+        return method(self, *args, **kwargs)
+
+    return settled
+
+
+for _name in ("is_active", "id", "next", "skip_to", "all_ids", "all_items", "items_as",
+              "all_ids_as", "value", "value_as", "spans", "weight", "score", "max_quality",
+              "block_quality", "skip_to_quality", "supports", "supports_block_quality",
+              "replace", "copy", "reset", "matching_terms", "term_matchers"):
+    if hasattr(ArrayUnionMatcher, _name):
+        setattr(_LazyUnion, _name, _settling_union(getattr(ArrayUnionMatcher, _name)))
 
 
 def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
@@ -2596,13 +2668,12 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
         else:
             docs, weights = _weight_arrays(given, wanted, start, every=True)
         return _scored(scorer, sub, term, docs, weights)
-    if t is ArrayUnionMatcher and m._scored:  # Or in a small segment: scores summed in order
-        return _array_union_sums(
+    if (t is ArrayUnionMatcher or t is _LazyUnion) and m._scored:  # Or in a small segment:
+        return _array_union_sums(  # scores summed in order
             m, wanted, lambda child, rest: _bulk_scores(child, rest, set(rest), sub))
-    if t is ArrayUnionMatcher:  # unscored (the NOT part of AND NOT): its documents
-        part, first, end = m._a, m._offset, m._limit
-        out = {d: 1.0 for d in wanted if m._docnum <= d < end and part[d - first] > 0}
-        rest = [d for d in wanted if d >= end]
+    if t is ArrayUnionMatcher or t is _LazyUnion:  # unscored (AND NOT's NOT): its documents
+        out, rest = _union_part(m, wanted)
+        out = dict.fromkeys(out, 1.0)
         for child in m._submatchers:
             out.update(dict.fromkeys(_bulk_scores(child, rest, set(rest), sub), 1.0))
         return out
@@ -2624,17 +2695,28 @@ def _array_union_sums(m: ArrayUnionMatcher, wanted: list[int],
                       read: Callable[[Matcher, list[int]], dict[int, float]]
                       ) -> dict[int, float]:
     """docnum -> the sum an ArrayUnionMatcher (an OR in a small segment) gives each of
-    wanted: the first part's sums are already in m._a, and its matchers stand past that
-    part; from there on, each child's read(child, documents), summed in Whoosh's order."""
-    part, first, end, boost = m._a, m._offset, m._limit, m._boost
-    out = {d: part[d - first] for d in wanted if m._docnum <= d < end and part[d - first] > 0}
-    rest = [d for d in wanted if d >= end]
+    wanted: the first part's sums are already in m._a (none, if a pending _LazyUnion), and
+    its matchers stand past that part; from there on, each child's read(child, documents),
+    summed in Whoosh's order."""
+    out, rest = _union_part(m, wanted)
+    boost = m._boost
     later: dict[int, float] = {}
     for child in m._submatchers:
         for d, x in read(child, rest).items():
             later[d] = later.get(d, 0.0) + x * boost
     out.update((d, x) for d, x in later.items() if x > 0)
     return out
+
+
+def _union_part(m: ArrayUnionMatcher, wanted: list[int]) -> tuple[dict[int, float], list[int]]:
+    """(docnum -> sum, of each of wanted in the part an ArrayUnionMatcher has summed, if
+    more than 0; the rest of wanted, which its children are to give): a pending _LazyUnion
+    has summed none."""
+    if type(m) is _LazyUnion and m.pending:
+        return {}, wanted
+    part, first, end = m._a, m._offset, m._limit
+    return ({d: part[d - first] for d in wanted if m._docnum <= d < end and part[d - first] > 0},
+            [d for d in wanted if d >= end])
 
 
 # =========================================================================== the index
@@ -2687,8 +2769,10 @@ for _name in ("is_active", "id", "next", "skip_to", "all_ids", "all_items", "rep
 
 
 def _unmoved(m: Matcher) -> bool:
-    """Whether m is a _LiveFilter not yet moved to its first live document."""
-    return type(m) is _LiveFilter and m.pending
+    """Whether m is a _LiveFilter not yet moved to its first live document, or a _LazyUnion
+    that has not read."""
+    t = type(m)
+    return (t is _LiveFilter or t is _LazyUnion) and m.pending
 
 
 def _live_postings(reader) -> None:

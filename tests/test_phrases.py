@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from whoosh import analysis, fields, formats, index
 from whoosh import query as wq
+from whoosh.matching.combo import ArrayUnionMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
 from indexer import schema as indexer_schema
@@ -587,6 +588,59 @@ def test_live_filters_walk_as_whooshs_filters(searcher, field, word, ops, segmen
             getattr(a, op)(*args)
             getattr(b, op)(*args)
     assert _state(a) == _state(b)
+
+
+union_operations = st.lists(st.one_of(
+    st.tuples(st.just("next")), st.tuples(st.just("skip_to"), st.integers(0, 1300)),
+    st.tuples(st.just("skip_to_quality"), st.floats(0, 8)), st.tuples(st.just("all_ids")),
+    st.tuples(st.just("look"))), max_size=12)
+
+
+def _union_state(m) -> tuple:
+    if not m.is_active():
+        return (False,)
+    return True, m.id(), m.score(), m.max_quality(), m.block_quality()
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(words_in, min_size=3, max_size=5), boost=st.sampled_from([1.0, 1.5]),
+       segment=st.integers(0, 4), ops=union_operations,
+       first=st.sampled_from(["is_active", "id", "score", "block_quality"]))
+def test_lazy_unions_read_nothing_when_made_and_walk_as_whooshs(searcher, live, monkeypatch,
+                                                                words, boost, segment, ops,
+                                                                first):
+    """An OR of three or more words in a segment of at most 5,000 documents: Whoosh's
+    matcher is an ArrayUnionMatcher, which reads its words' blocks when made; the one
+    _bulk_scores reads (_unaligned: a _LazyUnion) reads none until asked, and then answers
+    as Whoosh's does (the same documents, scores and bounds) through any sequence of
+    moves, whatever it is asked first (on prepared readers, whose words read nothing when
+    made either)."""
+    sub, _ = searcher.leaf_searchers()[segment]
+    q = wq.Or([wq.Term("body", w) for w in words], boost=boost)
+    a = q.matcher(sub, sub.context())
+    assert type(a) is ArrayUnionMatcher
+    reads = []
+    read_ids = search.W3LeafMatcher._read_ids
+    monkeypatch.setattr(search.W3LeafMatcher, "_read_ids",
+                        lambda m: (reads.append(m), read_ids(m))[1])
+    sub, _ = live.leaf_searchers()[segment]
+    b = _unaligned(q).matcher(sub, sub.context())
+    assert type(b) is search._LazyUnion and b.pending and reads == []
+    if first == "is_active" or not a.is_active():
+        assert a.is_active() == b.is_active()
+    else:
+        assert getattr(a, first)() == getattr(b, first)()
+    assert not b.pending
+    for op, *args in ops:
+        if op == "all_ids":
+            assert list(a.all_ids()) == list(b.all_ids())
+        elif op == "look":
+            assert _union_state(a) == _union_state(b)
+        elif a.is_active():
+            getattr(a, op)(*args)
+            getattr(b, op)(*args)
+    assert _union_state(a) == _union_state(b)
 
 
 @ranking_settings
