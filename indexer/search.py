@@ -2118,8 +2118,8 @@ def _weight_arrays(blocks: list, wanted: list[int], start: int, every: bool
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], np.float64)
 
 
-def _scored(scorer, sub, term, docs: np.ndarray, weights: np.ndarray) -> dict[int, float]:
-    """docnum -> scorer.score() there, which is scorer._score(weight, field length): for
+def _scored(scorer, sub, term, docs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """scorer.score() at each of docs, which is scorer._score(weight, field length): for
     BM25F the same operations in the same order on arrays (each an IEEE double operation,
     so the same result to the last bit), otherwise one document at a time."""
     lengths = (_field_lengths(sub.reader(), term[0]) if isinstance(term, tuple) and docs.size
@@ -2130,11 +2130,10 @@ def _scored(scorer, sub, term, docs: np.ndarray, weights: np.ndarray) -> dict[in
             fl = _LENGTH_OF_BYTE[codes]
             idf, tf, avgfl, B, K1 = scorer.idf, weights, scorer.avgfl, scorer.B, scorer.K1
             # whoosh.scoring.bm25, operation for operation
-            scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-            return dict(zip(docs.tolist(), scores.tolist(), strict=True))
+            return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
     score, length = scorer._score, _lengths_of(scorer, lengths)
-    return {d: score(w, length(d)) for d, w in zip(docs.tolist(), weights.tolist(),
-                                                   strict=True)}
+    return np.array([score(w, length(d)) for d, w in zip(docs.tolist(), weights.tolist(),
+                                                         strict=True)], np.float64)
 
 
 class _Unsupported(Exception):
@@ -2646,10 +2645,12 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
         boost = m.boost  # (x * 1.0 is x, to the bit)
         return inner if boost == 1.0 else {d: x * boost for d, x in inner.items()}
     if t is _KnownMatcher:
-        ids = [d for d in m._ids[m._i:] if d in wset]
-        inner = _bulk_scores(m.bulk_words(), ids, set(ids), sub, m._weights)
+        ids = np.intersect1d(np.asarray(m._ids[m._i:], np.int64),
+                             np.asarray(wanted, np.int64), assume_unique=True)
+        docs, scores = _words_scores(m.bulk_words(), ids, sub, m._weights)
         boost = m._boost
-        return inner if boost == 1.0 else {d: x * boost for d, x in inner.items()}
+        return dict(zip(docs.tolist(), (scores if boost == 1.0 else scores * boost).tolist(),
+                        strict=True))
     if t is W3LeafMatcher and m.scorer is None:  # unscored: its documents
         start = _first_id(m)  # those before it were passed by the matchers above
         return {d: 1.0 for ids in _block_ids(m, wanted) for d in ids if d in wset and d >= start}
@@ -2658,16 +2659,8 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
     given = known.get(term[1]) if known is not None and isinstance(term, tuple) else None
     if (scorer is not None and type(scorer).score is WeightLengthScorer.score
             and (given is not None or t is W3LeafMatcher)):
-        # exactly what scorer.score(m) computes: _score(weight, dfl(docnum)); the weights
-        # from the blocks, or those a phrase just found kept (_phrase_docs)
-        start = _first_id(m)  # the documents before it were passed by the matchers above
-        if given is None:
-            kept = _common_word_weights(sub, term) if t is W3LeafMatcher else None
-            docs, weights = _weight_arrays(kept or _weight_blocks(m, wanted), wanted, start,
-                                           every=False)
-        else:
-            docs, weights = _weight_arrays(given, wanted, start, every=True)
-        return _scored(scorer, sub, term, docs, weights)
+        docs, scores = _word_scores(m, scorer, term, given, wanted, sub)
+        return dict(zip(docs.tolist(), scores.tolist(), strict=True))
     if (t is ArrayUnionMatcher or t is _LazyUnion) and m._scored:  # Or in a small segment:
         return _array_union_sums(  # scores summed in order
             m, wanted, lambda child, rest: _bulk_scores(child, rest, set(rest), sub))
@@ -2680,6 +2673,77 @@ def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
     if t is W3LeafMatcher or t is ListMatcher:  # another scorer: Whoosh's, document by document
         return _walk_scores(m, wanted)
     raise _Unsupported(t.__name__)
+
+
+def _word_scores(m: Matcher, scorer, term, given: list | None, wanted, sub
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums, scores) of each of wanted (ascending) that m, a word's postings scored by
+    a WeightLengthScorer, holds: exactly what scorer.score(m) computes there, _score(weight,
+    dfl(docnum)). The weights come from the blocks, or from those a phrase just found kept
+    (given: _phrase_docs)."""
+    start = _first_id(m)  # the documents before it were passed by the matchers above
+    if given is None:
+        kept = _common_word_weights(sub, term) if type(m) is W3LeafMatcher else None
+        docs, weights = _weight_arrays(
+            kept or _weight_blocks(m, wanted if type(wanted) is list else wanted.tolist()),
+            wanted, start, every=False)
+    else:
+        docs, weights = _weight_arrays(given, wanted, start, every=True)
+    return docs, _scored(scorer, sub, term, docs, weights)
+
+
+def _words_scores(m: Matcher, wanted: np.ndarray, sub, known: dict[bytes, list] | None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """_bulk_scores(m, wanted, ...) as arrays (docnums ascending, scores), for the words of
+    a phrase (a _KnownMatcher's bulk_words: an intersection of its words' postings, in
+    deletion filters where the segment has deleted documents), whose documents are known:
+    ~1,000 documents a segment for a phrase of the median, and a dictionary each, for each
+    word and for each intersection, took a tenth of its ranking. The same operations in the
+    same order (a + b, x * boost), so the same scores to the last bit; any other matcher
+    is _bulk_scores'."""
+    t = type(m)
+    if t is NullMatcher or not (_unmoved(m) or m.is_active()):
+        return wanted[:0], np.zeros(0)
+    if t is IntersectionMatcher or t is _Unaligned:
+        a_docs, a_scores = _words_scores(m.a, wanted, sub, known)
+        b_docs, b_scores = _words_scores(m.b, a_docs, sub, known)
+        # (what any matcher gives is among the documents asked: b's among a's)
+        return b_docs, a_scores[np.searchsorted(a_docs, b_docs)] + b_scores
+    if t is WrappingMatcher or t is FilterMatcher or t is _LiveFilter:
+        docs, scores = _words_scores(m.child, wanted, sub, known)
+        if t is not WrappingMatcher and docs.size:
+            keep = np.isin(docs, _id_array(m._ids))
+            if m._exclude:
+                keep = ~keep
+            docs, scores = docs[keep], scores[keep]
+        boost = m.boost
+        return docs, scores if boost == 1.0 else scores * boost
+    if t is W3LeafMatcher or t is ListMatcher:
+        scorer = m.scorer if t is W3LeafMatcher else getattr(m, "_scorer", None)
+        term = m.term()
+        given = known.get(term[1]) if known is not None and isinstance(term, tuple) else None
+        if (scorer is not None and type(scorer).score is WeightLengthScorer.score
+                and (given is not None or t is W3LeafMatcher)):
+            return _word_scores(m, scorer, term, given, wanted, sub)
+    found = _bulk_scores(m, wanted.tolist(), set(wanted.tolist()), sub, known)
+    docs = np.array(sorted(found), np.int64)
+    return docs, np.array([found[d] for d in docs.tolist()], np.float64)
+
+
+_ID_ARRAYS: dict[int, tuple[frozenset[int], np.ndarray]] = {}
+
+
+def _id_array(ids) -> np.ndarray:
+    """The document numbers of a deletion filter's set as an array; a frozenset's kept
+    (a segment reader's deleted documents, read once: _live_postings)."""
+    if type(ids) is not frozenset:
+        return np.fromiter(ids, np.int64, len(ids))
+    kept = _ID_ARRAYS.get(id(ids))
+    if kept is None or kept[0] is not ids:
+        if len(_ID_ARRAYS) >= 64:
+            _ID_ARRAYS.clear()
+        kept = _ID_ARRAYS[id(ids)] = (ids, np.fromiter(ids, np.int64, len(ids)))
+    return kept[1]
 
 
 def _first_id(m: Matcher) -> int:

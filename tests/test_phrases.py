@@ -16,8 +16,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from whoosh import analysis, fields, formats, index
 from whoosh import query as wq
+from whoosh.matching import IntersectionMatcher
 from whoosh.matching.combo import ArrayUnionMatcher
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.util import make_binary_tree
 
 from indexer import schema as indexer_schema
 from indexer import search
@@ -641,6 +643,34 @@ def test_lazy_unions_read_nothing_when_made_and_walk_as_whooshs(searcher, live, 
             getattr(a, op)(*args)
             getattr(b, op)(*args)
     assert _union_state(a) == _union_state(b)
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(words_in, min_size=1, max_size=3),
+       field=st.sampled_from(["body", "title", "text_xx"]), segment=st.integers(0, 4),
+       asked=st.sampled_from(["all", "odd", "from 300"]))
+def test_words_scored_as_arrays_as_whooshs_intersection(searcher, live, words, field, segment,
+                                                        asked):
+    """A phrase's words scored as arrays (_words_scores: their postings' intersection, each
+    in its segment's deletion filter) give, for any documents asked, deleted ones among
+    them, what Whoosh's own intersection of the words gives when walked: the same
+    documents, the same scores to the last bit."""
+    plain, _ = searcher.leaf_searchers()[segment]
+    ours, _ = live.leaf_searchers()[segment]
+    q = [wq.Term(field, w) for w in words]
+    whooshs = make_binary_tree(IntersectionMatcher,
+                               [t.matcher(plain, plain.context()) for t in q])
+    expected = {}
+    while whooshs.is_active():
+        expected[whooshs.id()] = whooshs.score()
+        whooshs.next()
+    wanted = np.arange(plain.doc_count_all())
+    wanted = {"all": wanted, "odd": wanted[1::2], "from 300": wanted[300:]}[asked]
+    expected = {d: x for d, x in expected.items() if d in set(wanted.tolist())}
+    tree = make_binary_tree(search._Unaligned, [t.matcher(ours, ours.context()) for t in q])
+    docs, scores = search._words_scores(tree, wanted, ours, None)
+    assert dict(zip(docs.tolist(), scores.tolist(), strict=True)) == expected
 
 
 @ranking_settings
