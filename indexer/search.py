@@ -935,10 +935,12 @@ def find_spans(text: str, fieldname: str, spec: _Spec) -> list[tuple[int, int]]:
     patterns = spec.patterns.get(fieldname, ())
     fuzzy = spec.fuzzy.get(fieldname, ())
     if not patterns and not fuzzy:  # no query word here, nor all of a phrase's: no span,
-        present = set(field_words(text, fieldname))  # the common case
-        phrases = [(words, slop) for words, slop in phrases if present.issuperset(words)]
-        if not phrases and terms.isdisjoint(present):
-            return []
+        present = field_words(text, fieldname)  # the common case
+        if terms.isdisjoint(present):  # (which stops at the first word it finds)
+            present = set(present)
+            phrases = [(words, slop) for words, slop in phrases if present.issuperset(words)]
+            if not phrases:
+                return []
     toks = field_terms(text, fieldname)
     spans: list[tuple[int, int]] = []
     if phrases:
