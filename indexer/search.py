@@ -2590,8 +2590,9 @@ class _LazyUnion(ArrayUnionMatcher):
                                        self._scored, self._partsize)
 
 
-def _settling_union(method: Callable) -> Callable:
-    """method of ArrayUnionMatcher, asked of a _LazyUnion: it reads first, if it has not."""
+def _settling(method: Callable) -> Callable:
+    """method of Whoosh's matcher, asked of one of ours that waits until asked (_LazyUnion,
+    _LiveFilter): it first does what Whoosh's does when made (settle), if it has not."""
 
     @functools.wraps(method)
     def settled(self, *args, **kwargs):
@@ -2606,7 +2607,7 @@ for _name in ("is_active", "id", "next", "skip_to", "all_ids", "all_items", "ite
               "block_quality", "skip_to_quality", "supports", "supports_block_quality",
               "replace", "copy", "reset", "matching_terms", "term_matchers"):
     if hasattr(ArrayUnionMatcher, _name):
-        setattr(_LazyUnion, _name, _settling_union(getattr(ArrayUnionMatcher, _name)))
+        setattr(_LazyUnion, _name, _settling(getattr(ArrayUnionMatcher, _name)))
 
 
 def _bulk_scores(m: Matcher, wanted: list[int], wset: set[int], sub,
@@ -2809,22 +2810,14 @@ class _LiveFilter(FilterMatcher):
         self._ids, self._exclude = ids, exclude
         self.pending = True
 
-    def reset(self) -> None:
-        self.child.reset()
-        self.pending = True
-
-
-def _settling(method: Callable) -> Callable:
-    """method of FilterMatcher, asked of a _LiveFilter: it moves first, if it has not."""
-
-    @functools.wraps(method)
-    def settled(self, *args):
+    def settle(self) -> None:
         if self.pending:
             self.pending = False
             self._find_next()
-        return method(self, *args)
 
-    return settled
+    def reset(self) -> None:
+        self.child.reset()
+        self.pending = True
 
 
 # what depends on where a filter stands (Whoosh's Matcher interface, as FilterMatcher has it)
