@@ -1779,7 +1779,7 @@ def _phrase_matches_arrays(plan: list[tuple[dict[int, bytes], list[int]]],
         at = np.searchsorted(target, starts)
         at[at == target.size] = 0
         starts = starts[target[at] == starts]
-    rows = np.unique(starts >> 32)
+    rows = _distinct(starts >> 32)  # (starts ascending)
     return [candidates[r] for r in rows.tolist()]
 
 
@@ -1801,8 +1801,20 @@ def _sloppy_matches(plan: list[tuple[dict[int, bytes], list[int]]], candidates: 
             return []
         before = np.searchsorted(ends, keys) - 1  # the last end below each key, if any
         ends = keys[(before >= 0) & (keys - ends[np.maximum(before, 0)] <= slop)]
-    rows = np.unique(ends >> 32)
+    rows = _distinct(ends >> 32)  # (ends ascending)
     return [candidates[r] for r in rows.tolist()]
+
+
+def _distinct(ascending: np.ndarray) -> np.ndarray:
+    """np.unique of an ascending array, from its neighbours: numpy's unique hashes every
+    item and sorts what it keeps, ten times as long for the rows of a phrase's matches.
+
+    >>> _distinct(np.array([1, 1, 2, 5, 5, 5, 7])).tolist()
+    [1, 2, 5, 7]
+    """
+    if ascending.size < 2:
+        return ascending
+    return ascending[np.concatenate(([True], ascending[1:] != ascending[:-1]))]
 
 
 _K, _M, _MARK, _APPENDS, _APPEND = ord("K"), ord("M"), ord("("), ord("e"), ord("a")
@@ -2103,7 +2115,7 @@ def _weight_arrays(blocks: list, wanted: list[int], start: int, every: bool
         ids, ws = np.asarray(blocks[0][0]), np.asarray(blocks[0][1])
     else:
         ids = np.concatenate([np.asarray(i, np.int64) for i, _ in blocks])
-        ws = np.concatenate([np.asarray(w, np.float64) for _, w in blocks])
+        ws = np.concatenate([_floats(w) for _, w in blocks])
     want = np.asarray(wanted, np.int64)
     want = want[want >= start]
     if not ids.size:
@@ -2115,6 +2127,14 @@ def _weight_arrays(blocks: list, wanted: list[int], start: int, every: bool
     if every and not found.all():  # not a document the phrase was found in
         raise _Unsupported("weight not read")
     return want[found], ws[at[found]].astype(np.float64)
+
+
+def _floats(weights) -> np.ndarray:
+    """A block's weights as float64: a tuple (as Whoosh unpickles them) by np.fromiter,
+    twice as fast as np.asarray's look at each item; an array through its buffer."""
+    if type(weights) is tuple:
+        return np.fromiter(weights, np.float64, len(weights))
+    return np.asarray(weights, np.float64)
 
 
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], np.float64)
@@ -2715,7 +2735,7 @@ def _words_scores(m: Matcher, wanted: np.ndarray, sub, known: dict[bytes, list] 
     if t is WrappingMatcher or t is FilterMatcher or t is _LiveFilter:
         docs, scores = _words_scores(m.child, wanted, sub, known)
         if t is not WrappingMatcher and docs.size:
-            keep = np.isin(docs, _id_array(m._ids))
+            keep = _members(docs, _id_array(m._ids))
             if m._exclude:
                 keep = ~keep
             docs, scores = docs[keep], scores[keep]
@@ -2737,16 +2757,36 @@ _ID_ARRAYS: dict[int, tuple[frozenset[int], np.ndarray]] = {}
 
 
 def _id_array(ids) -> np.ndarray:
-    """The document numbers of a deletion filter's set as an array; a frozenset's kept
-    (a segment reader's deleted documents, read once: _live_postings)."""
+    """The document numbers of a deletion filter's set as an ascending array; a frozenset's
+    kept (a segment reader's deleted documents, read once: _live_postings)."""
     if type(ids) is not frozenset:
-        return np.fromiter(ids, np.int64, len(ids))
+        return np.sort(np.fromiter(ids, np.int64, len(ids)))
     kept = _ID_ARRAYS.get(id(ids))
     if kept is None or kept[0] is not ids:
         if len(_ID_ARRAYS) >= 64:
             _ID_ARRAYS.clear()
-        kept = _ID_ARRAYS[id(ids)] = (ids, np.fromiter(ids, np.int64, len(ids)))
+        kept = _ID_ARRAYS[id(ids)] = (ids, np.sort(np.fromiter(ids, np.int64, len(ids))))
     return kept[1]
+
+
+def _members(docs: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Which of docs are in ids, both ascending without repeats: what np.isin(docs, ids)
+    gives, by binary search of the smaller in the larger, not by np.isin's sorting of both
+    (a tenth of the time for a phrase's ~1,000 documents of a segment against its deleted
+    ones).
+
+    >>> _members(np.array([2, 3, 5, 8]), np.array([1, 3, 8, 9])).tolist()
+    [False, True, False, True]
+    """
+    keep = np.zeros(docs.size, bool)
+    if not docs.size or not ids.size:
+        return keep
+    if docs.size <= ids.size:
+        at = np.minimum(np.searchsorted(ids, docs), ids.size - 1)
+        return ids[at] == docs
+    at = np.minimum(np.searchsorted(docs, ids), docs.size - 1)
+    keep[at[docs[at] == ids]] = True
+    return keep
 
 
 def _first_id(m: Matcher) -> int:

@@ -673,6 +673,18 @@ def test_words_scored_as_arrays_as_whooshs_intersection(searcher, live, words, f
     assert dict(zip(docs.tolist(), scores.tolist(), strict=True)) == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(docs=st.sets(st.integers(0, 3000), max_size=200),
+       ids=st.sets(st.integers(0, 3000), max_size=200))
+def test_members_of_a_deletion_set_as_numpys_isin(docs, ids):
+    """_members (binary search from the smaller side) keeps what np.isin keeps, whichever
+    of the two is larger, either empty, with the ends of one past the other's."""
+    d = np.array(sorted(docs), np.int64)
+    i = np.array(sorted(ids), np.int64)
+    assert search._members(d, i).tolist() == np.isin(d, i).tolist()
+    assert search._members(d, search._id_array(frozenset(ids))).tolist() == np.isin(d, i).tolist()
+
+
 @ranking_settings
 @given(limit=st.sampled_from([1, 10, 1000]), **ranking_cases)
 def test_prepared_readers_find_and_rank_as_whoosh(searcher, live, q, keep, limit, tree, seed):
