@@ -81,6 +81,10 @@ MAX_POSTINGS = 20_000_000
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("outlet", "organization", "person", "language", "year", "doc_type")
 FACET_LIMIT = 50  # values listed per facet (selected values are always listed)
+# A multi-valued facet (organizations, people) is counted from the pairs of the documents
+# asked when they are under 1/GATHERED_BELOW of the index (a phrase's ~2,000 of ~300,000
+# records: 0.05 against 0.5 ms), otherwise by a pass over every pair (cheaper for most).
+GATHERED_BELOW = 8
 SNIPPETS_PER_HIT = 3
 
 # =========================================================================== the question
@@ -1131,6 +1135,7 @@ class _ReaderData:
         self.labels: dict[str, list[str | None]] = {}
         self.codes: dict[str, np.ndarray] = {}
         self.pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.starts: dict[str, np.ndarray] = {}  # a multi-valued facet's: docnum -> its first pair
         for facet, fieldname in (*self.SINGLE.items(), *self.MULTI.items()):
             labels: list[str | None] = [None]
             docs: list[array] = []
@@ -1142,8 +1147,11 @@ class _ReaderData:
                                     ) if docs else np.zeros(0, dtype=np.int64)
             values = np.repeat(np.arange(1, len(labels), dtype=np.int32),
                                [len(d) for d in docs])
-            if facet in self.MULTI:
+            if facet in self.MULTI:  # by document: each one's values side by side
+                order = np.argsort(owners, kind="stable")
+                owners, values = owners[order], values[order]
                 self.pairs[facet] = (owners, values)
+                self.starts[facet] = np.searchsorted(owners, np.arange(n + 1))
             else:
                 codes = np.zeros(n, dtype=np.int32)
                 codes[owners] = values
@@ -1214,7 +1222,12 @@ class _ReaderData:
         if not isinstance(docs, np.ndarray):
             docs = self.numbered(docs)
         size = len(self.labels[facet])
-        if facet in self.MULTI:
+        if facet in self.MULTI and docs.size < self.size // GATHERED_BELOW:  # their pairs alone
+            starts = self.starts[facet]
+            first, counts = starts[docs], starts[docs + 1] - starts[docs]
+            at = np.repeat(first - (np.cumsum(counts) - counts), counts)
+            return np.bincount(self.pairs[facet][1][at + np.arange(at.size)], minlength=size)
+        if facet in self.MULTI:  # every pair, kept where its document is one of docs
             owners, values = self.pairs[facet]
             chosen = np.zeros(self.size, dtype=bool)
             chosen[docs] = True

@@ -502,14 +502,18 @@ def test_facet_counts_under_combined_filters(ix):
                 assert v.count > 0, facet
 
 
-def test_facet_counts_match_the_stored_values(ix):
+@pytest.mark.parametrize("gathered_below", [1, 10**9])
+def test_facet_counts_match_the_stored_values(ix, monkeypatch, gathered_below):
     """Counts from the facets' value numbers, against each record's stored fields, for
-    none, one, a third and all of the records (documents and quotations)."""
+    none, one, two, a tenth, a third and all of the records (documents and quotations):
+    a multi-valued facet counted from the records' own pairs (gathered_below 1) and by a
+    pass over every pair (10**9)."""
+    monkeypatch.setattr(search_module, "GATHERED_BELOW", gathered_below)
     s = ix._searcher()
     data = ix._data(s)
     records = [d for d in range(s.doc_count_all()) if not s.reader().is_deleted(d)]
     rng = random.Random(3)
-    for size in (0, 1, len(records) // 3, len(records)):
+    for size in (0, 1, 2, len(records) // 10, len(records) // 3, len(records)):
         chosen = set(rng.sample(records, size))
         stored = [s.stored_fields(d) for d in chosen]
         for facet, key in (("outlet", "outlet"), ("language", "language"),
