@@ -6,6 +6,7 @@ documents, repeated words, a boosted field."""
 
 from __future__ import annotations
 
+import heapq
 import random
 from contextlib import contextmanager
 from itertools import accumulate
@@ -683,6 +684,21 @@ def test_members_of_a_deletion_set_as_numpys_isin(docs, ids):
     i = np.array(sorted(ids), np.int64)
     assert search._members(d, i).tolist() == np.isin(d, i).tolist()
     assert search._members(d, search._id_array(frozenset(ids))).tolist() == np.isin(d, i).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(scored=st.dictionaries(st.integers(0, 10**6), st.sampled_from([0.0, 0.5, 1.25, 2.0, 7.5]),
+                              max_size=60),
+       limit=st.integers(0, 70))
+def test_best_of_scored_documents_as_heapqs_nsmallest(scored, limit):
+    """_best (a partition at the limit-th score, then a sort) keeps and orders what
+    heapq.nsmallest keeps by (higher score, lower document number), ties at the limit
+    included, whatever the limit."""
+    docs = np.array(list(scored), np.int64)
+    scores = np.array(list(scored.values()), np.float64)
+    expected = heapq.nsmallest(limit, [(x, d) for d, x in scored.items()],
+                               key=lambda sd: (-sd[0], sd[1]))
+    assert search._best(docs, scores, limit) == expected
 
 
 @ranking_settings

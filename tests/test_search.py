@@ -18,6 +18,7 @@ from indexer import search as search_module
 from indexer.errors import DocumentNotFoundError, ParameterError
 from indexer.search import (
     CorpusIndex,
+    _intersect,
     _window,
     make_query,
     make_quote_query,
@@ -642,6 +643,18 @@ def test_sorting(ix):
     assert scores == sorted(scores, reverse=True)
 
 
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+@pytest.mark.parametrize("q", ["", "amazon"])
+def test_pages_in_date_order_follow_on_from_each_other(ix, sort, q):
+    """A page of 3 by date is the part of the whole order it stands for: each page's
+    first documents picked from all of them (a partition), then ordered."""
+    whole = search(ix, q=q, sort=sort, per_page=100)
+    assert 6 < whole.total <= 100
+    paged = [h.id for page in range(1, whole.total // 3 + 2)
+             for h in search(ix, q=q, sort=sort, per_page=3, page=page).hits]
+    assert paged == ids(whole)
+
+
 # --------------------------------------------------------------------------- suggestions
 
 
@@ -794,13 +807,35 @@ def test_the_document_set_cache_stays_within_its_bound(ix, monkeypatch):
     data = ix._data(s)
     monkeypatch.setattr(type(data), "CACHE_DOCS", 40)
     data._sets.clear()
+    data._arrays.clear()
     data._cached = 0
     for q in ("amazon", '"facial recognition"', "ice", "workers", "protest OR strike",
               "huelga", "glacier", '"Black Friday"'):
         for lang in ((), ("en",), ("es",)):
             search(ix, q=q, lang=list(lang))
             assert data._cached == sum(map(len, data._sets.values())) <= 40
-    assert data._sets  # it did cache
+            # a set's sorted array is kept while the set is, and let go with it
+            cached = {id(v): v for v in data._sets.values()}
+            assert set(data._arrays) <= set(cached)
+            for key, (docs, array) in data._arrays.items():
+                assert docs is cached[key] and array.tolist() == sorted(docs)
+    assert data._sets and data._arrays  # it did cache
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(base=st.none() | st.frozensets(st.integers(0, 40)),
+       sets=st.lists(st.frozensets(st.integers(0, 40)), max_size=3))
+def test_intersected_arrays_hold_what_the_sets_intersection_holds(ix, base, sets):
+    """_ReaderData.intersected (a mask a part) gives _intersect's documents, ascending, for
+    any parts, empty ones included; nothing to intersect is refused the same way."""
+    data = ix._data(ix._searcher())
+    assert data.size > 40
+    if base is None and not sets:
+        with pytest.raises(ValueError):
+            data.intersected(base, sets)
+        return
+    assert data.intersected(base, sets).tolist() == sorted(_intersect(base, sets))
 
 
 @settings(max_examples=300)
