@@ -2283,12 +2283,6 @@ def _exact_arrays(s, q: wq.Query, docs) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(numbers), np.concatenate(scores)
 
 
-def _exact_scores(s, q: wq.Query, docs) -> list[tuple[float, int]]:
-    """(score, docnum) of each of docs (all of which q, _unaligned, matches)."""
-    numbers, scores = _exact_arrays(s, q, docs)
-    return list(zip(scores.tolist(), numbers.tolist(), strict=True))
-
-
 #: Fewer documents than this are all scored (_score_top): bounding them cost more than it
 #: saved (bench.compare_ranking at 100,000: phrases of ~2,400 hits 5-15 ms slower with
 #: bounds, of ~4,500 hits 20-60 ms faster)

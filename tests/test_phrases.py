@@ -27,7 +27,7 @@ from indexer import search
 from indexer.search import (
     _bulk_bounds,
     _docs,
-    _exact_scores,
+    _exact_arrays,
     _Expanded,
     _known_phrases,
     _phrase_docs,
@@ -312,7 +312,8 @@ def test_bounds_are_never_under_the_scores(searcher, q, keep, limit, tree, seed)
     saved_from, search.BOUNDED_FROM = search.BOUNDED_FROM, 0
     try:
         with ranking_case(searcher, q, keep, seed, tree) as (known, final):
-            exact = {d: x for x, d in _exact_scores(searcher, _unaligned(known), final)}
+            numbers, scores = _exact_arrays(searcher, _unaligned(known), final)
+            exact = dict(zip(numbers.tolist(), scores.tolist(), strict=True))
             context = searcher.context()
             for sub, offset, local in _segments_of(searcher, final):
                 m = _unaligned(known).matcher(sub, context)
