@@ -78,6 +78,9 @@ PHRASE_ARRAYS_FROM = 160
 #: of common words and of broad wildcards. "amazon ice protest" reads ~0.2% of it at 100,000
 #: documents.
 MAX_POSTINGS = 20_000_000
+#: Words whose number of documents an index version remembers (_ReaderData.doc_frequency):
+#: ~150 bytes each, so ~15 MB at most.
+FREQUENCIES_KEPT = 100_000
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("outlet", "organization", "person", "language", "year", "doc_type")
 FACET_LIMIT = 50  # values listed per facet (selected values are always listed)
@@ -1166,6 +1169,23 @@ class _ReaderData:
         self._arrays: dict[int, tuple[frozenset[int], np.ndarray]] = {}
         self._cached = 0
         self._spans: tuple[array, array] | None = None
+        self._frequencies: dict[tuple[str, str | bytes], int] = {}
+
+    def doc_frequency(self, reader, fieldname: str, text: str | bytes) -> int:
+        """reader.doc_frequency(fieldname, text), remembered for this index version (up to
+        FREQUENCIES_KEPT words, then forgotten all at once). The whole index's reader asks
+        every segment, each a read of its term dictionary: a search's check of what it would
+        read (bounded) asks about each word in a dozen language fields, ~2 ms a search at
+        100,000 documents, and searches share their words."""
+        key = (fieldname, text)
+        found = self._frequencies.get(key)
+        if found is None:
+            found = reader.doc_frequency(fieldname, text)
+            with self._lock:
+                if len(self._frequencies) >= FREQUENCIES_KEPT:
+                    self._frequencies.clear()
+                self._frequencies[key] = found
+        return found
 
     def dated(self, lo: dt.date, hi: dt.date, reader) -> frozenset[int]:
         """Records whose date span (first..last day the date can mean) overlaps lo..hi;
@@ -2014,17 +2034,20 @@ def _known_phrases(s, q: wq.Query,
     return walk(q)
 
 
-def bounded(q: wq.Query, reader) -> wq.Query:
+def bounded(q: wq.Query, reader,
+            doc_frequency: Callable[[str, str | bytes], int] | None = None) -> wq.Query:
     """q with its wildcard, prefix and fuzzy words expanded; ParameterError (naming q) if it
     starts a word with a wildcard, if one such word stands for more than MAX_EXPANSION words,
-    or if the query would read more than MAX_POSTINGS index entries."""
+    or if the query would read more than MAX_POSTINGS index entries. doc_frequency: the
+    reader's, or one that gives the same (_ReaderData.doc_frequency)."""
     budget = [MAX_POSTINGS]
+    doc_frequency = doc_frequency or reader.doc_frequency
 
     def spend(fieldname: str | None, texts) -> None:
         if fieldname not in reader.schema:  # (a stray term the parser gave no field, as in
             return  # '"(^2)'): Whoosh matches nothing there, and reads nothing
         for text in texts:
-            budget[0] -= reader.doc_frequency(fieldname, text)
+            budget[0] -= doc_frequency(fieldname, text)
         if budget[0] < 0:
             raise ParameterError(
                 "q", f"this query would read more than {MAX_POSTINGS:,} index entries: it has "
@@ -3138,8 +3161,10 @@ class CorpusIndex:
         its phrases resolved to their documents (_Known)."""
         compiled = compile_query(text, exact, s.schema, quotes=quotes)
         if not compiled.browse:
-            compiled.query = _known_phrases(s, bounded(compiled.query, s.reader()),
-                                            self._data(s).docset)
+            data, reader = self._data(s), s.reader()
+            compiled.query = _known_phrases(
+                s, bounded(compiled.query, reader,
+                           functools.partial(data.doc_frequency, reader)), data.docset)
         return compiled
 
     def _data(self, s) -> _ReaderData:

@@ -822,6 +822,36 @@ def test_the_document_set_cache_stays_within_its_bound(ix, monkeypatch):
     assert data._sets and data._arrays  # it did cache
 
 
+def test_remembered_word_frequencies_are_the_readers_and_stay_within_their_bound(
+        ix, monkeypatch):
+    """_ReaderData.doc_frequency gives what the index's reader gives, for words it has, words
+    it has not and values a field cannot hold, remembering at most FREQUENCIES_KEPT; the
+    check of what a query would read (bounded) takes its numbers from it."""
+    from indexer import search as search_module
+
+    s = ix._searcher()
+    reader, data = s.reader(), ix._data(s)
+    monkeypatch.setattr(search_module, "FREQUENCIES_KEPT", 3)
+    data._frequencies.clear()
+    asked = [("text_en", "amazon"), ("text_es", "trabaj"), ("text_en", "zzzunseen"),
+             ("title_en", b"amazon"), ("text_exact", "ice"), ("text_en", "amazon")]
+    for _ in range(2):
+        for fieldname, word in asked:
+            assert data.doc_frequency(reader, fieldname, word) == reader.doc_frequency(
+                fieldname, word)
+            assert len(data._frequencies) <= 3
+    assert reader.doc_frequency("text_en", "amazon") > 0
+    monkeypatch.setattr(search_module, "FREQUENCIES_KEPT", 1000)
+    data._frequencies.clear()
+    common = "the OR a OR of OR and OR to OR in"
+    n = search(ix, q=common).total
+    assert any(field.startswith("text_") and word == "the"
+               for field, word in data._frequencies)
+    monkeypatch.setattr(search_module, "MAX_POSTINGS", n)
+    with pytest.raises(ParameterError, match="would read more than"):  # (remembered now)
+        search(ix, q=common)
+
+
 @settings(max_examples=200, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(base=st.none() | st.frozensets(st.integers(0, 40)),
