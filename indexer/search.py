@@ -2340,18 +2340,18 @@ def _score_top(s, q: wq.Query, docs: set[int] | np.ndarray, limit: int
     segments = [(sub, offset, q.matcher(sub, context))
                 for sub, offset, _ in _segments_of(s, docs)]
     try:
-        bounds = _rescored(segments, docs, _bulk_bounds)
-        bounds.sort(key=_best_first)
+        numbers, bounds = _rescored_arrays(segments, docs, _bulk_bounds)
+        order = np.lexsort((numbers, -bounds))  # best first, as _best_first orders them
+        numbers, bounds = numbers[order], bounds[order]
         best: list[tuple[float, int]] = []
         at, size = 0, 2 * limit + 16
-        while at < len(bounds):
-            chunk = bounds[at:at + size]
+        while at < numbers.size:
+            chunk = numbers[at:at + size]
             if len(best) == limit:  # under the limit-th best score, none can enter
-                floor = best[-1][0]
-                chunk = [(b, d) for b, d in chunk if b >= floor]  # (they are descending)
-                if not chunk:
+                chunk = chunk[bounds[at:at + size] >= best[-1][0]]  # (a first part of it)
+                if not chunk.size:
                     break
-            best = heapq.nsmallest(limit, best + _rescored(segments, [d for _, d in chunk]),
+            best = heapq.nsmallest(limit, best + _rescored(segments, chunk.tolist()),
                                    key=_best_first)
             at, size = at + size, size * 2
         return best
@@ -2387,9 +2387,26 @@ def _rescored(segments: list, docs, how: Callable | None = None) -> list[tuple[f
     """(how's number, docnum) of each of docs (how: _bulk_scores unless given), from each
     segment's (searcher, first document number, matcher), its words read again from their
     first blocks."""
+    return [(x, d + offset) for offset, found in _rescoring(segments, docs, how)
+            for d, x in found.items()]
+
+
+def _rescored_arrays(segments: list, docs, how: Callable | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """What _rescored gives, as arrays: (docnums, numbers)."""
+    numbers: list[np.ndarray] = [np.zeros(0, np.int64)]
+    values: list[np.ndarray] = [np.zeros(0)]
+    for offset, found in _rescoring(segments, docs, how):
+        numbers.append(np.fromiter(found, np.int64, len(found)) + offset)
+        values.append(np.fromiter(found.values(), np.float64, len(found)))
+    return np.concatenate(numbers), np.concatenate(values)
+
+
+def _rescoring(segments: list, docs, how: Callable | None):
+    """(first document number, how's docnum -> number) of each segment holding some of
+    docs: see _rescored."""
     how = how or _bulk_scores
     docs = _ascending(docs)
-    out: list[tuple[float, int]] = []
     for sub, offset, m in segments:
         lo = bisect.bisect_left(docs, offset)
         hi = bisect.bisect_left(docs, offset + sub.doc_count_all())
@@ -2400,8 +2417,7 @@ def _rescored(segments: list, docs, how: Callable | None = None) -> list[tuple[f
         found = how(m, local, set(local), sub)
         if len(found) != len(local):  # not the documents the set operations found
             raise _Unsupported("document sets differ")
-        out.extend((x, d + offset) for d, x in found.items())
-    return out
+        yield offset, found
 
 
 def _restart(m: Matcher) -> None:
