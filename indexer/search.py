@@ -3634,15 +3634,32 @@ class _DateSpan:
 
 
 def _months(counts: Counter) -> tuple[tuple[str, int], ...]:
-    """Counts per month with the empty months between filled in, oldest first."""
+    """Counts per month with the empty months between filled in, oldest first (600 months
+    at most).
+
+    >>> _months(Counter({"2019-02": 3, "2018-12": 1}))
+    (('2018-12', 1), ('2019-01', 0), ('2019-02', 3))
+    >>> len(_months(Counter({"0001-01": 1, "2019-02": 3})))
+    600
+    """
     if not counts:
         return ()
-    first, last = min(counts), max(counts)
+    get = counts.get
+    return tuple([(key, get(key, 0)) for key in _month_keys(min(counts), max(counts))])
+
+
+@functools.lru_cache(maxsize=64)
+def _month_keys(first: str, last: str) -> tuple[str, ...]:
+    """The months first..last ("YYYY-MM"), at most 600 of them: the same few spans for
+    every search of an index, each made once.
+
+    >>> _month_keys("2018-11", "2019-02")
+    ('2018-11', '2018-12', '2019-01', '2019-02')
+    """
     y, m = int(first[:4]), int(first[5:7])
-    out = []
+    out: list[str] = []
     while f"{y:04d}-{m:02d}" <= last and len(out) < 600:
-        key = f"{y:04d}-{m:02d}"
-        out.append((key, counts.get(key, 0)))
+        out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return tuple(out)
 
