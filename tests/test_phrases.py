@@ -534,6 +534,28 @@ def test_a_prepared_reader_reads_no_block_to_make_a_matcher(searcher, live, monk
     assert m.id() == whooshs.id() and not m.pending and reads
 
 
+@pytest.mark.parametrize("field", ["body", "text_xx"])
+def test_scoring_a_phrase_found_moves_none_of_its_words_filters(live, monkeypatch, field):
+    """Scoring the documents of a phrase just found asks whether its words together may
+    still match (_may_match); on a segment with deletions, asking must not move the words'
+    lazy filters, which reads each word's first block whole, positions included. The
+    ranking is still Whoosh's."""
+    reads = []
+    read_ids = search.W3LeafMatcher._read_ids
+    monkeypatch.setattr(search.W3LeafMatcher, "_read_ids",
+                        lambda m: (reads.append(m), read_ids(m))[1])
+    phrase = wq.Phrase(field, ["cat", "dog"])
+    q = _known_phrases(live, phrase, _no_cache)
+    final = set(_docs(live, q))
+    assert any(d < 400 and live.reader().is_deleted(d) for d in range(0, 400, 7))
+    assert any(d < 400 for d in final)  # (found in the segment with deletions)
+    reads.clear()
+    top = _score_all(live, q, final, 10)
+    assert reads == []
+    assert top == sorted(((h.score, h.docnum) for h in live.search(phrase, limit=None)),
+                         key=lambda sd: (-sd[0], sd[1]))[:10]
+
+
 live_operations = st.lists(st.one_of(
     st.tuples(st.just("next")), st.tuples(st.just("skip_to"), st.integers(0, 1300)),
     st.tuples(st.just("reset")), st.tuples(st.just("replace")), st.tuples(st.just("all_ids")),
