@@ -57,6 +57,20 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a process and its live descendants have used so far."""
+    total, stack, tick = 0, [pid], os.sysconf("SC_CLK_TCK")
+    while stack:
+        p = stack.pop()
+        stack += _children(p)
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (man 5 proc)
+    return total / tick
+
+
 def tree_memory_mb(pid: int) -> float:
     """Memory of a process and its descendants: the sum of their proportional set sizes
     (shared pages split between the processes sharing them, so forked workers are not
@@ -176,6 +190,7 @@ def http_load(base: str, paths: list[str], clients: int, seconds: float,
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
     sampler = PeakMemory(server_pid) if server_pid else None
+    cpu_before = tree_cpu_seconds(server_pid) if server_pid else 0.0
 
     def client(k: int) -> None:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
@@ -221,6 +236,10 @@ def http_load(base: str, paths: list[str], clients: int, seconds: float,
         "errors": len(errors), "error_examples": sorted(set(errors))[:5],
     }
     if sampler:
+        # CPU per answer: what throughput costs, steadier than requests/s when the
+        # machine's speed drifts (its processes' own time, not the clients' or the wait)
+        cpu = tree_cpu_seconds(server_pid) - cpu_before
+        result["server_cpu_ms"] = round(1000 * cpu / len(latencies), 1) if latencies else None
         result["server_peak_mb"] = sampler.stop()
         result["server_peak_anon_mb"] = round(sampler.peak_anon_mb, 1)
     return result

@@ -36,6 +36,7 @@ ROWS = [
     ("HTTP p50 ms", lambda r: r["http"]["p50_ms"], None),
     ("HTTP p99 ms", lambda r: r["http"]["p99_ms"], None),
     ("HTTP errors", lambda r: r["http"]["errors"], None),
+    ("server CPU ms per request", lambda r: r["http"].get("server_cpu_ms"), None),
     ("server peak memory (PSS), MB", lambda r: r["http"].get("server_peak_mb"),
      "server_peak_mb"),
     ("server peak memory, anonymous, MB", lambda r: r["http"].get("server_peak_anon_mb"),

@@ -299,6 +299,8 @@ def table(results: dict) -> str:
                  ("HTTP p50 / p99 ms", f"{o['http']['p50_ms']} / {o['http']['p99_ms']}",
                   f"{b['http']['p50_ms']} / {b['http']['p99_ms']}"),
                  ("HTTP errors", o["http"]["errors"], b["http"]["errors"]),
+                 ("server CPU ms per request", o["http"].get("server_cpu_ms"),
+                  b["http"].get("server_cpu_ms")),
                  ("server peak memory, MB", o["http"].get("server_peak_mb"),
                   b["http"].get("server_peak_mb"))]
         for label, x, y in rows:

@@ -4,6 +4,7 @@ every figure the README reports (at a size small enough for the test suite)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -74,6 +75,11 @@ def test_a_small_benchmark_run_writes_every_figure(tmp_path):
         assert all({"median_ms", "p95_ms"} <= set(v) for v in side["query"].values())
         assert side["http"]["errors"] == 0 and side["http"]["rps"] > 0, side["http"]
         assert {"p50_ms", "p99_ms"} <= set(side["http"])
+        # the server's own CPU per answer (its processes', from /proc): some, and no more
+        # than all the machine's cores for the whole load would give each answer
+        http = side["http"]
+        cores = os.cpu_count() or 1
+        assert 0 < http["server_cpu_ms"] <= 1000 * 1.5 * http["seconds"] * cores / http["requests"]
     assert run["documents"] == 60 and run["incremental_updated"] == 1
     assert set(run["ratio"]) == {"build_s", "build_peak_mb", "incremental_s", "index_mb",
                                  "query", "http"}
