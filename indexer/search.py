@@ -3004,12 +3004,12 @@ for _name in ("is_active", "id", "next", "skip_to", "all_ids", "all_items", "rep
 def _may_match(m: Matcher) -> bool:
     """m.is_active(), without moving a filter or union below m that waits until asked
     (a pending _LiveFilter or _LazyUnion) to find out: such a filter answers as its child
-    does, such a union yes. So
-    it may say yes where m.is_active() would say no (a filter's documents left all deleted),
-    never the other way; _bulk_scores, _words_scores and _bulk_bounds, which ask, take a
-    filter's deleted documents out themselves. Asking a phrase's words (an intersection of
-    filters, on a segment with deletions) moved each filter, reading its first block
-    whole, positions included: ~4% of the load's time at 100,000 documents."""
+    does, such a union yes. So it may say yes where m.is_active() would say no (a filter's
+    documents left all deleted), never the other way; _bulk_scores, _words_scores and
+    _bulk_bounds, which ask, take a filter's deleted documents out themselves. Asking a
+    phrase's words (an intersection of filters, on a segment with deletions) moved each
+    filter, reading its first block whole, positions included: ~4% of the load's time at
+    100,000 documents."""
     t = type(m)
     if t is IntersectionMatcher or t is _Unaligned:
         return _may_match(m.a) and _may_match(m.b)
