@@ -2297,15 +2297,28 @@ def _best(docs: np.ndarray, scores: np.ndarray, limit: int) -> list[tuple[float,
 def _exact_arrays(s, q: wq.Query, docs) -> tuple[np.ndarray, np.ndarray]:
     """(docnums, scores) of each of docs (all of which q, _unaligned, matches)."""
     context = s.context()
+    return _joined((offset, _every(_bulk_scores(q.matcher(sub, context), local, set(local),
+                                                sub), local))
+                   for sub, offset, local in _segments_of(s, docs))
+
+
+def _every(found: dict[int, float], local: list[int]) -> dict[int, float]:
+    """found, a segment's docnum -> number for each of local; _Unsupported if it has not
+    one for each (not the documents the set operations found)."""
+    if len(found) != len(local):
+        raise _Unsupported("document sets differ")
+    return found
+
+
+def _joined(parts) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums, numbers) of the (first document number, docnum -> number) of each segment,
+    in their order, as two arrays."""
     numbers: list[np.ndarray] = [np.zeros(0, np.int64)]
-    scores: list[np.ndarray] = [np.zeros(0)]
-    for sub, offset, local in _segments_of(s, docs):
-        found = _bulk_scores(q.matcher(sub, context), local, set(local), sub)
-        if len(found) != len(local):  # not the documents the set operations found
-            raise _Unsupported("document sets differ")
+    values: list[np.ndarray] = [np.zeros(0)]
+    for offset, found in parts:
         numbers.append(np.fromiter(found, np.int64, len(found)) + offset)
-        scores.append(np.fromiter(found.values(), np.float64, len(found)))
-    return np.concatenate(numbers), np.concatenate(scores)
+        values.append(np.fromiter(found.values(), np.float64, len(found)))
+    return np.concatenate(numbers), np.concatenate(values)
 
 
 #: Fewer documents than this are all scored (_score_top): bounding them cost more than it
@@ -2394,12 +2407,7 @@ def _rescored(segments: list, docs, how: Callable | None = None) -> list[tuple[f
 def _rescored_arrays(segments: list, docs, how: Callable | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
     """What _rescored gives, as arrays: (docnums, numbers)."""
-    numbers: list[np.ndarray] = [np.zeros(0, np.int64)]
-    values: list[np.ndarray] = [np.zeros(0)]
-    for offset, found in _rescoring(segments, docs, how):
-        numbers.append(np.fromiter(found, np.int64, len(found)) + offset)
-        values.append(np.fromiter(found.values(), np.float64, len(found)))
-    return np.concatenate(numbers), np.concatenate(values)
+    return _joined(_rescoring(segments, docs, how))
 
 
 def _rescoring(segments: list, docs, how: Callable | None):
@@ -2414,10 +2422,7 @@ def _rescoring(segments: list, docs, how: Callable | None):
             continue
         local = [d - offset for d in docs[lo:hi]]
         _restart(m)
-        found = how(m, local, set(local), sub)
-        if len(found) != len(local):  # not the documents the set operations found
-            raise _Unsupported("document sets differ")
-        yield offset, found
+        yield offset, _every(how(m, local, set(local), sub), local)
 
 
 def _restart(m: Matcher) -> None:
