@@ -10,6 +10,7 @@ import statistics
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,12 +58,19 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """CPU time (user and system) a process and its live descendants have used so far."""
-    total, stack, tick = 0, [pid], os.sysconf("SC_CLK_TCK")
+def _tree(pid: int) -> Iterator[int]:
+    """A process and its live descendants."""
+    stack = [pid]
     while stack:
         p = stack.pop()
         stack += _children(p)
+        yield p
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a process and its live descendants have used so far."""
+    total, tick = 0, os.sysconf("SC_CLK_TCK")
+    for p in _tree(pid):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
@@ -82,10 +90,7 @@ def _tree_memory(pid: int) -> tuple[float, float]:
     """(PSS, anonymous PSS) of the tree in MB. The anonymous part leaves out file pages
     mapped from the index, which the kernel can drop and read again at will."""
     total_kb = anon_kb = 0
-    stack = [pid]
-    while stack:
-        p = stack.pop()
-        stack += _children(p)
+    for p in _tree(pid):
         try:
             text = Path(f"/proc/{p}/smaps_rollup").read_text()
             key = "Pss:"
