@@ -29,9 +29,7 @@ def _cold(ix) -> None:
     for data in ix._datas.values():
         with data._lock:
             for key in [k for k in data._sets if k.startswith(("phrase:", "text:"))]:
-                dropped = data._sets.pop(key)
-                data._cached -= len(dropped)
-                data._arrays.pop(id(dropped), None)
+                data._cached -= len(data._sets.pop(key))
 
 
 def _p95(values: list[float]) -> float:

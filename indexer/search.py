@@ -1126,10 +1126,10 @@ class _ReaderData:
               "doc_type": "doc_type", "month": "month", "speaker": "speaker",
               "kind": "quote_kind"}
     MULTI = {"organization": "organizations", "person": "people"}
-    # Document numbers kept in cached sets, in all: ~74 bytes each in a frozenset and 8 in
-    # its sorted array (made when first intersected), so ~110 MB at most per server process
-    # (bench/load.py: 32 clients kept two under 1 GiB in all).
-    CACHE_DOCS = 1_350_000
+    # Document numbers kept in cached sets, in all: 8 bytes each (docsets are arrays), so
+    # ~100 MB at most per server process. As frozensets (~74 bytes a number) the cache held
+    # a tenth of this in the same memory, and was full under bench.run's HTTP load.
+    CACHE_DOCS = 12_000_000
 
     def __init__(self, reader) -> None:
         n = reader.doc_count_all()
@@ -1164,11 +1164,9 @@ class _ReaderData:
         self._rank_arrays: dict[str, np.ndarray] = {}
         self._numbers: dict[str, dict[str, int]] = {}
         self._lock = threading.Lock()
-        self._sets: OrderedDict[str, frozenset[int]] = OrderedDict()
-        # id of a cached set -> (the set, its document numbers ascending), while it is cached
-        self._arrays: dict[int, tuple[frozenset[int], np.ndarray]] = {}
+        self._sets: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cached = 0
-        self._spans: tuple[array, array] | None = None
+        self._spans: tuple[np.ndarray, np.ndarray] | None = None
         self._frequencies: dict[tuple[str, str | bytes], int] = {}
 
     def doc_frequency(self, reader, fieldname: str, text: str | bytes) -> int:
@@ -1187,15 +1185,13 @@ class _ReaderData:
                 self._frequencies[key] = found
         return found
 
-    def dated(self, lo: dt.date, hi: dt.date, reader) -> frozenset[int]:
-        """Records whose date span (first..last day the date can mean) overlaps lo..hi;
-        undated ones never do. reader: the calling thread's own (see rank)."""
+    def dated(self, lo: dt.date, hi: dt.date, reader) -> np.ndarray:
+        """Records whose date span (first..last day the date can mean) overlaps lo..hi, a
+        docset; undated ones never do. reader: the calling thread's own (see rank)."""
         starts, ends = self._date_spans(reader)
-        lo_day, hi_day = lo.toordinal(), hi.toordinal()
-        return frozenset(d for d in range(self.size)
-                         if starts[d] <= hi_day and ends[d] >= lo_day)
+        return _frozen(np.flatnonzero((starts <= hi.toordinal()) & (ends >= lo.toordinal())))
 
-    def _date_spans(self, reader) -> tuple[array, array]:
+    def _date_spans(self, reader) -> tuple[np.ndarray, np.ndarray]:
         """Each record's first and last day (proleptic ordinals), from the full-precision
         terms of date_start and date_end: one pass over their postings per index version."""
         with self._lock:
@@ -1208,12 +1204,11 @@ class _ReaderData:
                         day = fld.from_bytes(term).date().toordinal()
                         for docnum in reader.postings(fieldname, term).all_ids():
                             days[docnum] = day
-                self._spans = (starts, ends)
+                self._spans = (np.frombuffer(starts, np.int64), np.frombuffer(ends, np.int64))
         return self._spans
 
-    def count(self, facet: str, docs) -> Counter:
-        """How many of docs (document numbers: a set, or an array from numbered()) have
-        each value of the facet."""
+    def count(self, facet: str, docs: np.ndarray) -> Counter:
+        """How many of docs (a docset) have each value of the facet."""
         counts, labels = self._counts(facet, docs), self.labels[facet]
         return Counter({labels[k]: int(counts[k]) for k in np.flatnonzero(counts[1:]) + 1})
 
@@ -1241,10 +1236,8 @@ class _ReaderData:
                                               if v is not None}
         return numbers
 
-    def _counts(self, facet: str, docs) -> np.ndarray:
+    def _counts(self, facet: str, docs: np.ndarray) -> np.ndarray:
         """count()'s counts by value number (0: documents without a value)."""
-        if not isinstance(docs, np.ndarray):
-            docs = self.numbered(docs)
         size = len(self.labels[facet])
         if facet in self.MULTI and docs.size < self.size // GATHERED_BELOW:  # their pairs alone
             starts = self.starts[facet]
@@ -1257,13 +1250,6 @@ class _ReaderData:
             chosen[docs] = True
             return np.bincount(values[chosen[owners]], minlength=size)
         return np.bincount(self.codes[facet][docs], minlength=size)
-
-    @staticmethod
-    def numbered(docs) -> np.ndarray:
-        """A set of document numbers as an array, for count() (an array: as it is)."""
-        if isinstance(docs, np.ndarray):
-            return docs
-        return np.fromiter(docs, dtype=np.int64, count=len(docs))
 
     def rank(self, order: str, reader) -> list[int]:
         """docnum -> place in the order ("newest": newest first, then by id descending;
@@ -1296,8 +1282,8 @@ class _ReaderData:
                 self._rank_arrays[order] = ranks
         return ranks
 
-    def docset(self, key: str, compute: Callable[[], frozenset[int]]) -> frozenset[int]:
-        """compute() once per key while the cache has room for it."""
+    def docset(self, key: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """compute() (a docset) once per key while the cache has room for it."""
         with self._lock:
             found = self._sets.get(key)
             if found is not None:
@@ -1305,70 +1291,93 @@ class _ReaderData:
                 return found
         docs = compute()
         with self._lock:
-            if key not in self._sets and len(docs) <= self.CACHE_DOCS // 4:
+            if key not in self._sets and docs.size <= self.CACHE_DOCS // 4:
                 self._sets[key] = docs
-                self._cached += len(docs)
+                self._cached += docs.size
                 while self._cached > self.CACHE_DOCS:
                     _, old = self._sets.popitem(last=False)
-                    self._cached -= len(old)
-                    self._arrays.pop(id(old), None)
+                    self._cached -= old.size
         return docs
 
-    def ascending(self, docs) -> np.ndarray:
-        """A set of document numbers as an ascending array (read-only): a cached set's made
-        once, while it is cached. An array is taken as it is (ascending already)."""
-        if isinstance(docs, np.ndarray):
-            return docs
-        kept = self._arrays.get(id(docs))
-        if kept is not None and kept[0] is docs:
-            return kept[1]
-        found = np.sort(np.fromiter(docs, np.int64, len(docs)))
-        found.flags.writeable = False
-        with self._lock:
-            if any(v is docs for v in self._sets.values()):  # (a few hundred at most)
-                self._arrays[id(docs)] = (docs, found)
-        return found
-
-    def intersected(self, base: frozenset[int] | None, sets) -> np.ndarray:
-        """What _intersect(base, sets) holds, ascending, as an array: the smallest part's
-        numbers kept where a mask of each other part's is set. Sets hash each number, and a
-        word's ~60,000 documents against the ~100,000 of the record filter took ~10 ms
-        (_intersect) where this takes under 1."""
-        parts = sorted([*([] if base is None else [base]), *sets], key=len)
+    def intersected(self, base: np.ndarray | None, sets: Iterable[np.ndarray]) -> np.ndarray:
+        """The documents in base (None: every one) and in each of sets, a docset."""
+        parts = [*([] if base is None else [base]), *sets]
         if not parts:
             raise ValueError("nothing to intersect")  # every search has its record group
-        out = self.ascending(parts[0])
-        for p in parts[1:]:
-            if not out.size:
-                break
-            mask = np.zeros(self.size, bool)
-            mask[self.ascending(p)] = True
-            out = out[mask[out]]
-        return out
+        return _intersection(parts, self.size)
 
 
-def _intersect(base: frozenset[int] | None, sets) -> set[int]:
-    """base (None: everything) and every set, smallest first."""
-    parts = sorted([*([] if base is None else [base]), *sets], key=len)
-    if not parts:
-        raise ValueError("nothing to intersect")  # every search has its record group
-    out = set(parts[0])
+# A docset: document numbers ascending, without repeats, in a read-only int64 array. Sets
+# of Python ints took ~74 bytes a number and hashed each one; these take 8, and are
+# combined by masks of the index's size (a tenth of a millisecond at 100,000 documents).
+
+def _frozen(docs: np.ndarray) -> np.ndarray:
+    """docs (ascending, no repeats) made a read-only int64 docset."""
+    docs = np.asarray(docs, np.int64)
+    docs.flags.writeable = False
+    return docs
+
+
+_NO_DOCS = _frozen(np.zeros(0, np.int64))
+_MASK_FROM = 64  # (total size): below size // this, sorting the parts beats masks of size
+
+
+def _docset(numbers: Iterable[int]) -> np.ndarray:
+    """Document numbers in any order, repeats allowed, as a docset."""
+    found = np.fromiter(numbers, np.int64)
+    return _frozen(np.unique(found)) if found.size else _NO_DOCS
+
+
+def _union(parts: list[np.ndarray], size: int) -> np.ndarray:
+    """The documents in any of parts (docsets of an index of `size` documents)."""
+    parts = [p for p in parts if p.size]
+    if len(parts) < 2:
+        return parts[0] if parts else _NO_DOCS
+    if sum(p.size for p in parts) * _MASK_FROM < size:
+        return _frozen(np.unique(np.concatenate(parts)))
+    mask = np.zeros(size, bool)
+    for p in parts:
+        mask[p] = True
+    return _frozen(np.flatnonzero(mask))
+
+
+def _intersection(parts: list[np.ndarray], size: int) -> np.ndarray:
+    """The documents in every one of parts (at least one; docsets of an index of `size`
+    documents): the smallest's, kept where a mask of each other part's is set."""
+    parts = sorted(parts, key=len)
+    out = parts[0]
     for p in parts[1:]:
-        out &= p
-    return out
+        if not out.size:
+            break
+        out = out[_mask(p, size)[out]]
+    return _frozen(out) if out is not parts[0] else out
 
 
-def _docs(s, q: wq.Query) -> frozenset[int]:
-    """The documents a query matches (deleted ones excluded), faster than walking Whoosh's
-    union and intersection matchers document by document: set operations on the parts."""
+def _difference(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
+    """The documents of a not in b (docsets of an index of `size` documents)."""
+    if not a.size or not b.size:
+        return a
+    return _frozen(a[~_mask(b, size)[a]])
+
+
+def _mask(docs: np.ndarray, size: int) -> np.ndarray:
+    """A boolean array of `size`, set at docs."""
+    mask = np.zeros(size, bool)
+    mask[docs] = True
+    return mask
+
+
+def _docs(s, q: wq.Query) -> np.ndarray:
+    """The documents a query matches (deleted ones excluded), a docset: faster than walking
+    Whoosh's union and intersection matchers document by document, set operations on the
+    parts."""
     if isinstance(q, wq.Or) and not q.minmatch:
-        parts = [_docs(s, c) for c in q.children()]
-        return frozenset().union(*parts) if parts else frozenset()
+        return _union([_docs(s, c) for c in q.children()], s.doc_count_all())
     if type(q) is wq.And or type(q) is wq.Require:
-        parts = sorted((_docs(s, c) for c in q.children()), key=len)
-        return frozenset(parts[0].intersection(*parts[1:])) if parts else frozenset()
+        parts = [_docs(s, c) for c in q.children()]
+        return _intersection(parts, s.doc_count_all()) if parts else _NO_DOCS
     if type(q) is wq.AndNot:
-        return _docs(s, q.a) - _docs(s, q.b)
+        return _difference(_docs(s, q.a), _docs(s, q.b), s.doc_count_all())
     if type(q) is wq.AndMaybe:
         return _docs(s, q.a)
     if type(q) is _Known:
@@ -1377,34 +1386,38 @@ def _docs(s, q: wq.Query) -> frozenset[int]:
         return _term_docs(s, q.fieldname, (q.text,))
     if type(q) is _Expanded:
         return _term_docs(s, q.fieldname, q.words)
-    return frozenset(s.docs_for_query(q))
+    return _docset(s.docs_for_query(q))
 
 
-def _term_docs(s, fieldname: str, texts) -> frozenset[int]:
-    """The documents having any of these words in the field, deleted ones excluded: what
-    docs_for_query gives for a Term, reading ids a block at a time instead of walking a
-    matcher one document at a time."""
+def _term_docs(s, fieldname: str, texts) -> np.ndarray:
+    """The documents having any of these words in the field, deleted ones excluded, a
+    docset: what docs_for_query gives for a Term, reading ids a block at a time instead of
+    walking a matcher one document at a time."""
     if fieldname not in s.schema:
-        return frozenset()
-    parts: list[Iterable[int]] = []
+        return _NO_DOCS
+    parts: list[np.ndarray] = []
     for sub, offset in s.leaf_searchers():
         reader = sub.reader()
-        ids: list[int] | set[int] = []
+        blocks, words = [], 0
         for text in texts:
             try:
                 if (fieldname, text) not in reader:
                     continue
             except ValueError:  # not a value this field can hold
                 continue
-            for block, _, _ in _blocks(reader.postings(fieldname, text), values=False,
-                                       remember=True):
-                ids.extend(block)
-        if ids and reader.has_deletions():
-            ids = set(ids).difference(_deleted(reader))
-        # one set made at the end, not one per segment copied into it (half the time of a
-        # frequent word's), and the first segment's numbers not made again by adding 0
-        parts.append(map(offset.__add__, ids) if offset else ids)
-    return frozenset(chain.from_iterable(parts))
+            words += 1
+            blocks += [block for block, _, _ in _blocks(
+                reader.postings(fieldname, text), values=False, remember=True)]
+        if not blocks:
+            continue
+        ids = np.fromiter(chain.from_iterable(blocks), np.int64)  # a word's: ascending
+        if words > 1:
+            ids = np.unique(ids)
+        if reader.has_deletions():
+            ids = ids[~_members(ids, _id_array(_deleted(reader)))]
+        parts.append(ids + offset if offset else ids)
+    # segments in order of their first document number (leaf_searchers'): ascending
+    return _frozen(np.concatenate(parts)) if parts else _NO_DOCS
 
 
 def _deleted(reader) -> frozenset[int]:
@@ -1577,11 +1590,10 @@ class _Known(_StandIn, wq.Query):
     phrase in Whoosh checks positions again for every document that has all its words; that
     was most of a phrase search's time at 100,000 documents (bench/profile_query.txt)."""
 
-    def __init__(self, phrase: wq.Phrase, docs: frozenset[int], offsets: dict[int, int],
+    def __init__(self, phrase: wq.Phrase, docs: np.ndarray, offsets: dict[int, int],
                  weights: dict[int, dict[bytes, list]] | None = None) -> None:
-        self.original, self.docs = phrase, docs
+        self.original, self.docs = phrase, docs  # (a docset)
         self.fieldname, self.boost = phrase.fieldname, phrase.boost
-        self._sorted = sorted(docs)
         self._offsets = offsets  # id(segment reader) -> its first document number
         # segment's first document number -> word -> its blocks' (docnums, weights), when
         # _phrase_docs has just read them (not when the documents came from the cache)
@@ -1595,11 +1607,10 @@ class _Known(_StandIn, wq.Query):
         if fieldname not in searcher.schema:
             return NullMatcher()
         offset = self._offsets[id(reader)]
-        lo = bisect.bisect_left(self._sorted, offset)
-        hi = bisect.bisect_left(self._sorted, offset + searcher.doc_count_all())
+        lo, hi = np.searchsorted(self.docs, [offset, offset + searcher.doc_count_all()])
         if lo == hi:  # none here: inactive, as a phrase matcher finding none would be
             return NullMatcher()
-        ids = [d - offset for d in self._sorted[lo:hi]]
+        ids = (self.docs[lo:hi] - offset).tolist()
         fld = searcher.schema[fieldname]
         words = []
         for word in self.original.words:
@@ -1620,7 +1631,7 @@ class _Known(_StandIn, wq.Query):
         """Whether scoring must read the weights of some of the words (those not read to
         find the documents, in some segment)."""
         words = len(set(self.original.words))
-        return bool(self.docs) and (not self.weights or
+        return bool(self.docs.size) and (not self.weights or
                                     any(len(w) < words for w in self.weights.values()))
 
     def estimate_size(self, ixreader) -> int:
@@ -1716,12 +1727,13 @@ class _KnownMatcher(Matcher):
 
 
 def _phrase_docs(s, phrase: wq.Phrase, weights: dict[int, dict[bytes, list]] | None = None
-                 ) -> frozenset[int]:
-    """The documents with the phrase's words next to each other, in order: what Whoosh's
-    phrase matcher finds, several times faster. Whoosh builds span objects for every
-    position of every word in every document that has all the words; this reads each word's
-    postings a block at a time (only blocks that can hold a candidate), keeps the documents
-    that have every word, and tests positions as sets: some p with word i at p + i.
+                 ) -> np.ndarray:
+    """The documents with the phrase's words next to each other, in order (a docset): what
+    Whoosh's phrase matcher finds, several times faster. Whoosh builds span objects for
+    every position of every word in every document that has all the words; this reads each
+    word's postings a block at a time (only blocks that can hold a candidate), keeps the
+    documents that have every word, and tests positions as sets: some p with word i at
+    p + i.
 
     A phrase with slop n (Whoosh's SpanNear2, ordered, mindist 1: positions p0 < p1 < ...
     with p(i+1) - p(i) from 1 to n, one per word) reads each word, not pairs, and keeps the
@@ -1738,11 +1750,11 @@ def _phrase_docs(s, phrase: wq.Phrase, weights: dict[int, dict[bytes, list]] | N
     if (not isinstance(slop, int) or slop < 1 or len(phrase.words) < 2 or fld is None
             or not fld.format or not fld.format.supports("positions")
             or (slop > 1 and type(fld.format) is not formats.Positions)):
-        return frozenset(s.docs_for_query(phrase))
+        return _docset(s.docs_for_query(phrase))
     try:
         words = [fld.to_bytes(w) for w in phrase.words]
     except ValueError:
-        return frozenset()
+        return _NO_DOCS
     positions = _positions_decoder(fld.format)
     # (pairs stand for adjacent words only)
     units = _phrase_units(s.schema, fieldname, words, pairs=slop == 1)
@@ -1768,7 +1780,7 @@ def _phrase_docs(s, phrase: wq.Phrase, weights: dict[int, dict[bytes, list]] | N
             continue
         # unit at position p: the phrase may start at p - (the unit's place in it)
         plan = [(postings[u], units[u]) for u in order]
-        deleted = _deleted(reader) if reader.has_deletions() else frozenset()
+        deleted = _deleted(reader) if reader.has_deletions() else ()
         if slop > 1:
             matched = _sloppy_matches(plan, candidates, len(words), slop)
         elif len(candidates) >= PHRASE_ARRAYS_FROM and type(fld.format) is formats.Positions:
@@ -1778,7 +1790,8 @@ def _phrase_docs(s, phrase: wq.Phrase, weights: dict[int, dict[bytes, list]] | N
         found.extend(d + offset for d in matched if d not in deleted)
         if blocks is not None:
             weights[offset] = blocks
-    return frozenset(found)
+    # each segment's ascending, the segments in order of their first document number
+    return _frozen(np.array(found, np.int64)) if found else _NO_DOCS
 
 
 def _phrase_units(sch, fieldname: str, words: list[bytes], pairs: bool = True
@@ -2019,7 +2032,7 @@ def _postings(m: Matcher, wanted: list[int] | None,
 
 
 def _known_phrases(s, q: wq.Query,
-                   docset: Callable[[str, Callable[[], frozenset[int]]], frozenset[int]]
+                   docset: Callable[[str, Callable[[], np.ndarray]], np.ndarray]
                    ) -> wq.Query:
     """q with each phrase replaced by a _Known of its documents, found by
     docset(key, compute) (_ReaderData.docset: once per index version and phrase while the
@@ -3214,10 +3227,11 @@ class CorpusIndex:
         return data
 
     def _sets(self, s, data: _ReaderData, text_query: wq.Query | None,
-              groups: dict[str, wq.Query]) -> tuple[frozenset[int] | None,
-                                                     dict[str, frozenset[int]]]:
+              groups: dict[str, wq.Query]) -> tuple[np.ndarray | None,
+                                                     dict[str, np.ndarray]]:
         """The documents of the text query (None: no words, everything) and of each filter
-        group; cached, so a filter or a query being paged through is computed once."""
+        group, docsets; cached, so a filter or a query being paged through is computed
+        once."""
         base = None if text_query is None else data.docset(
             "text:" + repr(text_query), lambda: _docs(s, text_query))
         group_docs = {name: data.docset(repr(g), lambda g=g: data.dated(g.lo, g.hi, s.reader())
@@ -3323,12 +3337,13 @@ class CorpusIndex:
             unscored = compiled.browse or sort != "relevance"
             total = len(final)
             if sort == "relevance":
-                results = s.search(compiled.query, limit=None, filter=final)
+                results = s.search(compiled.query, limit=None, filter=set(final.tolist()))
                 rows = [(results.docnum(i), results.score(i))
                         for i in range(results.scored_length())]
             else:
                 ranks = data.rank(sort, s.reader())
-                rows = [(docnum, None) for docnum in sorted(final, key=ranks.__getitem__)]
+                rows = [(docnum, None) for docnum in sorted(final.tolist(),
+                                                            key=ranks.__getitem__)]
         for docnum, score in rows:
             with self._turn:
                 hit = self._hit(s.stored_fields(docnum), score, spec, sq.exact, unscored)
@@ -3340,13 +3355,14 @@ class CorpusIndex:
         s = self._searcher()
         return len(self._found(s, self._data(s), sq)[1])
 
-    def _found(self, s, data: _ReaderData, sq: SearchQuery) -> tuple[_Compiled, set[int]]:
-        """The search compiled, and the documents it finds (words and every filter)."""
+    def _found(self, s, data: _ReaderData, sq: SearchQuery) -> tuple[_Compiled, np.ndarray]:
+        """The search compiled, and the documents it finds (words and every filter), a
+        docset."""
         compiled = self._compile(s, sq.text, sq.exact)
         groups = self._filter_groups(sq, compiled.date_ranges)
         base, group_docs = self._sets(s, data, None if compiled.browse else compiled.query,
                                       groups)
-        return compiled, _intersect(base, group_docs.values())
+        return compiled, data.intersected(base, group_docs.values())
 
     def _hit(self, f: dict, score: float | None, spec: _Spec, exact: bool,
              unscored: bool) -> Hit:
@@ -3398,21 +3414,20 @@ class CorpusIndex:
         return groups
 
     @staticmethod
-    def _count_facets(data: _ReaderData, base: frozenset[int] | None,
-                      group_docs: dict[str, frozenset[int]], final,
+    def _count_facets(data: _ReaderData, base: np.ndarray | None,
+                      group_docs: dict[str, np.ndarray], final: np.ndarray,
                       facets: tuple[str, ...], selected: dict[str, set[str]]
                       ) -> dict[str, tuple[FacetValue, ...]]:
         """Exact counts per facet; a facet's own selection (the filter group of the same name)
         is left out of its counts, so the other values stay on offer. final: the documents
-        found, a set or an array."""
+        found (docsets all)."""
         out: dict[str, tuple[FacetValue, ...]] = {}
-        final_numbered = data.numbered(final)  # made an array once for every facet
         for facet in facets:
             if facet in group_docs:
                 docs = data.intersected(
                     base, [d for name, d in group_docs.items() if name != facet])
             else:
-                docs = final_numbered
+                docs = final
             chosen = selected.get(facet, set())
             if facet == "year":  # the newest first
                 counts = data.count(facet, docs)
@@ -3509,7 +3524,7 @@ class CorpusIndex:
         if not compiled.browse and total < 5:
             def count(text: str) -> int:
                 q = self._compile(s, text, qq.exact, quotes=True).query
-                return len(_intersect(_docs(s, q), group_docs.values()))
+                return len(data.intersected(_docs(s, q), group_docs.values()))
 
             suggestion = self._suggest(s, qq.text, total, count, fields=("quote_exact",))
         return QuoteResults(qq, compiled.described, total, hits, facets, suggestion,
@@ -3614,7 +3629,7 @@ class CorpusIndex:
         return IndexStats(
             documents=total, by_outlet=counts("outlet"), by_language=counts("language"),
             by_year=dict(sorted(counts("year").items())), by_doc_type=counts("doc_type"),
-            translated=len(docs & sets["translated"]),
+            translated=len(data.intersected(docs, [sets["translated"]])),
             index_bytes=size, generation=gen.name if gen else "",
             last_build=build.read_last_report(self.index_dir), quotations=quotes,
         )

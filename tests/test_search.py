@@ -9,6 +9,7 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -18,7 +19,10 @@ from indexer import search as search_module
 from indexer.errors import DocumentNotFoundError, ParameterError
 from indexer.search import (
     CorpusIndex,
-    _intersect,
+    _difference,
+    _docset,
+    _intersection,
+    _union,
     _window,
     make_query,
     make_quote_query,
@@ -176,9 +180,9 @@ def test_scoring_paths_rank_exactly_as_whoosh_filtered_search(ix, q):
 
     s = ix._searcher()
     query = ix._compile(s, q, False).query
-    base = _docs(s, query)
+    base = _docs(s, query).tolist()
     assert base, q
-    for keep in (set(base), set(sorted(base)[::3]), set(sorted(base)[1::2])):
+    for keep in (set(base), set(base[::3]), set(base[1::2])):
         whoosh = s.search(query, limit=len(base), filter=keep)
         expected = [(round(h.score, 9), h.docnum) for h in whoosh]
         got = [(round(score, 9), d) for score, d in _score_within(s, query, keep, len(base))]
@@ -209,7 +213,9 @@ def test_date_filter_reads_each_span_as_the_date_range_query_does(ix, lo, hi):
 
     s = ix._searcher()
     span = _DateSpan(dt.date.fromisoformat(lo), dt.date.fromisoformat(hi))
-    assert ix._data(s).dated(span.lo, span.hi, s.reader()) == _docs(s, span.query())
+    dated = ix._data(s).dated(span.lo, span.hi, s.reader())
+    assert dated.tolist() == sorted(s.docs_for_query(span.query()))
+    assert _docs(s, span.query()).tolist() == dated.tolist()
 
 
 def test_shared_reader_data_holds_no_reader(ix):
@@ -515,8 +521,9 @@ def test_facet_counts_match_the_stored_values(ix, monkeypatch, gathered_below):
     records = [d for d in range(s.doc_count_all()) if not s.reader().is_deleted(d)]
     rng = random.Random(3)
     for size in (0, 1, 2, len(records) // 10, len(records) // 3, len(records)):
-        chosen = set(rng.sample(records, size))
-        stored = [s.stored_fields(d) for d in chosen]
+        picked = rng.sample(records, size)
+        chosen = _as_docset(picked)
+        stored = [s.stored_fields(d) for d in picked]
         for facet, key in (("outlet", "outlet"), ("language", "language"),
                            ("doc_type", "doc_type"), ("year", "year"), ("speaker", "speaker"),
                            ("kind", "quote_kind")):
@@ -525,7 +532,7 @@ def test_facet_counts_match_the_stored_values(ix, monkeypatch, gathered_below):
             assert data.count(facet, chosen) == Counter(
                 name for f in stored if f.get(key)
                 for name in {n.strip() for n in f[key].split(",") if n.strip()})
-    assert data.count("person", set(records)), "the corpus names people"
+    assert data.count("person", _as_docset(records)), "the corpus names people"
 
 
 def test_a_facets_top_values_are_the_first_of_all_its_counts_sorted(ix):
@@ -538,7 +545,7 @@ def test_a_facets_top_values_are_the_first_of_all_its_counts_sorted(ix):
     rng = random.Random(4)
     tied = 0
     for size in (1, len(records) // 3, len(records)):
-        docs = set(rng.sample(records, size))
+        docs = _as_docset(rng.sample(records, size))
         for facet in ("outlet", "organization", "person", "language", "speaker"):
             counts = data.count(facet, docs)
             ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -807,19 +814,15 @@ def test_the_document_set_cache_stays_within_its_bound(ix, monkeypatch):
     data = ix._data(s)
     monkeypatch.setattr(type(data), "CACHE_DOCS", 40)
     data._sets.clear()
-    data._arrays.clear()
     data._cached = 0
     for q in ("amazon", '"facial recognition"', "ice", "workers", "protest OR strike",
               "huelga", "glacier", '"Black Friday"'):
         for lang in ((), ("en",), ("es",)):
             search(ix, q=q, lang=list(lang))
             assert data._cached == sum(map(len, data._sets.values())) <= 40
-            # a set's sorted array is kept while the set is, and let go with it
-            cached = {id(v): v for v in data._sets.values()}
-            assert set(data._arrays) <= set(cached)
-            for key, (docs, array) in data._arrays.items():
-                assert docs is cached[key] and array.tolist() == sorted(docs)
-    assert data._sets and data._arrays  # it did cache
+            for docs in data._sets.values():  # docsets, which no one can change
+                assert not docs.flags.writeable and (np.diff(docs) > 0).all()
+    assert data._sets  # it did cache
 
 
 def test_remembered_word_frequencies_are_the_readers_and_stay_within_their_bound(
@@ -852,20 +855,53 @@ def test_remembered_word_frequencies_are_the_readers_and_stay_within_their_bound
         search(ix, q=common)
 
 
+def _as_docset(numbers) -> np.ndarray:
+    return _docset(sorted(numbers))
+
+
+@settings(max_examples=300, deadline=None)
+@given(size=st.sampled_from([41, 5_000]),
+       parts=st.lists(st.frozensets(st.integers(0, 40)), min_size=1, max_size=4))
+def test_docsets_combine_as_python_sets_do(size, parts):
+    """Union, intersection and difference of docsets (ascending read-only arrays) hold what
+    the same sets of Python numbers do, whether combined by sorting (small parts of a large
+    index) or by masks of the index's size."""
+    arrays = [_as_docset(p) for p in parts]
+    expect_union = sorted(frozenset().union(*parts))
+    expect_both = sorted(frozenset(parts[0]).intersection(*parts[1:]))
+    for got, expected in ((_union(arrays, size), expect_union),
+                          (_intersection(arrays, size), expect_both),
+                          (_difference(arrays[0], arrays[-1], size),
+                           sorted(parts[0] - parts[-1]))):
+        assert got.dtype == np.int64 and not got.flags.writeable
+        assert got.tolist() == expected
+
+
+def test_docsets_from_numbers_in_any_order_drop_repeats():
+    got = _docset([5, 1, 5, 3])
+    assert got.tolist() == [1, 3, 5] and not got.flags.writeable
+    assert _docset([]).tolist() == []
+
+
 @settings(max_examples=200, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(base=st.none() | st.frozensets(st.integers(0, 40)),
        sets=st.lists(st.frozensets(st.integers(0, 40)), max_size=3))
-def test_intersected_arrays_hold_what_the_sets_intersection_holds(ix, base, sets):
-    """_ReaderData.intersected (a mask a part) gives _intersect's documents, ascending, for
-    any parts, empty ones included; nothing to intersect is refused the same way."""
+def test_intersected_docsets_hold_what_the_sets_intersection_holds(ix, base, sets):
+    """_ReaderData.intersected gives the documents in base (None: all) and in every set,
+    for any parts, empty ones included; nothing to intersect is refused."""
     data = ix._data(ix._searcher())
     assert data.size > 40
     if base is None and not sets:
         with pytest.raises(ValueError):
             data.intersected(base, sets)
         return
-    assert data.intersected(base, sets).tolist() == sorted(_intersect(base, sets))
+    expected = set(range(data.size)) if base is None else set(base)
+    for s in sets:
+        expected &= s
+    got = data.intersected(None if base is None else _as_docset(base),
+                           [_as_docset(s) for s in sets])
+    assert got.tolist() == sorted(expected)
 
 
 @settings(max_examples=300)
