@@ -24,7 +24,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import accumulate, chain
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
@@ -1406,11 +1406,10 @@ def _term_docs(s, fieldname: str, texts) -> np.ndarray:
             except ValueError:  # not a value this field can hold
                 continue
             words += 1
-            blocks += [block for block, _, _ in _blocks(
-                reader.postings(fieldname, text), values=False, remember=True)]
+            blocks += _id_arrays(reader.postings(fieldname, text))
         if not blocks:
             continue
-        ids = np.fromiter(chain.from_iterable(blocks), np.int64)  # a word's: ascending
+        ids = np.concatenate(blocks)  # a word's: ascending
         if words > 1:
             ids = np.unique(ids)
         if reader.has_deletions():
@@ -1418,6 +1417,34 @@ def _term_docs(s, fieldname: str, texts) -> np.ndarray:
         parts.append(ids + offset if offset else ids)
     # segments in order of their first document number (leaf_searchers'): ascending
     return _frozen(np.concatenate(parts)) if parts else _NO_DOCS
+
+
+def _id_arrays(m: Matcher) -> list[np.ndarray]:
+    """The document numbers of each block of one segment's postings of a word (deleted ones
+    included), as int64 arrays: what _blocks(m, values=False, remember=True) reads, but a
+    frequent word's blocks made arrays straight from their heads (postings.head_arrays),
+    not unpickled into Python numbers first; remembered for scoring as _read_block_ids
+    remembers them."""
+    if isinstance(m, FilterMatcher):  # the segment's deletions
+        m = m.child
+    if type(m) is not W3LeafMatcher:
+        return [np.array(ids, np.int64) for ids, _, _ in _blocks(m, values=False)]
+    memo = getattr(_reading, "blocks", None)
+    out = []
+    for _ in _wanted_blocks(m, None):
+        key = (m._postfile, m._dataoffset)
+        found = None
+        if m._data is None and (memo is None or key not in memo):
+            found = postings.read_head_arrays(m)
+        if found is None:  # kept by this search, or no head to read
+            out.append(np.array(_read_block_ids(m, True, head=True), np.int64))
+            continue
+        ids, weights = found
+        if memo is not None and _reading.room >= ids.size:
+            memo[key] = (array("q", ids.tobytes()), array("d", weights.tobytes()))
+            _reading.room -= ids.size
+        out.append(ids)
+    return out
 
 
 def _deleted(reader) -> frozenset[int]:

@@ -210,7 +210,7 @@ def test_damaged_blocks_are_refused_not_misread(cut):
 
 def test_searches_read_heads_and_score_as_whoosh(tmp_path, monkeypatch):
     """Finding and scoring common words reads their blocks' heads, not the whole blocks,
-    and gives Whoosh's own documents and scores. (Or of many fields in a segment under
+    once in a search, and gives Whoosh's own documents and scores. (Or of many fields in a segment under
     5,000 documents is Whoosh's ArrayUnionMatcher, which reads blocks itself: the queries
     here are those a large segment gets, a union tree of terms.)"""
     rng = random.Random(11)
@@ -226,8 +226,8 @@ def test_searches_read_heads_and_score_as_whoosh(tmp_path, monkeypatch):
     monkeypatch.setattr(postings, "read_head",
                         lambda m: (heads.append(m._blocklength), read_head(m))[1])
     monkeypatch.setattr(postings, "read_head_arrays",
-                        lambda m: (found := read_arrays(m),
-                                   arrays.append(found is not None))[0])
+                        lambda m: (heads.append(m._blocklength), found := read_arrays(m),
+                                   arrays.append(found is not None))[1])
     term = functools.partial(wq.Term, "text_en")
     ix = whoosh_index.open_dir(tmp_path)
     with ix.searcher() as s:
@@ -246,5 +246,19 @@ def test_searches_read_heads_and_score_as_whoosh(tmp_path, monkeypatch):
             assert len([c for c in whole_reads if c > 3]) <= len(list(q.leaves())), q
             theirs = sorted((-h.score, h.docnum) for h in s.search(q, limit=None))
             assert len(theirs) > 20
+            assert sorted(zip((-scores).tolist(), numbers.tolist(), strict=True)) == theirs
+        # a search remembers the blocks it read to find a word's documents, and scores
+        # them from there: no block read again, neither its head nor whole
+        for word in ("the", "amazon"):
+            with search._remembering_blocks():
+                heads.clear()
+                arrays.clear()
+                docs = search._docs(s, term(word))  # read from their heads, as arrays
+                assert sum(c > 3 for c in heads) >= 2 and sum(arrays) >= 2, word
+                heads.clear()
+                whole_reads.clear()
+                numbers, scores = search._exact_arrays(s, term(word), docs)
+                assert heads == [] and [c for c in whole_reads if c > 3] == [], word
+            theirs = sorted((-h.score, h.docnum) for h in s.search(term(word), limit=None))
             assert sorted(zip((-scores).tolist(), numbers.tolist(), strict=True)) == theirs
     ix.close()
