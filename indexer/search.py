@@ -49,6 +49,7 @@ from whoosh.qparser import plugins as qplugins
 from whoosh.reading import ReaderClosed, SegmentReader, TermNotFound
 from whoosh.scoring import BM25FScorer, WeightLengthScorer
 from whoosh.system import _INT_SIZE as _UINT_SIZE
+from whoosh.system import pack_ushort
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
@@ -3095,11 +3096,26 @@ def _remember_term_lookups(reader) -> None:
     of every segment, and Whoosh looks each up again and again (is it there, how many
     documents for the matcher tree's order, its postings, its scorer): ~1,500 lookups for a
     two-word AND at 100,000 documents. The segment files never change, so nothing goes
-    stale."""
+    stale.
+
+    A field the segment has no words of (a language none of its documents is in: about
+    half of those dozen fields in each segment of the benchmark's corpus) is not looked
+    for: Whoosh's reader gives such a field the number 65535 in its keys (_keycoder), which
+    no table holds (it would take 65,536 fields), and hashed and read the table to find
+    each of them missing."""
     table = getattr(getattr(reader, "_terms", None), "_tindex", None)
     if isinstance(table, filetables.HashReader) and "ranges_for_key" not in vars(table):
-        table.ranges_for_key = functools.lru_cache(TERM_LOOKUPS_KEPT)(
+        remembered = functools.lru_cache(TERM_LOOKUPS_KEPT)(
             lambda key, find=table.ranges_for_key: tuple(find(key)))
+
+        def ranges_for_key(key: bytes) -> tuple:
+            return () if key[:2] == _NO_FIELD else remembered(key)
+
+        ranges_for_key.cache_info = remembered.cache_info  # type: ignore[attr-defined]
+        table.ranges_for_key = ranges_for_key
+
+
+_NO_FIELD = pack_ushort(65535)  # W3TermsReader._keycoder's field number for a field it lacks
 
 
 def _prepare_readers(s) -> None:

@@ -210,9 +210,9 @@ def test_damaged_blocks_are_refused_not_misread(cut):
 
 def test_searches_read_heads_and_score_as_whoosh(tmp_path, monkeypatch):
     """Finding and scoring common words reads their blocks' heads, not the whole blocks,
-    once in a search, and gives Whoosh's own documents and scores. (Or of many fields in a segment under
-    5,000 documents is Whoosh's ArrayUnionMatcher, which reads blocks itself: the queries
-    here are those a large segment gets, a union tree of terms.)"""
+    once in a search, and gives Whoosh's own documents and scores. (Or of many fields in a
+    segment under 5,000 documents is Whoosh's ArrayUnionMatcher, which reads blocks itself:
+    the queries here are those a large segment gets, a union tree of terms.)"""
     rng = random.Random(11)
     words = ["amazon", "workers", "contract", "ice", "protest", "the", "of", "and"]
     records = [record(n, " ".join(rng.choice(words) for _ in range(rng.randrange(5, 60))))

@@ -960,6 +960,36 @@ def test_remembered_term_lookups_answer_as_the_dictionary_does(ix):
     assert sum(t.ranges_for_key.cache_info().hits for t in tables) > 0
 
 
+def test_a_field_a_segment_has_no_words_of_is_not_looked_up(ix, monkeypatch):
+    """A field in the schema that a segment has no terms of (here a language none of the
+    corpus is in) is missing from it without hashing and reading its term table: the same
+    answers as a fresh reader, and no read of the table for it."""
+    from whoosh import index as whoosh_index
+
+    s = ix._searcher()
+    reader = s.reader()
+    segments = [r for r, _ in reader.leaf_readers()]
+    absent = [f for f in reader.schema.names() if reader.schema[f].format
+              and all(f not in r._terms._fieldmap for r in segments)]
+    present = [f for f in ("text_en", "title_en")
+               if all(f in r._terms._fieldmap for r in segments)]
+    assert absent and present, absent  # (fields of no language of the test corpus)
+    plain = whoosh_index.open_dir(str(build.current_generation(ix.index_dir))).reader()
+    hashed: list[bytes] = []  # keys Whoosh's table lookup hashes
+    for r in segments:
+        table = r._terms._tindex
+        monkeypatch.setattr(table, "hashfn",
+                            lambda key, h=table.hashfn: (hashed.append(key), h(key))[1])
+    for fieldname in absent + present:
+        for word in (b"amazon", b"protest", b"a-word-asked-here-only"):
+            assert ((fieldname, word) in reader) == ((fieldname, word) in plain)
+            assert reader.doc_frequency(fieldname, word) == plain.doc_frequency(fieldname, word)
+    plain.close()
+    looked_up = {key[2:] for key in hashed}
+    assert b"a-word-asked-here-only" in looked_up  # (a new word is hashed, in English)
+    assert len(hashed) <= 3 * len(present) * len(segments)  # and only those
+
+
 def test_text_that_is_not_utf8_is_refused_not_a_crash(ix):
     """Bytes that are not UTF-8 on a command line reach Python as lone surrogates, which
     Whoosh cannot encode (a wildcard's expansion raised UnicodeEncodeError)."""
