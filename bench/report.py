@@ -8,8 +8,8 @@ figure at the largest N against the project's target.
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from pathlib import Path
 
 from .queries import CLASSES
@@ -89,9 +89,17 @@ def markdown(results: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = sys.argv[1:] if argv is None else argv
-    path = Path(args[0]) if args else REPO / "bench" / "results.json"
-    print(markdown(json.loads(path.read_text())))
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("results", nargs="?", type=Path, default=REPO / "bench" / "results.json",
+                   help="a results file of bench.run (default: bench/results.json)")
+    a = p.parse_args(argv)
+    try:
+        results = json.loads(a.results.read_text())
+    except OSError as e:
+        p.error(f"cannot read {a.results}: {e.strerror}")
+    except json.JSONDecodeError as e:
+        p.error(f"{a.results} is not JSON: {e}")
+    print(markdown(results))
 
 
 if __name__ == "__main__":

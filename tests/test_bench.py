@@ -89,6 +89,15 @@ def test_a_small_benchmark_run_writes_every_figure(tmp_path):
     table = markdown(json.loads(out.read_text())).splitlines()
     assert table[0] == "| figure | ours, 60 | FTS5, 60 |"
     assert any(line.startswith("| HTTP errors | 0 | 0 |") for line in table)
+    report = subprocess.run([sys.executable, "-m", "bench.report", str(out)], cwd=REPO,
+                            capture_output=True, text=True, timeout=60)
+    assert report.returncode == 0 and report.stdout.splitlines() == table
+    for bad, says in ((tmp_path / "none.json", "cannot read"),
+                      (REPO / "README.md", "is not JSON")):
+        report = subprocess.run([sys.executable, "-m", "bench.report", str(bad)], cwd=REPO,
+                                capture_output=True, text=True, timeout=60)
+        assert report.returncode == 2 and says in report.stderr, report.stderr
+        assert "Traceback" not in report.stderr
     # the load test reuses that index: bounded, stops by itself, counts every error
     load = tmp_path / "load.json"
     proc = subprocess.run(
