@@ -1660,7 +1660,7 @@ class _Known(_StandIn, wq.Query):
         find the documents, in some segment)."""
         words = len(set(self.original.words))
         return bool(self.docs.size) and (not self.weights or
-                                    any(len(w) < words for w in self.weights.values()))
+                                         any(len(w) < words for w in self.weights.values()))
 
     def estimate_size(self, ixreader) -> int:
         # asked for each segment whenever an OR or AND above it is made (to order its
@@ -3379,7 +3379,9 @@ class CorpusIndex:
             spec = _spec(compiled.query)
             unscored = compiled.browse or sort != "relevance"
             total = len(final)
-            if sort == "relevance":
+            if not total:  # (Whoosh takes an empty filter for no filter: every match)
+                rows = []
+            elif sort == "relevance":
                 results = s.search(compiled.query, limit=None, filter=set(final.tolist()))
                 rows = [(results.docnum(i), results.score(i))
                         for i in range(results.scored_length())]

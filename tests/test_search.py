@@ -199,6 +199,8 @@ def test_filters_that_leave_nothing_show_no_hits(ix):
                {"date_from": "1990", "date_to": "1990"}):
         r = search(ix, q="amazon", **kw)
         assert r.total == 0 and r.hits == (), kw
+        for sort in ("relevance", "newest"):  # nor an export (every hit, one at a time)
+            assert list(ix.iter_hits(make_query(q="amazon", sort=sort, **kw))) == [], kw
     assert ix.search_quotes(make_quote_query(q="amazon", outlet=["No Such Outlet"])).hits == ()
 
 
