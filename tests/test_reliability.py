@@ -217,7 +217,12 @@ def test_builds_killed_at_random_points_never_damage_the_index(tmp_path):
     build.build_index(corpus_dir, tmp_path / "timing")
     whole = time.monotonic() - started
     kills = 0
-    for round_ in range(10):
+    # at least 10 rounds, and on until 5 were killed: a kill is aimed by the time of one
+    # whole build, and an update with little to do, or any build when the machine is less
+    # busy than while that one was timed, can finish before it comes (CI once had 4 of 10)
+    for round_ in range(30):
+        if round_ >= 10 and kills >= 5:
+            break
         args = ["index", "--corpus", str(corpus_dir), "--index", str(index_dir)]
         if round_ % 2:
             args.append("--rebuild")
