@@ -1247,9 +1247,7 @@ class _ReaderData:
             return np.bincount(self.pairs[facet][1][at + np.arange(at.size)], minlength=size)
         if facet in self.MULTI:  # every pair, kept where its document is one of docs
             owners, values = self.pairs[facet]
-            chosen = np.zeros(self.size, dtype=bool)
-            chosen[docs] = True
-            return np.bincount(values[chosen[owners]], minlength=size)
+            return np.bincount(values[_mask(docs, self.size)[owners]], minlength=size)
         return np.bincount(self.codes[facet][docs], minlength=size)
 
     def rank(self, order: str, reader) -> list[int]:
@@ -1422,30 +1420,8 @@ def _term_docs(s, fieldname: str, texts) -> np.ndarray:
 
 def _id_arrays(m: Matcher) -> list[np.ndarray]:
     """The document numbers of each block of one segment's postings of a word (deleted ones
-    included), as int64 arrays: what _blocks(m, values=False, remember=True) reads, but a
-    frequent word's blocks made arrays straight from their heads (postings.head_arrays),
-    not unpickled into Python numbers first; remembered for scoring as _read_block_ids
-    remembers them."""
-    if isinstance(m, FilterMatcher):  # the segment's deletions
-        m = m.child
-    if type(m) is not W3LeafMatcher:
-        return [np.array(ids, np.int64) for ids, _, _ in _blocks(m, values=False)]
-    memo = getattr(_reading, "blocks", None)
-    out = []
-    for _ in _wanted_blocks(m, None):
-        key = (m._postfile, m._dataoffset)
-        found = None
-        if m._data is None and (memo is None or key not in memo):
-            found = postings.read_head_arrays(m)
-        if found is None:  # kept by this search, or no head to read
-            out.append(np.array(_read_block_ids(m, True, head=True), np.int64))
-            continue
-        ids, weights = found
-        if memo is not None and _reading.room >= ids.size:
-            memo[key] = (array("q", ids.tobytes()), array("d", weights.tobytes()))
-            _reading.room -= ids.size
-        out.append(ids)
-    return out
+    included), as int64 arrays, remembered for the search's scoring (_weight_blocks)."""
+    return [np.asarray(ids, np.int64) for ids, _ in _weight_blocks(m, None, remember=True)]
 
 
 def _deleted(reader) -> frozenset[int]:
@@ -1541,11 +1517,13 @@ def _read_block_ids(m: W3LeafMatcher, remember: bool, head: bool) -> list[int]:
     return ids
 
 
-def _weight_blocks(m: Matcher, wanted: list[int]) -> list[tuple[object, object]]:
-    """(document numbers, weights) of each block of m that can hold one of wanted, as
-    _blocks(m, wanted, weights=True, values=False) reads them, but a frequent word's blocks
-    made arrays straight from their heads (postings.head_arrays), not unpickled into
-    Python numbers and floats first: scoring wants them as arrays (_weight_arrays)."""
+def _weight_blocks(m: Matcher, wanted: list[int] | None, remember: bool = False
+                   ) -> list[tuple[object, object]]:
+    """(document numbers, weights) of each block of m that can hold one of wanted (None:
+    all), as _blocks(m, wanted, weights=True, values=False) reads them, but a frequent
+    word's blocks made arrays straight from their heads (postings.head_arrays), not
+    unpickled into Python numbers and floats first: scoring wants them as arrays
+    (_weight_arrays). remember: as _read_block_ids."""
     if isinstance(m, FilterMatcher):  # the segment's deletions
         m = m.child
     if type(m) is not W3LeafMatcher:
@@ -1553,13 +1531,18 @@ def _weight_blocks(m: Matcher, wanted: list[int]) -> list[tuple[object, object]]
     memo = getattr(_reading, "blocks", None)
     out = []
     for _ in _wanted_blocks(m, wanted):
-        if m._data is None and (memo is None or (m._postfile, m._dataoffset) not in memo):
+        key = (m._postfile, m._dataoffset)
+        if m._data is None and (memo is None or key not in memo):
             found = postings.read_head_arrays(m)
             if found is not None:
+                ids, weights = found
+                if remember and memo is not None and _reading.room >= ids.size:
+                    memo[key] = (array("q", ids.tobytes()), array("d", weights.tobytes()))
+                    _reading.room -= ids.size
                 out.append(found)
                 continue
         # kept by this search, or no head to read (read_head would not find one either)
-        ids = _read_block_ids(m, False, head=False)
+        ids = _read_block_ids(m, remember, head=False)
         if m._weights is None:
             m._read_weights()
         out.append((ids, m._weights))
