@@ -184,16 +184,24 @@ def wait_for_http(url: str, timeout: float = 60) -> None:
         time.sleep(0.2)
 
 
-def http_load(base: str, paths: list[str], clients: int, seconds: float,
+def http_load(base: str, paths: list[str], clients: int, seconds: float | None = None,
               server_pid: int | None = None) -> dict:
     """`clients` threads, each sending the next request as soon as the last one answered,
-    for `seconds`, over keep-alive connections to 127.0.0.1. Requests per second, latency
-    percentiles, errors (anything but 200, or no answer) and the server's peak memory."""
+    over keep-alive connections to 127.0.0.1: for `seconds`, cycling over paths, or (seconds
+    None) each of paths once, in order, whichever client is free taking the next. Requests
+    per second, latency percentiles, errors (anything but 200, or no answer) and the
+    server's peak memory.
+
+    Each path once is what the benchmark measures: every run does the same requests, so the
+    server's caches see the same repeats however fast it answers. Cycling for a time, a
+    faster run wraps round the paths sooner and answers more of them from its caches,
+    which made the figure swing with the machine's speed, amplified."""
     parts = urlsplit(base)
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
+    stop_at = time.monotonic() + seconds if seconds is not None else None
+    turns = iter(range(len(paths)))
     sampler = PeakMemory(server_pid) if server_pid else None
     cpu_before = tree_cpu_seconds(server_pid) if server_pid else 0.0
 
@@ -201,9 +209,18 @@ def http_load(base: str, paths: list[str], clients: int, seconds: float,
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
         i = k
         mine: list[float] = []
-        while time.monotonic() < stop_at:
-            path = paths[i % len(paths)]
-            i += clients
+        while True:
+            if stop_at is None:
+                with lock:
+                    turn = next(turns, None)
+                if turn is None:
+                    break
+                path = paths[turn]
+            elif time.monotonic() < stop_at:
+                path = paths[i % len(paths)]
+                i += clients
+            else:
+                break
             t = time.perf_counter()
             try:
                 conn.request("GET", path)
@@ -240,6 +257,8 @@ def http_load(base: str, paths: list[str], clients: int, seconds: float,
         "p99_ms": round(percentile(ms, 99), 1) if ms else None,
         "errors": len(errors), "error_examples": sorted(set(errors))[:5],
     }
+    if stop_at is None:
+        result["distinct"] = len(set(paths))
     if sampler:
         # CPU per answer: what throughput costs, steadier than requests/s when the
         # machine's speed drifts (its processes' own time, not the clients' or the wait)

@@ -44,7 +44,8 @@ CHANGED_SHARE = 0.01
 # Every measured query runs once, after a warm-up on *other* queries: the OS cache, facet
 # tables and stem caches are warm, but no measured query's result is cached already.
 WARM_SEED = 99
-HTTP_SEEDS = range(7, 17)  # the load cycles over 10 mixes (~800 distinct requests)
+HTTP_FIRST_SEED = 7  # the load: the searches of HTTP_MIXES mixes from this seed on
+HTTP_MIXES = 20  # (2,000 requests, each sent once; browse's 20 are in every mix)
 
 
 def _log(msg: str) -> None:
@@ -81,16 +82,19 @@ def change_files(corpus: Path, docs: list[dict]) -> dict[Path, bytes]:
 # --------------------------------------------------------------------------- ours
 
 
-def _http_urls(meta: Path) -> tuple[list[str], list[str]]:
-    """URLs to warm the server with, and the URLs of the load (distinct from them)."""
+def _http_urls(meta: Path, mixes: int = HTTP_MIXES) -> tuple[list[str], list[str]]:
+    """URLs to warm the server with, and the URLs of the load (those of `mixes` mixes, not
+    the warm one's)."""
     def urls(seed: int) -> list[str]:
         return [q.url() for q in queries.query_mix(meta, seed) if q.cls != "highlight"]
 
-    return urls(WARM_SEED), [u for seed in HTTP_SEEDS for u in urls(seed)]
+    seeds = range(HTTP_FIRST_SEED, HTTP_FIRST_SEED + mixes)
+    assert WARM_SEED not in seeds
+    return urls(WARM_SEED), [u for seed in seeds for u in urls(seed)]
 
 
 def ours(data: Path, corpus: Path, mix: list[queries.Query], workers: int | None,
-         http_seconds: float, clients: int, reuse: dict | None = None) -> dict:
+         http_mixes: int, clients: int, reuse: dict | None = None) -> dict:
     """Our engine. reuse: the build figures of an earlier run on the same index, which is
     then measured again without being rebuilt."""
     from indexer import CorpusIndex, gcpolicy
@@ -123,8 +127,8 @@ def ours(data: Path, corpus: Path, mix: list[queries.Query], workers: int | None
     query = {c: summary_ms(v) for c, v in timings.items()}
     query["all"] = summary_ms([x for v in timings.values() for x in v])
 
-    _log(f"ours: /api/search, {clients} clients, {http_seconds:.0f} s")
-    http = load_ours(index, data / "meta.jsonl", clients, http_seconds)
+    _log(f"ours: /api/search, {clients} clients, the searches of {http_mixes} mixes once")
+    http = load_ours(index, data / "meta.jsonl", clients, None, mixes=http_mixes)
     return {"documents": docs, **built, "index_mb": size, "query": query, "http": http}
 
 
@@ -148,27 +152,32 @@ def time_query(ix, q: queries.Query) -> tuple[float, int]:
     return time.perf_counter() - t, result.total
 
 
-def load_ours(index: Path, meta: Path, clients: int, seconds: float,
-              during: Callable[[int], Callable[[], None]] | None = None) -> dict:
-    """/api/search of `corpus-search serve` (default processes and threads) under load."""
+def load_ours(index: Path, meta: Path, clients: int, seconds: float | None,
+              during: Callable[[int], Callable[[], None]] | None = None,
+              mixes: int = HTTP_MIXES) -> dict:
+    """/api/search of `corpus-search serve` (default processes and threads) under load: see
+    _serve_and_load."""
     return _serve_and_load(lambda port: [sys.executable, "-m", "indexer", "serve", "--index",
                                          str(index), "--port", str(port)],
-                           meta, clients, seconds, during)
+                           meta, clients, seconds, during, mixes)
 
 
-def _serve_and_load(command, meta: Path, clients: int, seconds: float,
-                    during: Callable[[int], Callable[[], None]] | None = None) -> dict:
+def _serve_and_load(command, meta: Path, clients: int, seconds: float | None,
+                    during: Callable[[int], Callable[[], None]] | None = None,
+                    mixes: int = HTTP_MIXES) -> dict:
     """Start the server command(port), load /api/search with a closed loop of `clients`
-    after warming every thread on other queries, stop the server. during(server pid), when
-    given, is called as the measured load starts; what it returns, once the load is over."""
+    after warming every thread on other queries (the warm mix's, once each), stop the
+    server. The load: the searches of `mixes` mixes, each sent once (seconds None: the
+    benchmark's), or cycled over for `seconds`. during(server pid), when given, is called
+    as the measured load starts; what it returns, once the load is over."""
     port = free_port()
     server = subprocess.Popen(command(port), cwd=REPO, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for_http(base + "/api/search?q=amazon")
-        warm_urls, urls = _http_urls(meta)
-        http_load(base, warm_urls, clients, min(5.0, seconds))
+        warm_urls, urls = _http_urls(meta, mixes)
+        http_load(base, warm_urls, clients)
         after = during(server.pid) if during else None
         try:
             return http_load(base, urls, clients, seconds, server_pid=server.pid)
@@ -220,7 +229,7 @@ def _build_ours(data: Path, corpus: Path, index: Path, workers: int | None) -> d
 # --------------------------------------------------------------------------- baseline
 
 
-def fts5(data: Path, corpus: Path, mix: list[queries.Query], http_seconds: float,
+def fts5(data: Path, corpus: Path, mix: list[queries.Query], http_mixes: int,
          clients: int) -> dict:
     db = data / "work" / "fts5.db"
     meta = data / "meta.jsonl"
@@ -262,9 +271,10 @@ def fts5(data: Path, corpus: Path, mix: list[queries.Query], http_seconds: float
     query = {c: summary_ms(v) for c, v in timings.items()}
     query["all"] = summary_ms([x for v in timings.values() for x in v])
 
-    _log(f"baseline: /api/search, {clients} clients, {http_seconds:.0f} s")
+    _log(f"baseline: /api/search, {clients} clients, the searches of {http_mixes} mixes once")
     http = _serve_and_load(lambda port: [sys.executable, "-m", "bench.baseline", "serve",
-                                         str(db), str(port)], meta, clients, http_seconds)
+                                         str(db), str(port)], meta, clients, None, None,
+                           http_mixes)
     return {"build_s": full.seconds, "build_peak_mb": full.peak_mb,
             "incremental_s": inc.seconds, "incremental_peak_mb": inc.peak_mb,
             "index_mb": size, "query": query, "http": http}
@@ -344,7 +354,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--n", type=int, nargs="+", default=[1000, 10_000, 100_000])
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--workers", type=int, default=None, help="index workers (default: CPUs)")
-    p.add_argument("--http-seconds", type=float, default=30.0)
+    p.add_argument("--http-mixes", type=int, default=HTTP_MIXES,
+                   help="the HTTP load: the searches of this many query mixes, each sent "
+                        f"once (default {HTTP_MIXES}: "
+                        f"{HTTP_MIXES * queries.PER_CLASS * (len(queries.CLASSES) - 1):,} "
+                        "requests)")
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--data", type=Path, default=REPO / "bench" / "data")
     p.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
@@ -353,6 +367,8 @@ def main(argv: list[str] | None = None) -> None:
                    help="measure queries and HTTP again on the indexes of the last run, "
                         "keeping its build figures (no rebuild)")
     a = p.parse_args(argv)
+    if a.http_mixes < 1:
+        p.error("--http-mixes must be at least 1")
 
     results = {"machine": {**cpu_info(), "python": platform.python_version(),
                            "sqlite": __import__("sqlite3").sqlite_version,
@@ -380,9 +396,9 @@ def main(argv: list[str] | None = None) -> None:
         earlier = results["runs"].get(str(n))
         reuse = earlier if a.reuse_build and earlier and (
             data / "work" / "index" / "CURRENT").exists() else None
-        run = ours(data, corpus, mix, a.workers, a.http_seconds, a.clients, reuse)
+        run = ours(data, corpus, mix, a.workers, a.http_mixes, a.clients, reuse)
         if not a.no_baseline:
-            run["baseline"] = fts5(data, corpus, mix, a.http_seconds, a.clients)
+            run["baseline"] = fts5(data, corpus, mix, a.http_mixes, a.clients)
             run["ratio"] = {k: _ratio(run[k], run["baseline"][k]) for k in
                             ("build_s", "build_peak_mb", "incremental_s", "index_mb", "query",
                              "http")}

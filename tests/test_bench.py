@@ -62,7 +62,7 @@ def test_percentile():
 def test_a_small_benchmark_run_writes_every_figure(tmp_path):
     out = tmp_path / "results.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--n", "60", "--http-seconds", "2", "--clients",
+        [sys.executable, "-m", "bench.run", "--n", "60", "--http-mixes", "2", "--clients",
          "4", "--data", str(tmp_path / "data"), "--out", str(out)],
         cwd=REPO, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -74,6 +74,9 @@ def test_a_small_benchmark_run_writes_every_figure(tmp_path):
         assert set(side["query"]) == {*CLASSES, "all"}
         assert all({"median_ms", "p95_ms"} <= set(v) for v in side["query"].values())
         assert side["http"]["errors"] == 0 and side["http"]["rps"] > 0, side["http"]
+        # each search of the two mixes sent once (browse's are in both): the same requests
+        # in every run, however fast the server answers
+        assert side["http"]["requests"] == 2 * 100 and side["http"]["distinct"] < 200
         assert {"p50_ms", "p99_ms"} <= set(side["http"])
         # the server's own CPU per answer (its processes', from /proc): some, and no more
         # than all the machine's cores for the whole load would give each answer
