@@ -82,15 +82,23 @@ def change_files(corpus: Path, docs: list[dict]) -> dict[Path, bytes]:
 # --------------------------------------------------------------------------- ours
 
 
+def _http_seeds(mixes: int) -> list[int]:
+    """The seeds of the load's `mixes` mixes: from HTTP_FIRST_SEED on, the warm-up's left out.
+
+    >>> _http_seeds(3), len(_http_seeds(100)), WARM_SEED in _http_seeds(100)
+    ([7, 8, 9], 100, False)
+    """
+    return [s for s in range(HTTP_FIRST_SEED, HTTP_FIRST_SEED + mixes + 1)
+            if s != WARM_SEED][:mixes]
+
+
 def _http_urls(meta: Path, mixes: int = HTTP_MIXES) -> tuple[list[str], list[str]]:
     """URLs to warm the server with, and the URLs of the load (those of `mixes` mixes, not
     the warm one's)."""
     def urls(seed: int) -> list[str]:
         return [q.url() for q in queries.query_mix(meta, seed) if q.cls != "highlight"]
 
-    seeds = range(HTTP_FIRST_SEED, HTTP_FIRST_SEED + mixes)
-    assert WARM_SEED not in seeds
-    return urls(WARM_SEED), [u for seed in seeds for u in urls(seed)]
+    return urls(WARM_SEED), [u for seed in _http_seeds(mixes) for u in urls(seed)]
 
 
 def ours(data: Path, corpus: Path, mix: list[queries.Query], workers: int | None,

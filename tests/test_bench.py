@@ -289,3 +289,19 @@ def test_query_stages_share_each_class_time_between_the_stages(tmp_path, capsys)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["class", "ms", *query_stages.STAGES, "rest"]
     assert [line.split()[0] for line in lines[1:]] == list(by_class)
+
+
+def test_the_http_load_takes_mixes_the_warm_up_does_not():
+    from bench.run import HTTP_MIXES, WARM_SEED, _http_seeds
+
+    assert _http_seeds(HTTP_MIXES) == list(range(7, 7 + HTTP_MIXES))
+    many = _http_seeds(150)  # past the warm-up's seed
+    assert len(set(many)) == 150 and WARM_SEED not in many
+
+
+def test_a_benchmark_run_refuses_an_empty_http_load(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "bench.run", "--n", "60", "--http-mixes", "0",
+                           "--data", str(tmp_path)], cwd=REPO, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 2 and "--http-mixes must be at least 1" in proc.stderr
+    assert "Traceback" not in proc.stderr and not any(tmp_path.iterdir())
