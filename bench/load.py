@@ -4,7 +4,7 @@
 
 Serves the index `python -m bench.run` built for that N (bench/data/n{N}-s1/work/index) with
 `corpus-search serve` (default processes and threads), warms it on other queries, then sends
-~800 distinct /api/search requests of the benchmark's mixes in a cycle from closed-loop clients
+the 2,000 /api/search requests of the benchmark's 20 mixes in a cycle from closed-loop clients
 over keep-alive connections, and reports requests per second, p50/p99 latency, errors and the
 server's peak memory (as bench.run does). Writes bench/load.json.
 """

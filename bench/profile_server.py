@@ -4,7 +4,7 @@ bench.load's clients query it.
     python -m bench.profile_server [--n 100000] [--clients 16] [--seconds 30] [--top 30]
 
 The load is bench.run's HTTP measurement (the index bench.run built for N, warm-up, then
-closed-loop clients cycling over ~800 distinct /api/search requests). During it, py-spy
+closed-loop clients cycling for --seconds over its 2,000 /api/search requests). During it, py-spy
 (`py-spy record --gil --subprocesses`) samples, 50 times a second, the thread holding the
 GIL in each server process: the Python that runs, since a process runs one thread at a
 time. Writes bench/profile_server.txt: functions by their share of the samples, in their

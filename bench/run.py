@@ -8,7 +8,8 @@ For each N: a full build (time, peak memory of the process tree), an incremental
 after 1% of the files changed, the index size, the latency of the query mix (bench/queries.py,
 one process, median and p95 per class; each query runs once, after a warm-up on other
 queries, so no result comes from a cache), and /api/search under load (16 clients on
-127.0.0.1, closed loop, cycling over ~800 distinct requests) with the server's peak memory.
+127.0.0.1, closed loop, sending the 2,000 searches of 20 other mixes once each: the same
+requests in every run) with the server's CPU an answer and peak memory.
 Results go to bench/results.json and a table on stdout; generated corpora are kept in
 bench/data/ (not committed) and reused. `--reuse-build` measures queries and HTTP again on
 the indexes of the last run and keeps its build figures.
