@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.client
+import itertools
 import os
 import statistics
 import subprocess
@@ -201,26 +202,19 @@ def http_load(base: str, paths: list[str], clients: int, seconds: float | None =
     errors: list[str] = []
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds if seconds is not None else None
-    turns = iter(range(len(paths)))
+    turns = itertools.count()  # the clients' requests in turn, paths[turn % len(paths)]
     sampler = PeakMemory(server_pid) if server_pid else None
     cpu_before = tree_cpu_seconds(server_pid) if server_pid else 0.0
 
-    def client(k: int) -> None:
+    def client() -> None:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-        i = k
         mine: list[float] = []
-        while True:
-            if stop_at is None:
-                with lock:
-                    turn = next(turns, None)
-                if turn is None:
-                    break
-                path = paths[turn]
-            elif time.monotonic() < stop_at:
-                path = paths[i % len(paths)]
-                i += clients
-            else:
+        while stop_at is None or time.monotonic() < stop_at:
+            with lock:
+                turn = next(turns)
+            if stop_at is None and turn >= len(paths):
                 break
+            path = paths[turn % len(paths)]
             t = time.perf_counter()
             try:
                 conn.request("GET", path)
@@ -243,7 +237,7 @@ def http_load(base: str, paths: list[str], clients: int, seconds: float | None =
             latencies.extend(mine)
 
     started = time.monotonic()
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    threads = [threading.Thread(target=client) for _ in range(clients)]
     for t in threads:
         t.start()
     for t in threads:

@@ -47,6 +47,7 @@ CHANGED_SHARE = 0.01
 WARM_SEED = 99
 HTTP_FIRST_SEED = 7  # the load: the searches of HTTP_MIXES mixes from this seed on
 HTTP_MIXES = 20  # (2,000 requests, each sent once; browse's 20 are in every mix)
+HTTP_PER_MIX = queries.PER_CLASS * (len(queries.CLASSES) - 1)  # every class but highlight
 
 
 def _log(msg: str) -> None:
@@ -365,8 +366,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--workers", type=int, default=None, help="index workers (default: CPUs)")
     p.add_argument("--http-mixes", type=int, default=HTTP_MIXES,
                    help="the HTTP load: the searches of this many query mixes, each sent "
-                        f"once (default {HTTP_MIXES}: "
-                        f"{HTTP_MIXES * queries.PER_CLASS * (len(queries.CLASSES) - 1):,} "
+                        f"once (default {HTTP_MIXES}: {HTTP_MIXES * HTTP_PER_MIX:,} "
                         "requests)")
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--data", type=Path, default=REPO / "bench" / "data")

@@ -14,6 +14,7 @@ import pytest
 from bench.generate import generate
 from bench.measure import percentile
 from bench.queries import CLASSES, PER_CLASS, query_mix
+from bench.run import HTTP_PER_MIX
 
 from .conftest import REPO
 
@@ -76,7 +77,8 @@ def test_a_small_benchmark_run_writes_every_figure(tmp_path):
         assert side["http"]["errors"] == 0 and side["http"]["rps"] > 0, side["http"]
         # each search of the two mixes sent once (browse's are in both): the same requests
         # in every run, however fast the server answers
-        assert side["http"]["requests"] == 2 * 100 and side["http"]["distinct"] < 200
+        assert side["http"]["requests"] == 2 * HTTP_PER_MIX
+        assert side["http"]["distinct"] < 2 * HTTP_PER_MIX
         assert {"p50_ms", "p99_ms"} <= set(side["http"])
         # the server's own CPU per answer (its processes', from /proc): some, and no more
         # than all the machine's cores for the whole load would give each answer
