@@ -249,6 +249,7 @@ _CREDIT_LINE = re.compile(
     re.I,
 )
 _CREDIT_WORD_RE = re.compile(rf"\b{_CREDIT_WORDS}\b|/\s*{_AGENCIES}\s*$|^{_AGENCIES}\b", re.I)
+_BARE_CREDIT = re.compile(rf"\(?\s*{_CREDIT_WORDS}\s+\w+\s*\)?\.?", re.I)  # "(Photo provided)"
 # A credit at the end of a caption line: "... (photo provided)" or "... Jane Doe/Getty".
 _TRAILING_CREDIT = re.compile(
     rf"\s*\(\s*{_CREDIT_WORDS}\b[^()]{{0,60}}\)\s*$"
@@ -284,6 +285,9 @@ def _strip_decoration(folded: str) -> str:
 
 
 _MENU_SPLIT = re.compile(r"\s*[|›»>·•\t]\s*|\s{2,}|\s+[/–—-]\s+")
+# Where _MENU_SPLIT finds something, and only there: the same three cases without the
+# optional spaces around them, which its search tries at every character of a line.
+_MENU_HINT = re.compile(r"[|›»>·•\t]|\s\s|\s[/–—-]\s")
 _BREADCRUMB = re.compile(r"[›»>]")
 
 
@@ -298,7 +302,7 @@ def _is_menu(line: str) -> bool:
     False
     """
     stripped = line.strip()
-    if not (_MENU_SPLIT.search(stripped)):
+    if not _MENU_HINT.search(stripped):
         return False
     items = [i for i in _MENU_SPLIT.split(stripped) if i.strip()]
     needed = 2 if _BREADCRUMB.search(stripped) else 3
@@ -337,8 +341,10 @@ def is_widget_line(line: str) -> str | None:
     # Accents are folded only for the widget vocabulary, never for the text that is kept.
     plain = strip_accents(core)
     plain_folded = strip_accents(folded)
+    # the line untrimmed, when trimming changed it (a line of prose has nothing to trim)
+    other = plain_folded if plain_folded != plain else None
     for reason, rx in _WIDGET_RES.items():
-        if rx.fullmatch(plain) or rx.fullmatch(plain_folded):
+        if rx.fullmatch(plain) or (other is not None and rx.fullmatch(other)):
             return reason
     if _TEASER_RE.fullmatch(plain) and not _SENTENCE_END.search(line.strip()):
         return "related-story teaser"
@@ -354,7 +360,7 @@ def is_widget_line(line: str) -> str | None:
         return "photo caption"
     if len(words) <= 40 and len(set(_NETWORKS.findall(plain))) >= 2 and _PROMPT.search(plain):
         return "follow/subscribe prompt"
-    if _is_credit(line):
+    if _is_credit(line, plain_folded):
         return "photo credit"
     # "Want updates? Join our mailing list.": every sentence of a short line is residue
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", line.strip()) if x]
@@ -366,11 +372,12 @@ def is_widget_line(line: str) -> str | None:
     return None
 
 
-def _is_credit(line: str) -> bool:
-    core = _strip_decoration(strip_accents(_fold(line)))
+def _is_credit(line: str, plain_folded: str) -> bool:
+    """Whether a line is a photo credit; plain_folded is strip_accents(_fold(line))."""
+    core = _strip_decoration(plain_folded)
     if not core or len(core.split()) > 14 or _SENTENCE_END.search(line.strip().rstrip(")")):
         # A caption sentence ends with a full stop; a bare credit rarely does.
-        if not re.fullmatch(rf"\(?\s*{_CREDIT_WORDS}\s+\w+\s*\)?\.?", core, re.I):
+        if not _BARE_CREDIT.fullmatch(core):
             return False
     return bool(_CREDIT_LINE.fullmatch(core)) and bool(_CREDIT_WORD_RE.search(core))
 

@@ -42,6 +42,24 @@ def test_index_form_has_the_same_length_as_display_form(text):
 # --------------------------------------------------------------------------- residue lines
 
 
+_SEPARATORS = "|›»>·•\t/–—-:,.x"
+_SPACES = ["", " ", "  ", "\t", "\u00a0", "\n", " \u2003 "]
+
+
+@pytest.mark.parametrize("sep", _SEPARATORS)
+def test_menu_hint_finds_what_menu_split_finds(sep):
+    # _is_menu asks the cheaper _MENU_HINT whether _MENU_SPLIT would find a separator
+    for left in _SPACES:
+        for right in _SPACES:
+            line = f"Home{left}{sep}{right}News"
+            assert bool(clean._MENU_HINT.search(line)) == bool(clean._MENU_SPLIT.search(line))
+
+
+@given(st.text(alphabet=st.sampled_from("ab |›»>·•\t/–—-\n\u00a0\u2003")))
+def test_menu_hint_agrees_on_any_text(line):
+    assert bool(clean._MENU_HINT.search(line)) == bool(clean._MENU_SPLIT.search(line))
+
+
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
