@@ -83,8 +83,11 @@ def terms_of(tokens: list[str], language: str | None) -> list[str]:
             cache.clear()
         for i, (term, token) in enumerate(zip(terms, tokens, strict=True)):
             if term is None:
-                term = token.lower().translate(accent_map)
-                terms[i] = cache[token] = stem(term) if stem else term
+                term = cache.get(token)  # a word seen earlier in this text
+                if term is None:
+                    term = token.lower().translate(accent_map)
+                    term = cache[token] = stem(term) if stem else term
+                terms[i] = term
     return terms
 
 

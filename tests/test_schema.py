@@ -53,6 +53,29 @@ def test_common_word_pairs(language, text, pairs):
     assert all(text.split(schema.PAIR_SEPARATOR)[0] == words[pos] for text, pos in tokens)
 
 
+def test_terms_of_stems_each_new_word_once(monkeypatch):
+    # a word repeated in a text it has not seen before is stemmed once, not at each
+    # occurrence (a 5 MB paragraph of a few words took seconds to highlight)
+    calls = []
+
+    def stem(word: str) -> str:
+        calls.append(word)
+        return word[:4]
+
+    monkeypatch.setitem(schema._term_caches, "en", (stem, {}))
+    tokens = ["Workers", "marched", "workers", "Workers", "marched"]
+    assert schema.terms_of(tokens, "en") == ["work", "marc", "work", "work", "marc"]
+    assert sorted(calls) == ["marched", "workers", "workers"]  # "Workers", "workers"
+    assert schema.terms_of(tokens, "en") == ["work", "marc", "work", "work", "marc"]
+    assert len(calls) == 3
+
+
+def test_terms_of_repeated_words_as_the_analyzer_makes_them():
+    text = "Huelgas y huelguistas: huelgas, HUELGAS y huelgas otra vez, huelguistas"
+    tokens = schema.TOKEN_RE.findall(text)
+    assert schema.terms_of(tokens, "es") == [t.text for t in schema.analyzer("es")(text)]
+
+
 def test_every_text_field_has_its_pairs_field():
     sch = schema.build_schema()
     assert schema.pair_field("text_exact") is None
