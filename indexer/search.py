@@ -1018,15 +1018,16 @@ def render_paragraph(text: str, marks: list[tuple[int, int]], mark_ids: list[str
     """
     if not quotes:
         return mark(text, marks, ids=mark_ids)
+    bounds = [s for s, _ in marks], [e for _, e in marks]
     out, at = [], 0
     for qs, qe, k, q, ends_here in sorted(quotes, key=lambda x: x[0]):
         if qs < at:
             continue
-        out.append(_marked_slice(text, marks, mark_ids, at, qs))
+        out.append(_marked_slice(text, marks, bounds, mark_ids, at, qs))
         speaker = html.escape(q.speaker or "speaker not named", quote=True)
         out.append(f'<span class="quote" id="q{k}" data-kind="{html.escape(q.kind)}" '
                    f'title="{speaker}">')
-        out.append(_marked_slice(text, marks, mark_ids, qs, qe))
+        out.append(_marked_slice(text, marks, bounds, mark_ids, qs, qe))
         out.append("</span>")
         at = qe
         if ends_here:
@@ -1039,30 +1040,42 @@ def render_paragraph(text: str, marks: list[tuple[int, int]], mark_ids: list[str
                 label = f" ({html.escape(q.kind, quote=False)})" if q.kind != "speech" else ""
                 out.append(f'<a class="who{"" if q.speaker else " unknown"}" href="#q{k}">'
                            f"— {who}{label}</a>")
-    out.append(_marked_slice(text, marks, mark_ids, at, len(text)))
+    out.append(_marked_slice(text, marks, bounds, mark_ids, at, len(text)))
     return "".join(out)
 
 
-def _marked_slice(text, marks, mark_ids, start, end) -> str:
-    """mark() for text[start:end], with ids only on the piece where a match starts."""
-    inside = [(s, e) for s, e in marks if e > start and s < end]
-    ids = [mark_ids[marks.index(m)] if m[0] >= start else "" for m in inside]
-    body = mark(text, inside, start, end, ids=ids)
+def _marked_slice(text, marks, bounds, mark_ids, start, end) -> str:
+    """mark() for text[start:end], with ids only on the piece where a match starts. marks
+    are apart and ascending (find_spans), bounds their (starts, ends)."""
+    starts, ends = bounds
+    lo = bisect.bisect_right(ends, start)  # the first that ends after start
+    hi = max(lo, bisect.bisect_left(starts, end))  # the first that starts at end or later
+    ids = [mark_ids[k] if marks[k][0] >= start else "" for k in range(lo, hi)]
+    body = mark(text, marks[lo:hi], start, end, ids=ids)
     return body.replace('<mark id="">', "<mark>")
+
+
+_SNAP = 30  # characters a snippet's window may grow by to end at a space
 
 
 def _window(text: str, spans: list[tuple[int, int]], width: int = 240) -> tuple[int, int]:
     """A window of about `width` characters around the first span, cut at word boundaries."""
-    s0 = spans[0][0]
+    return _window_at(text, spans[0][0], width)
+
+
+def _window_at(text: str, s0: int, width: int = 240) -> tuple[int, int]:
+    """_window around a span that starts at s0: its ends move to a space at most _SNAP
+    characters away (looked for only that far: a long text has many windows)."""
     start = max(0, s0 - width // 3)
     end = min(len(text), start + width)
     if start > 0 and not text[start - 1].isspace():
-        space = max(text.rfind(c, 0, start) for c in " \n\t")  # a paragraph break is a space
-        start = space + 1 if start - space < 30 else start  # -1: the word starts the text
+        near = max(0, start - _SNAP)
+        space = max(text.rfind(c, near, start) for c in " \n\t")  # a paragraph break is a space
+        start = space + 1 if start - space < _SNAP else start  # -1: the word starts the text
     if end < len(text) and not text[end].isspace():
-        found = [i for i in (text.find(c, end) for c in " \n\t") if i != -1]
+        found = [i for i in (text.find(c, end, end + _SNAP) for c in " \n\t") if i != -1]
         stop = min(found) if found else len(text)
-        end = stop if stop - end < 30 else end
+        end = stop if stop - end < _SNAP else end
     while start < end and text[start].isspace():
         start += 1
     return start, end
@@ -1090,27 +1103,33 @@ def document_spans(paragraphs: list[str], paragraph_languages: list[str], langua
 
 def _snippets(paragraphs: list[str], spans: list[list[tuple[int, int]]],
               limit: int = SNIPPETS_PER_HIT) -> tuple[str, ...]:
+    """Up to `limit` snippets: the windows with the most distinct matched words, then the
+    most matches, then the earliest paragraph; shown in document order. spans: each
+    paragraph's, as find_spans gives them (merged: ascending, apart), so the spans inside a
+    window are found by binary search (a paragraph of a 5 MB text can hold 100,000 matches)."""
     scored = []
     for i, (p, sp) in enumerate(zip(paragraphs, spans, strict=True)):
         if not sp:
             continue
+        starts, ends = [s for s, _ in sp], [e for _, e in sp]
         # a window per cluster of matches
         j = 0
         while j < len(sp):
-            start, end = _window(p, sp[j:])
-            inside = [s for s in sp if s[0] >= start and s[1] <= end]
-            distinct = len({normalize_for_index(p[s:e]).lower() for s, e in inside})
-            scored.append((distinct, len(inside), -i, i, sp[j:]))
-            j += max(1, len(inside))
+            start, end = _window_at(p, sp[j][0])
+            lo = bisect.bisect_left(starts, start)
+            hi = bisect.bisect_right(ends, end, lo)
+            distinct = len({normalize_for_index(p[s:e]).lower() for s, e in sp[lo:hi]})
+            scored.append((distinct, hi - lo, -i, i, j))
+            j += max(1, hi - lo)
     scored.sort(key=lambda x: x[:3], reverse=True)
-    chosen = sorted(scored[:limit], key=lambda x: (x[3], x[4][0][0]))
+    chosen = sorted(scored[:limit], key=lambda x: (x[3], spans[x[3]][x[4]][0]))
     if not chosen:
         first = paragraphs[0] if paragraphs else ""
         cut = first[:240]
         if len(first) > 240:
             cut = cut[: cut.rfind(" ")] + "…" if " " in cut else cut + "…"
         return (html.escape(cut, quote=False),) if cut else ()
-    return tuple(_snippet(paragraphs[i], sp) for *_, i, sp in chosen)
+    return tuple(_snippet(paragraphs[i], spans[i][j:]) for *_, i, j in chosen)
 
 
 # =========================================================================== facets

@@ -793,6 +793,27 @@ def test_snippet_windows_cut_between_words(words, seps, at, width):
     assert end == len(text) or text[end].isspace()
 
 
+def test_snippets_of_a_paragraph_with_many_matches():
+    # One paragraph of ~2 MB holding 40,000 matches: the windows are found by binary
+    # search and their ends looked for nearby (5 MB took 198 s before; bench/HISTORY.md).
+    from indexer.schema import build_schema
+    from indexer.search import _snippets, _spec, compile_query, find_spans
+
+    para = "the workers of the depot met again and went on strike " * 40_000
+    para += "at last a strike vote, then vote counts and a vote result and a strike"
+    spec = _spec(compile_query("strike vote counts result", False, build_schema()).query)
+    spans = [find_spans(para, "text_en", spec)]
+    assert len(spans[0]) > 40_000
+    snippets = _snippets([para], spans)
+    assert len(snippets) == 3
+    # the one window with all four words wins; the other two are the filler's first ones
+    # (as many matches each, the earliest first); all in document order
+    assert snippets[-1].endswith("<mark>result</mark> and a <mark>strike</mark>")
+    assert snippets[0].startswith("the workers") and snippets[0].endswith("…")
+    at = [para.index(re.sub(r"</?mark>", "", s).strip("…")) for s in snippets]
+    assert at == sorted(at) and at[0] == 0 and at[-1] > len(para) - 300
+
+
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.text(st.sampled_from(list("aeiouyáéíóúñçßÄöøœﬁ ÉÑ.-'’_1 \n\tstrnglmkdwUSA#@")),
                     max_size=80),
