@@ -718,6 +718,9 @@ _ALLOWED_FIELDS = (schema.STEMMED_TEXT_FIELDS + schema.STEMMED_TITLE_FIELDS +
 _SPECIAL = re.compile(r'[()\[\]{}"^~*?:+\-!\\]')
 
 
+_WORD_START = r"(?<![^\s(])"  # at the start of the query, or after a space or "("
+
+
 def _parser(sch, fields: tuple[str, ...]) -> qparser.QueryParser:
     parser = qparser.MultifieldParser(list(fields), sch, group=qparser.AndGroup)
     parser.remove_plugin_class(qplugins.SingleQuotePlugin)  # quotes are normalised already
@@ -726,7 +729,10 @@ def _parser(sch, fields: tuple[str, ...]) -> qparser.QueryParser:
     names = "|".join(sorted(_ALLOWED_FIELDS, key=len, reverse=True))
     parser.add_plugin(qplugins.FieldsPlugin(expr=rf"(?P<text>{names}):", remove_unknown=False))
     parser.add_plugin(qplugins.FuzzyTermPlugin())
-    parser.add_plugin(qplugins.PlusMinusPlugin())
+    # + and - only where a word starts: "low-wage" is the two words (a phrase, as the field
+    # analyses it), not "low NOT wage"
+    parser.add_plugin(qplugins.PlusMinusPlugin(plusexpr=_WORD_START + r"\+",
+                                               minusexpr=_WORD_START + "-"))
     return parser
 
 

@@ -793,6 +793,26 @@ def test_snippet_windows_cut_between_words(words, seps, at, width):
     assert end == len(text) or text[end].isspace()
 
 
+def test_a_hyphen_inside_a_word_joins_it_and_one_before_a_word_excludes_it(tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {
+        "a.txt": "Low-wage workers at the depot asked for an e-commerce union.",
+        "b.txt": "The wage was low, workers said, and e-mail was their only channel.",
+        "c.txt": "Warehouse workers spoke about their wage and the depot's hours.",
+    })
+    build.build_index(corpus_dir, tmp_path / "i")
+    with CorpusIndex(tmp_path / "i") as index:
+        def ids(q: str) -> list[str]:
+            return sorted(h.id for h in index.search(make_query(q=q)).hits)
+
+        assert ids("low-wage") == ["a"]  # the two words as a phrase, not "low NOT wage"
+        assert ids("e-commerce") == ["a"]
+        assert ids("workers -wage") == []  # a hyphen before a word still excludes it
+        assert ids("workers -depot") == ["b"]
+        assert ids("low-wage -union") == []
+        assert ids("(depot) -e-commerce") == ["c"]
+        assert "NOT" not in index.search(make_query(q="low-wage")).parsed_query
+
+
 def test_snippets_of_a_paragraph_with_many_matches():
     # One paragraph of ~2 MB holding 40,000 matches: the windows are found by binary
     # search and their ends looked for nearby (5 MB took 198 s before; bench/HISTORY.md).
