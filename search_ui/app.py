@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from indexer.search import CorpusIndex
 
@@ -24,7 +24,7 @@ SECURITY_HEADERS = {
 
 def create_app(config: dict | None = None) -> Flask:
     """The application. config: INDEX_DIR (default $CORPUS_SEARCH_INDEX or ./index)."""
-    from . import api, errors, views  # they import get_index from here
+    from . import api, errors, params, views  # they import get_index from here
 
     app = Flask(__name__)
     app.config.update(
@@ -43,6 +43,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp, url_prefix="/api")
     errors.register(app)
     views.register_template_helpers(app)
+
+    @app.before_request
+    def utf8_arguments():
+        params.check_utf8(request.query_string)
 
     @app.after_request
     def security_headers(response):

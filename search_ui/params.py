@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import unquote_to_bytes, urlencode
 
 from werkzeug.datastructures import MultiDict
 
@@ -16,6 +16,21 @@ MULTI = {"outlet", "org", "person", "lang", "type", "speaker", "kind"}
 #: the parameters of GET /quotes and GET /api/quotes
 QUOTE_PARAMS = ("q", "speaker", "outlet", "kind", "lang", "from", "to", "translated", "sort",
                 "page", "per_page", "exact")
+
+
+def check_utf8(query_string: bytes) -> None:
+    """ParameterError naming the first parameter whose name or value, percent-decoded, is
+    not UTF-8: werkzeug keeps such bytes as text ('%FF'), so `q=%FF%FE` would search the
+    words ff and fe."""
+    for pair in query_string.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        for part in (name, value):
+            try:
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                shown = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
+                raise ParameterError(shown, f"{shown} holds bytes that are not UTF-8 text; "
+                                            f"percent-encode its UTF-8 bytes") from None
 
 
 def _check(args: MultiDict, known: tuple[str, ...]) -> None:

@@ -70,6 +70,7 @@ def test_search_parameters(client, query, check):
         ("type=op-ed", "type"), ("lang=english!", "lang"), ("exact=maybe", "exact"),
         ("translated=sometimes", "translated"), ("bogus=1", "bogus"), ("page=1&page=2", "page"),
         ("q=" + "x" * 1001, "q"), ("from=2020&to=2019", "from"),
+        ("q=%FF%FE", "q"), ("q=amazon%ED%A0%80", "q"), ("outlet=El+Pa%EDs", "outlet"),
     ],
 )
 def test_search_bad_parameters_are_400_naming_the_parameter(client, query, parameter):
@@ -77,6 +78,15 @@ def test_search_bad_parameters_are_400_naming_the_parameter(client, query, param
     assert body == {"error": {"status": 400, "message": body["error"]["message"],
                               "parameter": parameter}}
     assert parameter in body["error"]["message"]
+
+
+def test_utf8_arguments_pass_and_other_bytes_are_refused_everywhere(client):
+    assert get_json(client, "/api/search?q=Cl%C3%A9rigos+%E2%80%9Cwon%E2%80%99t%E2%80%9D")[
+        "query"] == "Clérigos “won’t”"
+    for path in ("/api/quotes?q=%FF", "/api/export?q=%C3", "/?q=%FF"):
+        r = client.get(path)
+        assert r.status_code == 400, path
+        assert "not UTF-8" in r.get_data(as_text=True), path
 
 
 def test_malformed_queries_are_never_errors(client):
