@@ -180,6 +180,22 @@ def title_field(language: str) -> str:
     return f"title_{language if language in STEMMED_LANGUAGES else OTHER}"
 
 
+def exact_field(fieldname: str) -> str:
+    """The unstemmed field holding the words of a stemmed one as written (the field itself
+    if it is not stemmed): where a wildcard or fuzzy word is looked for, since a pattern
+    typed by a person is a pattern of words, not of stems.
+
+    >>> exact_field("text_es"), exact_field("title_xx"), exact_field("quote_en")
+    ('text_exact', 'title_exact', 'quote_exact')
+    >>> exact_field("outlet_text")
+    'outlet_text'
+    """
+    kind, _, suffix = fieldname.partition("_")
+    if kind in ("text", "title", "quote") and suffix in (*STEMMED_LANGUAGES, OTHER):
+        return f"{kind}_exact"
+    return fieldname
+
+
 STEMMED_TEXT_FIELDS = tuple(f"text_{lang}" for lang in (*STEMMED_LANGUAGES, OTHER))
 STEMMED_QUOTE_FIELDS = tuple(f"quote_{lang}" for lang in (*STEMMED_LANGUAGES, OTHER))
 STEMMED_TITLE_FIELDS = tuple(f"title_{lang}" for lang in (*STEMMED_LANGUAGES, OTHER))

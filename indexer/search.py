@@ -31,6 +31,7 @@ import numpy as np
 from whoosh import columns, formats, qparser
 from whoosh import query as wq
 from whoosh.analysis import CompositeAnalyzer
+from whoosh.automata import fsa
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.filedb import filetables
 from whoosh.matching import (
@@ -721,8 +722,22 @@ _SPECIAL = re.compile(r'[()\[\]{}"^~*?:+\-!\\]')
 _WORD_START = r"(?<![^\s(])"  # at the start of the query, or after a space or "("
 
 
+class _Parser(qparser.QueryParser):
+    """Whoosh's parser, but a wildcard or fuzzy word asked of a stemmed field is looked for
+    in the field of the words as written (schema.exact_field). Whoosh would stem the pattern
+    and match it against stems: `immigra*` became `immigr*` in English and `deporta*`
+    matched nothing, since no stem starts with "deporta"."""
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True,
+                   removestops=True):
+        if issubclass(termclass, (wq.Wildcard, wq.Prefix, wq.FuzzyTerm)):
+            fieldname = schema.exact_field(fieldname)
+        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+
+
 def _parser(sch, fields: tuple[str, ...]) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(list(fields), sch, group=qparser.AndGroup)
+    parser = _Parser(None, sch, group=qparser.AndGroup)  # (what MultifieldParser makes)
+    parser.add_plugin(qplugins.MultifieldPlugin(list(fields)))
     parser.remove_plugin_class(qplugins.SingleQuotePlugin)  # quotes are normalised already
     parser.remove_plugin_class(qplugins.FieldsPlugin)
     parser.remove_plugin_class(qplugins.EveryPlugin)
@@ -857,8 +872,9 @@ class _Spec:
     fuzzy: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
 
     def empty(self, fieldname: str) -> bool:
+        written = schema.exact_field(fieldname)  # (where its wildcards and fuzzy words are)
         return not (self.terms.get(fieldname) or self.phrases.get(fieldname) or
-                    self.patterns.get(fieldname) or self.fuzzy.get(fieldname))
+                    self.patterns.get(written) or self.fuzzy.get(written))
 
 
 def _spec(q: wq.Query, spec: _Spec | None = None) -> _Spec:
@@ -891,18 +907,74 @@ def _spec(q: wq.Query, spec: _Spec | None = None) -> _Spec:
 
 
 def _within(a: str, b: str, maxdist: int) -> bool:
-    """Levenshtein distance of a and b is at most maxdist."""
+    """a and b are at most maxdist edits apart: a letter added, dropped or changed, or two
+    neighbours swapped (optimal string alignment: a swapped pair is not edited again), the
+    distance _edit_automaton accepts.
+
+    >>> _within("palantri", "palantir", 1), _within("palantri", "palantor", 1)
+    (True, False)
+    """
     if abs(len(a) - len(b)) > maxdist:
         return False
-    prev = list(range(len(b) + 1))
+    before, prev = None, list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
         for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        if min(cur) > maxdist:
+            d = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if before is not None and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                d = min(d, before[j - 2] + 1)
+            cur.append(d)
+        if min(cur) > maxdist:  # (a swap costs at least what the row above it cost)
             return False
-        prev = cur
+        before, prev = prev, cur
     return prev[-1] <= maxdist
+
+
+def _edit_automaton(word: str, maxdist: int, prefix: int = 0) -> fsa.DFA:
+    """A DFA of the words at most maxdist edits from `word` (_within), the first `prefix`
+    letters unchanged: Whoosh's Levenshtein automaton (automata.lev) with swaps of two
+    neighbours added. Whoosh's own fuzzy search has no swaps on an index of one segment and
+    has them on one of several, where it compares every word of the field in Python."""
+    nfa = fsa.NFA((0, 0))
+    for i in range(prefix):
+        nfa.add_transition((i, 0), word[i], (i + 1, 0))
+    for i in range(prefix, len(word)):
+        for e in range(maxdist + 1):
+            nfa.add_transition((i, e), word[i], (i + 1, e))
+            if e < maxdist:
+                nfa.add_transition((i, e), fsa.ANY, (i, e + 1))  # a letter added
+                nfa.add_transition((i, e), fsa.EPSILON, (i + 1, e + 1))  # dropped
+                nfa.add_transition((i, e), fsa.ANY, (i + 1, e + 1))  # changed
+                if i + 1 < len(word):  # swapped with the next
+                    nfa.add_transition((i, e), word[i + 1], ("swap", i, e))
+                    nfa.add_transition(("swap", i, e), word[i], (i + 2, e + 1))
+    for e in range(maxdist + 1):
+        if e < maxdist:
+            nfa.add_transition((len(word), e), fsa.ANY, (len(word), e + 1))
+        nfa.add_final_state((len(word), e))
+    return nfa.to_dfa()
+
+
+def fuzzy_words(reader, fieldname: str, word: str, maxdist: int, prefix: int = 0
+                ) -> list[str]:
+    """The words of a field at most maxdist edits from `word` (_within), sorted: the
+    automaton walked over each segment's sorted words, skipping those it cannot accept.
+    (Whoosh's MultiCursor finds no word at all, so each segment is read apart.)"""
+    if fieldname not in reader.schema:
+        return []
+    dfa = _edit_automaton(word, maxdist, prefix)
+    found: set[str] = set()
+    for sub, _offset in reader.leaf_readers():
+        cur = sub.cursor(fieldname)
+        if not cur.is_valid():
+            continue
+
+        def lookup(key: str, cur=cur) -> str | None:
+            cur.find(key)
+            return cur.text() if cur.is_valid() else None
+
+        found.update(fsa.find_all_matches(dfa, lookup))
+    return sorted(found)
 
 
 def field_terms(text: str, fieldname: str) -> list[tuple[str, int, int, int]]:
@@ -946,8 +1018,9 @@ def find_spans(text: str, fieldname: str, spec: _Spec) -> list[tuple[int, int]]:
     text = normalize_for_index(text)
     phrases = spec.phrases.get(fieldname, ())
     terms = spec.terms.get(fieldname, set())
-    patterns = spec.patterns.get(fieldname, ())
-    fuzzy = spec.fuzzy.get(fieldname, ())
+    written = schema.exact_field(fieldname)  # wildcards and fuzzy words: of words as written
+    patterns = spec.patterns.get(written, ())
+    fuzzy = spec.fuzzy.get(written, ())
     if not patterns and not fuzzy:  # no query word here, nor all of a phrase's: no span,
         present = field_words(text, fieldname)  # the common case
         if terms.isdisjoint(present):  # (which stops at the first word it finds)
@@ -977,9 +1050,10 @@ def find_spans(text: str, fieldname: str, spec: _Spec) -> list[tuple[int, int]]:
     if not patterns and not fuzzy:
         spans += [(s, e) for word, _pos, s, e in toks if word in terms]
     else:
-        for word, _pos, s, e in toks:
-            if word in terms or any(p.fullmatch(word) for p in patterns) or any(
-                    word.startswith(t[:pl]) and _within(word, t, d) for t, d, pl in fuzzy):
+        forms = toks if written == fieldname else field_terms(text, written)
+        for (word, _pos, s, e), (form, *_) in zip(toks, forms, strict=True):
+            if word in terms or any(p.fullmatch(form) for p in patterns) or any(
+                    form.startswith(t[:pl]) and _within(form, t, d) for t, d, pl in fuzzy):
                 spans.append((s, e))
     return _merge(spans)
 
@@ -2112,7 +2186,10 @@ def bounded(q: wq.Query, reader,
                      f"the index; put at least one letter before * or ?")
         if isinstance(node, (wq.Wildcard, wq.Prefix, wq.FuzzyTerm)):
             words: list[bytes] = []
-            for word in node._btexts(reader):
+            expansion = (fuzzy_words(reader, node.fieldname, node.text, node.maxdist,
+                                     node.prefixlength)
+                         if isinstance(node, wq.FuzzyTerm) else node._btexts(reader))
+            for word in expansion:
                 words.append(word)
                 if len(words) > MAX_EXPANSION:
                     raise ParameterError(

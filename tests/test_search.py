@@ -29,7 +29,7 @@ from indexer.search import (
     normalize_query_text,
 )
 
-from .conftest import CORPUS, DATA, write_corpus
+from .conftest import CORPUS, DATA, REPO, write_corpus
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +120,18 @@ def test_phrase_and_proximity(ix):
 def test_fuzzy_and_wildcard(ix):
     assert SEED_004 in ids(search(ix, q="Newsweak~", per_page=50))
     assert search(ix, q="Rekogni*").total >= 2
+
+
+def test_every_query_in_the_readmes_query_table_finds_something(ix):
+    """Each query of the README's table (its first column; bare field names left out) runs
+    as written and finds a document here: an example finding nothing teaches the wrong thing
+    (`palantri~` found nothing while Whoosh's fuzzy words had no swapped letters)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Query language\n\n", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split("|")[1] for line in table.splitlines()[2:]]
+    queries = [q for row in rows for q in re.findall(r"`([^`]+)`", row) if not q.endswith(":")]
+    assert len(queries) >= 15
+    assert [q for q in queries if search(ix, q=q).total == 0] == []
 
 
 # --------------------------------------------------------------------------- costly queries
@@ -811,6 +823,72 @@ def test_a_hyphen_inside_a_word_joins_it_and_one_before_a_word_excludes_it(tmp_p
         assert ids("low-wage -union") == []
         assert ids("(depot) -e-commerce") == ["c"]
         assert "NOT" not in index.search(make_query(q="low-wage")).parsed_query
+
+
+def test_wildcards_and_fuzzy_words_match_words_as_written_not_stems(tmp_path):
+    """A pattern is a pattern of words: Whoosh stemmed it and matched stems, so `deporta*`
+    (no stem starts with "deporta") found nothing and `protest*` became `prot*` in German."""
+    corpus_dir = write_corpus(tmp_path / "c", {
+        "en.txt": "Activists marched against deportations and immigration raids. The "
+                  "organizers said the deportation of families had to stop, and that the "
+                  "immigrants in the city deserved protection from the federal agents.",
+        "es.txt": "Los activistas marcharon contra las deportaciones y las redadas de "
+                  "inmigración. Los organizadores dijeron que la deportación de familias "
+                  "debía terminar y que los inmigrantes de la ciudad merecían protección.",
+        "other.txt": "The mayor deported nobody, she said, and the council protested the "
+                     "raids; the vendors protested too, and the newspaper reported it.",
+    })
+    build.build_index(corpus_dir, tmp_path / "i")
+    with CorpusIndex(tmp_path / "i") as index:
+        def found(q: str, **kw) -> list[str]:
+            return sorted(h.id for h in index.search(make_query(q=q, **kw)).hits)
+
+        assert found("deporta*") == ["en", "es"]  # deportation(s), deportación: not deported
+        assert found("deporta*") == found("deporta*", exact=True)
+        assert found("immigra*") == ["en"]  # English forms; Spanish writes "inmigra..."
+        assert found("inmigra*") == ["es"]
+        assert found("deport?d") == ["other"]
+        assert found("protest*") == ["other"]  # not "protection" (stem "protect")
+        assert found("organi?ers OR organi?adores") == ["en", "es"]  # (one letter each)
+        assert found("famil*") == ["en", "es"]
+        assert found("title:famil*") == []  # (the title: each text's first sentence)
+        assert found("title:deporta*") == ["en", "es"]
+        r = index.search(make_query(q="deporta* raids"))
+        assert r.parsed_query == "(deporta* AND (raid OR raids))"  # (Spanish: "raids")
+        marked = {h.id: re.findall(r"<mark>(.*?)</mark>", " ".join(h.snippets))
+                  for h in r.hits}
+        assert sorted(marked) == ["en"]
+        assert set(marked["en"]) == {"deportations", "raids", "deportation"}
+        # fuzzy: one edit, a swapped pair of letters counting as one
+        assert found("deportaiton~") == ["en"]
+        assert found("deportaiotn~") == []  # two swaps: two edits
+        assert found("deportaiotn~2") == ["en", "es"]  # (deportacion: two edits too)
+        assert found("protsted~") == ["other"]  # a letter dropped
+        matches = index.all_matches("en", "deportaiton~").matches
+        assert [m.text for m in matches] == ["deportation"]
+
+
+@given(word=st.text("abcd", max_size=6), other=st.text("abcd", max_size=7),
+       maxdist=st.integers(0, 3), prefix=st.integers(0, 2))
+@example(word="palantri", other="palantir", maxdist=1, prefix=0)
+@example(word="abcd", other="badc", maxdist=1, prefix=0)
+def test_fuzzy_words_are_found_and_marked_by_the_same_distance(word, other, maxdist, prefix):
+    """The automaton that finds a fuzzy word's matches in the index accepts exactly the
+    words that highlighting marks (optimal string alignment distance, computed here from
+    its definition)."""
+    prefix = min(prefix, len(word))
+    d = [[i + j if not i * j else 0 for j in range(len(other) + 1)]
+         for i in range(len(word) + 1)]
+    for i in range(1, len(word) + 1):
+        for j in range(1, len(other) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (word[i - 1] != other[j - 1]))
+            if i > 1 and j > 1 and word[i - 1] == other[j - 2] and word[i - 2] == other[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    expected = d[-1][-1] <= maxdist and other.startswith(word[:prefix])
+    assert search_module._edit_automaton(word, maxdist, prefix).accept(other) == expected
+    assert (other.startswith(word[:prefix]) and
+            search_module._within(other, word, maxdist)) == expected
 
 
 def test_snippets_of_a_paragraph_with_many_matches():
