@@ -148,9 +148,11 @@ _FALSE = {"0", "false", "no", "off", "n", "f", ""}
 
 
 def _values(raw: object) -> tuple[str, ...]:
+    """A parameter's values: one (a string, a number) or several (any other iterable)."""
     if raw is None:
         return ()
-    items = [raw] if isinstance(raw, str) else list(raw)
+    items = list(raw) if isinstance(raw, Iterable) and not isinstance(raw, (str, bytes)) \
+        else [raw]
     return tuple(dict.fromkeys(str(v).strip() for v in items if str(v).strip()))
 
 
@@ -187,8 +189,8 @@ def parse_partial_date(parameter: str, raw: str) -> PartialDate:
                        f"not {raw!r}") from None
 
 
-def _language_code(parameter: str, raw: str) -> str:
-    value = raw.strip().lower()
+def _language_code(parameter: str, raw: object) -> str:
+    value = str(raw).strip().lower()
     value = _LANGUAGE_BY_NAME.get(value, value)
     if not re.fullmatch(r"[a-z]{2,3}", value):
         raise ParameterError(parameter, f"{parameter} must be a language code such as 'en' or "
@@ -238,7 +240,7 @@ def make_query(
     if start and end and start.start > end.end:
         raise ParameterError("from", f"from ({start.isoformat()}) is after to "
                                      f"({end.isoformat()})")
-    sort_value = (sort or "relevance").strip().lower()
+    sort_value = str(sort or "relevance").strip().lower()
     if sort_value not in SORTS:
         raise ParameterError("sort", f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     page_number = _int("page", page, 1, 1_000_000, "a positive integer")

@@ -708,6 +708,25 @@ def test_bad_parameters_name_themselves(kw, parameter):
     assert str(info.value).startswith(parameter) or parameter in str(info.value)
 
 
+@pytest.mark.parametrize("make", [make_query, make_quote_query])
+def test_values_of_any_type_are_read_or_refused_by_name(make):
+    """From Python a parameter may be given a number, a list or anything else: it is read
+    as text or refused with a ParameterError naming it, never a TypeError from inside
+    (make_query(lang=5) raised one)."""
+    import inspect
+
+    for name in inspect.signature(make).parameters:
+        for value in (5, 2.5, True, [5], ["es", 7], {"es": 1}, b"es", object()):
+            try:
+                make(**{name: value})
+            except ParameterError as e:
+                assert e.parameter in (name, name.replace("date_", "")), (name, value)
+    with pytest.raises(ParameterError, match="lang must be a language code") as err:
+        make_query(lang=5)
+    assert err.value.parameter == "lang"
+    assert make_query(lang=["es"]).languages == ("es",)
+
+
 def test_parameter_aliases():
     sq = make_query(lang=["Spanish", "en"], type=["blog", "press-release"], exact="on")
     assert sq.languages == ("es", "en") and sq.doc_types == ("blog post", "press release")
