@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import copy
 import datetime as dt
+import difflib
 import functools
 import heapq
 import html
@@ -1217,6 +1218,50 @@ def _snippets(paragraphs: list[str], spans: list[list[tuple[int, int]]],
 # =========================================================================== facets
 
 
+# A filter's values as typed: its field (of SearchQuery or QuoteQuery) -> the facet whose
+# values it takes, and the parameter's name
+_TYPED_FILTERS = {"outlets": ("outlet", "outlet"), "organizations": ("organization", "org"),
+                  "people": ("person", "person"), "speakers": ("speaker", "speaker")}
+
+
+def _named_filters(data: _ReaderData, query):
+    """query (a SearchQuery or QuoteQuery) with each value of its outlet, organization,
+    person and speaker filters replaced by the index's values it names (_ReaderData.named),
+    and a note for each value read so or naming none (kept: it matches nothing)."""
+    changes, notes = {}, []
+    for attr, (facet, parameter) in _TYPED_FILTERS.items():
+        values = getattr(query, attr, ())
+        out: list[str] = []
+        for value in values:
+            found, near = data.named(facet, value)
+            if found == [value]:
+                pass
+            elif found:
+                notes.append(f"{parameter} {value!r} read as "
+                             f"{' or '.join(repr(f) for f in found)}")
+            else:
+                note = f"{parameter} {value!r}: no {facet} of that name in this index"
+                if near:
+                    note += f"; did you mean {' or '.join(repr(n) for n in near)}?"
+                if facet in ("organization", "person"):
+                    note += (f" (the query {parameter}:\"{value}\" also searches the other "
+                             f"names the registries give)")
+                notes.append(note)
+            out.extend(found or [value])
+        if values:
+            changes[attr] = tuple(dict.fromkeys(out))
+    return (replace(query, **changes) if changes else query), notes
+
+
+def _label_key(value: str) -> str:
+    """A facet value as a person may type it: without case, accents, punctuation.
+
+    >>> _label_key("La Opinión"), _label_key("  U.S.-Mexico  Border ")
+    ('la opinion', 'u s mexico border')
+    """
+    return " ".join(re.sub(r"[\W_]+", " ", fold(value)).split())
+
+
 class _ReaderData:
     """What queries need besides postings, per index version and shared by every thread's
     searcher of that version (their document numbers agree): each document's facet values,
@@ -1265,6 +1310,7 @@ class _ReaderData:
         self._ranks: dict[str, list[int]] = {}
         self._rank_arrays: dict[str, np.ndarray] = {}
         self._numbers: dict[str, dict[str, int]] = {}
+        self._keys: dict[str, dict[str, list[str]]] = {}  # facet -> _label_key -> values
         self._lock = threading.Lock()
         self._sets: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cached = 0
@@ -1337,6 +1383,28 @@ class _ReaderData:
             numbers = self._numbers[facet] = {v: i for i, v in enumerate(self.labels[facet])
                                               if v is not None}
         return numbers
+
+    def named(self, facet: str, value: str) -> tuple[list[str], list[str]]:
+        """The facet's values that `value` names, and, if none, up to three it may have
+        meant: itself if it is one; else those written the same but for case, accents,
+        punctuation and spacing ("la opinion" names "La Opinión"). A filter value comes from
+        a facet (the same) or is typed (by a script, on the command line)."""
+        if value in self._label_numbers(facet):
+            return [value], []
+        key = _label_key(value)
+        with self._lock:
+            keys = self._keys.get(facet)
+            if keys is None:
+                keys = {}
+                for label in self.labels[facet][1:]:
+                    keys.setdefault(_label_key(label), []).append(label)
+                self._keys[facet] = keys
+        if key in keys:
+            return sorted(keys[key]), []
+        near = difflib.get_close_matches(key, list(keys), n=3, cutoff=0.75)
+        near += [k for k in sorted(keys, key=len) if key and re.search(
+            rf"\b{re.escape(key)}\b", k) and k not in near][:3 - len(near)]
+        return [], [label for k in near for label in sorted(keys[k])][:3]
 
     def _counts(self, facet: str, docs: np.ndarray) -> np.ndarray:
         """count()'s counts by value number (0: documents without a value)."""
@@ -3425,6 +3493,7 @@ class CorpusIndex:
     def _search(self, sq: SearchQuery) -> SearchResults:
         s = self._searcher()
         data = self._data(s)
+        sq, filter_notes = _named_filters(data, sq)
         compiled = self._compile(s, sq.text, sq.exact)
         q = compiled.query
         groups = self._filter_groups(sq, compiled.date_ranges)
@@ -3449,7 +3518,8 @@ class CorpusIndex:
             suggestion = self._suggest(s, sq.text, total,
                                        lambda text: self.count(replace(sq, text=text)))
         return SearchResults(query=sq, parsed_query=compiled.described, total=total, hits=hits,
-                             facets=facets, suggestion=suggestion, notes=tuple(compiled.notes),
+                             facets=facets, suggestion=suggestion,
+                             notes=(*filter_notes, *compiled.notes),
                              timeline=timeline)
 
     def iter_hits(self, sq: SearchQuery):
@@ -3490,6 +3560,7 @@ class CorpusIndex:
     def _found(self, s, data: _ReaderData, sq: SearchQuery) -> tuple[_Compiled, np.ndarray]:
         """The search compiled, and the documents it finds (words and every filter), a
         docset."""
+        sq = _named_filters(data, sq)[0]
         compiled = self._compile(s, sq.text, sq.exact)
         groups = self._filter_groups(sq, compiled.date_ranges)
         base, group_docs = self._sets(s, data, None if compiled.browse else compiled.query,
@@ -3625,6 +3696,7 @@ class CorpusIndex:
     def _search_quotes(self, qq: QuoteQuery) -> QuoteResults:
         s = self._searcher()
         data = self._data(s)
+        qq, filter_notes = _named_filters(data, qq)
         compiled = self._compile(s, qq.text, qq.exact, quotes=True)
         groups: dict[str, wq.Query] = {"record": wq.Term("record", "quote")}
         for key, fieldname, values in (("speaker", "speaker", qq.speakers),
@@ -3660,7 +3732,7 @@ class CorpusIndex:
 
             suggestion = self._suggest(s, qq.text, total, count, fields=("quote_exact",))
         return QuoteResults(qq, compiled.described, total, hits, facets, suggestion,
-                            tuple(compiled.notes))
+                            (*filter_notes, *compiled.notes))
 
     def _quote_hit(self, f: dict, score: float | None, spec: _Spec, exact: bool,
                    unscored: bool) -> QuoteHit:

@@ -17,14 +17,20 @@ def _param(name: str, description: str, schema: dict, multi: bool = False) -> di
     return p
 
 
+_TYPED = (" Case, accents and punctuation do not matter: a note says how a value was read, "
+          "or that it names nothing.")
+
 SEARCH_PARAMETERS = [
     _param("q", "Query text (Whoosh syntax: AND OR NOT, \"phrases\", \"a b\"~3, word~, "
                 "wildcards*, title: outlet: org: person: author: lang: type: year: "
                 "date:[2019-01 TO 2019-06]). Empty: browse everything, newest first.",
            {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
-    _param("outlet", "Outlet name; several are OR'ed.", _STR, multi=True),
-    _param("org", "Organization (canonical name); several are OR'ed.", _STR, multi=True),
-    _param("person", "Person (canonical name); several are OR'ed.", _STR, multi=True),
+    _param("outlet", "Outlet name, as in the outlet facet; several are OR'ed."
+           + _TYPED, _STR, multi=True),
+    _param("org", "Organization (canonical name, as in the facet); several are OR'ed."
+           + _TYPED, _STR, multi=True),
+    _param("person", "Person (canonical name, as in the facet); several are OR'ed."
+           + _TYPED, _STR, multi=True),
     _param("lang", "Language code (en, es, ...); several are OR'ed.", _STR, multi=True),
     _param("type", "Document type.", {"type": "string", "enum": list(DOC_TYPES)}, multi=True),
     _param("from", "Earliest date: 2019, 2019-08 or 2019-08-11. A document dated to a month "
@@ -50,8 +56,9 @@ QUOTE_PARAMETERS = [
                 "match who said it). Empty: every quotation, newest first.",
            {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
     _param("speaker", "Speaker (a canonical person or organization name, as in the speaker "
-                      "facet); several are OR'ed.", _STR, multi=True),
-    _param("outlet", "Outlet of the quoting document; several are OR'ed.", _STR, multi=True),
+                      "facet); several are OR'ed." + _TYPED, _STR, multi=True),
+    _param("outlet", "Outlet of the quoting document; several are OR'ed." + _TYPED, _STR,
+           multi=True),
     _param("kind", "Kind of quotation.", {"type": "string", "enum": list(QUOTE_KINDS)},
            multi=True),
     _BY_NAME["lang"], _BY_NAME["from"], _BY_NAME["to"], _BY_NAME["translated"],

@@ -272,3 +272,20 @@ def test_security_headers_on_every_response(client):
         assert "script-src 'self'" in r.headers["Content-Security-Policy"]
         assert r.headers["X-Content-Type-Options"] == "nosniff"
         assert r.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_typed_filter_values_are_read_as_the_names_they_match(client):
+    """outlet, org, person and speaker take facet names; typed in another case, without
+    accents or punctuation, a value finds what the name finds, and the answer says so."""
+    for path, facet, parameter in (("/api/search", "outlet", "outlet"),
+                                   ("/api/search", "person", "person"),
+                                   ("/api/quotes", "speaker", "speaker")):
+        name = get_json(client, path)["facets"][facet][0]["value"]
+        typed = re.sub(r"\W+", " ", name).upper()
+        exact = get_json(client, f"{path}?{parameter}={quote(name)}")
+        read = get_json(client, f"{path}?{parameter}={quote(typed)}")
+        assert read["total"] == exact["total"] > 0
+        assert read["notes"] == ([] if typed == name else
+                                 [f"{parameter} {typed.strip()!r} read as {name!r}"])
+    r = get_json(client, "/api/search?outlet=Nowhere%20Gazette%20Qx")
+    assert r["total"] == 0 and r["notes"][0].startswith("outlet 'Nowhere Gazette Qx': no outlet")

@@ -6,6 +6,7 @@ import os
 import random
 import re
 import shutil
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -577,6 +578,47 @@ def test_organization_filter_and_facet(ix):
     assert r.total >= 3
     orgs = {v.value: v for v in r.facets["organization"]}
     assert orgs["Mijente"].selected and orgs["Palantir Technologies"].selected
+
+
+def _as_typed(value: str) -> str:
+    """A facet value as someone may type it: other case, no accents, other punctuation."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", value)
+                    if not unicodedata.combining(c))
+    return re.sub(r"[.,'’-]+", " ", plain).swapcase() + " "
+
+
+@pytest.mark.parametrize("facet, parameter", [("outlet", "outlet"),
+                                              ("organization", "org"),
+                                              ("person", "person")])
+def test_a_typed_filter_value_finds_the_facet_value_it_names(ix, facet, parameter):
+    """Filters take facet values; typed on the command line or by a script, a value differing
+    in case, accents or punctuation is read as the value it names, with a note saying so."""
+    values = [v.value for v in search(ix).facets[facet]][:8]
+    assert len(values) >= 3
+    for value in values:
+        exact = search(ix, **{parameter: value})
+        assert exact.total > 0 and exact.notes == ()
+        typed = _as_typed(value)
+        r = search(ix, **{parameter: typed})
+        assert (r.total, ids(r)) == (exact.total, ids(exact))
+        assert r.notes == (f"{parameter} {typed.strip()!r} read as {value!r}",)
+        assert [v.value for v in r.facets[facet] if v.selected] == [value]
+
+
+def test_a_filter_value_naming_nothing_finds_nothing_and_says_what_it_may_mean(ix):
+    outlets = [v.value for v in search(ix).facets["outlet"]]
+    value = max(outlets, key=len)
+    typo = value[:3] + value[4:]  # a letter dropped
+    r = search(ix, outlet=typo)
+    assert r.total == 0
+    assert r.notes == (f"outlet {typo!r}: no outlet of that name in this index; did you mean "
+                       f"{value!r}?",)
+    # with a value that names one, it takes nothing away, and adds nothing
+    both = search(ix, outlet=[typo, value], per_page=100)
+    assert ids(both) == ids(search(ix, outlet=value, per_page=100)) and both.total > 0
+    r = search(ix, org="Qwxz Unknown Coalition")
+    assert r.total == 0 and "no organization of that name" in r.notes[0]
+    assert 'the query org:"Qwxz Unknown Coalition"' in r.notes[0]
 
 
 def test_translation_filters(ix):
