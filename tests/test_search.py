@@ -927,6 +927,11 @@ def test_wildcards_and_fuzzy_words_match_words_as_written_not_stems(tmp_path):
         assert found("protsted~") == ["other"]  # a letter dropped
         matches = index.all_matches("en", "deportaiton~").matches
         assert [m.text for m in matches] == ["deportation"]
+        # the words fuzzy words are looked for in are those of the index's current version
+        (corpus_dir / "new.txt").write_text("Zanzibarian vendors joined the march.",
+                                            encoding="utf-8")
+        build.build_index(corpus_dir, tmp_path / "i")
+        assert found("zanzibarain~") == ["new"]
 
 
 @given(word=st.text("abcd", max_size=6), other=st.text("abcd", max_size=7),
@@ -950,6 +955,19 @@ def test_fuzzy_words_are_found_and_marked_by_the_same_distance(word, other, maxd
     assert search_module._edit_automaton(word, maxdist, prefix).accept(other) == expected
     assert (other.startswith(word[:prefix]) and
             search_module._within(other, word, maxdist)) == expected
+
+
+@given(word=st.text("abcdé", max_size=6), maxdist=st.integers(0, 2),
+       prefix=st.integers(0, 2),
+       vocabulary=st.lists(st.text("abcdé", min_size=1, max_size=8), max_size=60))
+def test_fuzzy_words_are_the_words_within_the_distance(word, maxdist, prefix, vocabulary):
+    """Walking the automaton over a sorted word list (skipping by bisection) finds exactly
+    the words a comparison of every one of them finds."""
+    words = sorted(set(vocabulary))
+    prefix = min(prefix, len(word))
+    assert search_module.fuzzy_words(words, word, maxdist, prefix) == [
+        w for w in words if w.startswith(word[:prefix]) and
+        search_module._within(w, word, maxdist)]
 
 
 def test_snippets_of_a_paragraph_with_many_matches():
