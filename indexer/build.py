@@ -386,11 +386,11 @@ def build_index(
         except OSError as exc:
             raise _write_error(index_dir, exc) from exc
 
-        for name in ("added", "updated", "unchanged", "removed"):
+        for name in ("added", "updated", "unchanged", "removed", "kept"):
             getattr(report, name).sort()
         report.skipped.sort(key=lambda sk: sk.path)
         unknown = sorted(set(manifest) - set(report.added) - set(report.updated)
-                         - set(report.unchanged))
+                         - set(report.unchanged) - set(report.kept))
         if unknown:
             report.warnings.append(
                 f"{corpus.MANIFEST} has entries for ids not in the corpus: {', '.join(unknown)}"
@@ -428,6 +428,7 @@ def _scan(corpus_dir: Path, manifest, existing: dict[str, str], report: BuildRep
             doc_id = corpus.id_for(item.path)
             if doc_id in existing:
                 seen.add(doc_id)  # keep the version already indexed
+                report.kept.append(doc_id)
                 item = replace(item, reason=item.reason + " (the version indexed before is kept)")
             report.skipped.append(item)
         else:
@@ -471,6 +472,8 @@ def _record(outcome: tuple[str, _Todo, str | None], report: BuildReport) -> None
     if status == "skipped":
         kept = " (the version indexed before is kept)" if item.existed else ""
         report.skipped.append(Skipped(item.path, f"{why}{kept}"))
+        if item.existed:
+            report.kept.append(item.id)
         return
     if item.existed:
         report.updated.append(item.id)

@@ -102,7 +102,8 @@ def index_cmd(corpus_dir: str, index_dir: str, rebuild: bool, workers: int | Non
         f"{' (full rebuild)' if report.rebuilt else ''}: "
         f"{len(report.added)} added, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
-        f"{len(report.skipped)} skipped."
+        f"{len(report.skipped)} skipped"
+        + (f" ({len(report.kept)} of them kept as indexed before)." if report.kept else ".")
     )
     for s in report.skipped:
         click.echo(f"  skipped {s.path}: {s.reason}")

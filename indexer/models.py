@@ -268,13 +268,14 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # skipped, their version indexed before kept
     warnings: list[str] = field(default_factory=list)
     rebuilt: bool = False
     seconds: float = 0.0
 
     @property
     def indexed(self) -> int:
-        return len(self.added) + len(self.updated) + len(self.unchanged)
+        return len(self.added) + len(self.updated) + len(self.unchanged) + len(self.kept)
 
     def to_dict(self) -> dict:
         return {
@@ -283,6 +284,7 @@ class BuildReport:
             "unchanged": len(self.unchanged),
             "removed": self.removed,
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "kept": self.kept,
             "warnings": self.warnings,
             "rebuilt": self.rebuilt,
             "seconds": round(self.seconds, 3),

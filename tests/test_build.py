@@ -330,6 +330,21 @@ def test_a_document_that_turns_bad_keeps_its_indexed_version(tmp_path):
     r = build.build_index(corpus_dir, tmp_path / "i")
     assert r.removed == [] and "the version indexed before is kept" in r.skipped[0].reason
     assert _ids(tmp_path / "i") == ["a"]
+    assert (r.kept, r.indexed) == (["a"], 1)  # the summary counts what the index holds
+
+
+def test_a_document_that_prepares_to_nothing_keeps_its_indexed_version(tmp_path):
+    # Read, then found empty by cleaning (not refused at reading, as above): the same.
+    corpus_dir = write_corpus(tmp_path / "c", {"a.txt": STORY, "b.txt": STORY + " Again."})
+    build.build_index(corpus_dir, tmp_path / "i")
+    (corpus_dir / "a.txt").write_text("Share | Tweet | Email\n", encoding="utf-8")
+    r = build.build_index(corpus_dir, tmp_path / "i")
+    assert [s.path for s in r.skipped] == ["a.txt"]
+    assert r.skipped[0].reason.startswith("no text left after cleaning")
+    assert "the version indexed before is kept" in r.skipped[0].reason
+    assert (r.kept, r.unchanged, r.indexed) == (["a"], ["b"], 2)
+    assert r.to_dict()["kept"] == ["a"] and not r.warnings
+    assert _ids(tmp_path / "i") == ["a", "b"]
 
 
 def test_missing_corpus_and_missing_index():

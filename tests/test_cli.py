@@ -40,6 +40,12 @@ def test_index_prints_a_summary_and_progress(runner, tmp_path):
     assert "1 added, 0 updated, 0 unchanged, 0 removed, 1 skipped" in result.output
     assert "skipped bad.txt: binary file (PDF)" in result.output
     assert "Indexing: 2/2 files (100%)" in result.stderr
+    # a document that turns bad keeps its indexed version, and the summary counts it
+    (corpus_dir / "a.txt").write_bytes(b"%PDF-1.5")
+    again = runner.invoke(main, ["index", "--corpus", str(corpus_dir), "--index",
+                                 str(tmp_path / "i")])
+    assert "Indexed 1 documents" in again.output
+    assert "2 skipped (1 of them kept as indexed before)." in again.output
 
 
 def test_index_json_report(runner, tmp_path):
