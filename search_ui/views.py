@@ -60,9 +60,11 @@ def register_template_helpers(app) -> None:
 
 @bp.get("/")
 def search_page():
-    sq = search_query(request.args, strict=False)
-    results = get_index().search(sq)
-    return render_template("search.html", sq=sq, r=results, timeline=_timeline(results),
+    results = get_index().search(search_query(request.args, strict=False))
+    # The links are made from the query as searched: a filter typed 'la opinion' was read
+    # as 'La Opinión', the value its facet shows, so that value's link switches it off.
+    return render_template("search.html", sq=results.query, r=results,
+                           timeline=_timeline(results),
                            pages=_pages(results), year_links=_year_links(results))
 
 
@@ -113,15 +115,14 @@ def _pages(r: SearchResults) -> list[tuple[str, int | None]]:
 
 @bp.get("/quotes")
 def quotes_page():
-    qq = quote_query(request.args, strict=False)
     ix = get_index()
-    results = ix.search_quotes(qq)
+    results = ix.search_quotes(quote_query(request.args, strict=False))
     cites = {}
     for h in results.hits:
         doc = ix.document(h.doc_id)
         cites[h.id] = quote_citation(h.speaker, h.affiliation, h.text, h.title, h.outlet,
                                      doc.date, h.url, h.translated, h.original_language)
-    return render_template("quotes.html", qq=qq, r=results, cites=cites)
+    return render_template("quotes.html", qq=results.query, r=results, cites=cites)
 
 
 @bp.get("/doc/<path:doc_id>")

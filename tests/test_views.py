@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote_plus, urlencode, urlsplit
 
 import pytest
 
@@ -54,6 +54,23 @@ def test_facet_links_toggle_values_and_keep_the_rest(client):
     off = next(h for h in links(selected) if "outlet=Newsweek" not in h and "q=Amazon" in h
                and "sort=oldest" in h and "page" not in h and "doc/" not in h and "api" not in h)
     assert parse_qs(urlsplit(off).query) == {"q": ["Amazon"], "sort": ["oldest"]}
+
+
+def test_a_filter_typed_otherwise_is_switched_off_by_its_value(client):
+    # 'newsweek' is read as the outlet Newsweek: the selected value's link drops it.
+    html = page(client, "/?q=Amazon&outlet=newsweek")
+    assert re.search(r'class="selected" aria-pressed="true"\s+data-facet="outlet">\s*'
+                     r'<span class="value">Newsweek<', html)
+    toggles = [h for h in links(html) if "q=Amazon" in h and "doc/" not in h
+               and "api" not in h and "page=" not in h]
+    assert any(parse_qs(urlsplit(h).query) == {"q": ["Amazon"]} for h in toggles)
+    assert not any("outlet=newsweek" in h for h in links(html))
+    # the same on the quotations page, for a speaker typed in lower case
+    speaker = client.get("/api/quotes?q=amazon").get_json()["facets"]["speaker"][0]["value"]
+    html = page(client, "/quotes?" + urlencode({"q": "amazon", "speaker": speaker.lower()}))
+    assert 'aria-pressed="true"' in html or 'class="selected"' in html
+    assert not any(f"speaker={quote_plus(speaker.lower())}" in h for h in links(html))
+    assert any(parse_qs(urlsplit(h).query) == {"q": ["amazon"]} for h in links(html))
 
 
 def test_year_facet_links_set_the_date_range(client):
