@@ -63,6 +63,9 @@ PIPELINE = "pipeline.json"
 #: and git do). A file whose time is within TRUST_MARGIN_NS of the build that saw it is read
 #: again all the same: it could have been changed in the same clock tick after being read.
 FILES = "files.json"
+#: The registry's and the gazetteers' names, for the search side: a filter or field query
+#: naming an outlet, organization or person by another of its names finds it (names_of).
+NAMES = "names.json"
 TRUST_MARGIN_NS = 2_000_000_000  # coarse file-system clocks: FAT keeps 2 s
 
 #: progress(done, total, path): called once per corpus file as it is dealt with.
@@ -380,6 +383,7 @@ def build_index(
             _write_atomic(gen / PIPELINE, json.dumps({"fingerprint": fingerprint,
                                                       "schema": schema.SCHEMA_VERSION}))
             _write_files(gen, states, scanned_ns)
+            _write_atomic(gen / NAMES, json.dumps(names_of(resources), ensure_ascii=False))
             if full:
                 _write_atomic(index_dir / CURRENT, gen.name + "\n")
                 _remove_stale_generations(index_dir, gen)
@@ -682,6 +686,24 @@ def _write_error(index_dir: Path, exc: OSError) -> IndexWriteError:
         why = exc.strerror or str(exc)
     return IndexWriteError(f"cannot write the index in {index_dir}: {why}; "
                            f"the previous index is unchanged")
+
+
+def names_of(resources: corpus.Resources) -> dict[str, dict[str, list[str]]]:
+    """facet (outlet, organization, person) -> each registered name -> its other names."""
+    return {
+        "outlet": {o.name: list(o.aliases) for o in resources.outlets},
+        "organization": {e.name: list(e.aliases) for e in resources.organizations},
+        "person": {e.name: list(e.aliases) for e in resources.people},
+    }
+
+
+def read_names(gen: Path) -> dict[str, dict[str, list[str]]]:
+    """names_of() as a build wrote it in generation gen; none for an index built before."""
+    try:
+        names = json.loads((gen / NAMES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return names if isinstance(names, dict) else {}
 
 
 def read_last_report(index_dir: Path) -> dict | None:

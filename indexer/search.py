@@ -666,9 +666,25 @@ def _field_value(kind: str, value: str) -> str | None:
     return value
 
 
-def _rewrite(text: str, exact: bool, quotes: bool = False
+#: a field query's kind -> the facet whose registered names its value may be
+_NAMED_KINDS = {"outlet": "outlet", "org": "organization", "person": "person"}
+
+
+def _with_names(fieldname: str, value: str, others: list[str]) -> str:
+    """fieldname:value, or that or the other names of what it names, as a group."""
+    if not others:
+        return f"{fieldname}:{value}"
+    names = [value, *(f'"{n.replace(chr(34), " ")}"' for n in others)]
+    return "(" + " OR ".join(f"{fieldname}:{n}" for n in names) + ")"
+
+
+def _rewrite(text: str, exact: bool, quotes: bool = False,
+             names: Callable[[str, str], list[str]] | None = None
              ) -> tuple[str, list[tuple[dt.date, dt.date]], list[str]]:
-    """User fields -> internal fields; `date:` parts taken out as date ranges."""
+    """User fields -> internal fields; `date:` parts taken out as date ranges. names(facet,
+    value): the other names the registries give for an outlet, organization or person
+    (_ReaderData.other_names), searched with it."""
+    names = names or (lambda facet, value: [])
     out: list[str] = []
     ranges: list[tuple[dt.date, dt.date]] = []
     notes: list[str] = []
@@ -704,14 +720,15 @@ def _rewrite(text: str, exact: bool, quotes: bool = False
             out.append("(" + " OR ".join(f"{f}:{value}" for f in fields) + ")")
             continue
         if kind in ("person", "org") and quotes:  # on a quotation: who said it
-            out.append(f"speaker_text:{value}")
+            out.append(_with_names("speaker_text", value, names("speaker", value)))
             continue
         norm = _field_value(kind, value)
         if norm is None:
             notes.append(f"{m.group(1)}:{value} matches nothing of that kind; searched as words")
             out.append(" " + value + " ")
             continue
-        out.append(f"{_INTERNAL[kind]}:{norm}")
+        others = names(_NAMED_KINDS[kind], value) if kind in _NAMED_KINDS else []
+        out.append(_with_names(_INTERNAL[kind], norm, others))
     out.append(text[pos:])
     return "".join(out), ranges, notes
 
@@ -762,13 +779,14 @@ def _contains_terms(q: wq.Query) -> bool:
     return any(_contains_terms(c) for c in q.children())
 
 
-def compile_query(text: str, exact: bool, sch, quotes: bool = False) -> _Compiled:
+def compile_query(text: str, exact: bool, sch, quotes: bool = False,
+                  names: Callable[[str, str], list[str]] | None = None) -> _Compiled:
     """Query text -> a Whoosh query, never raising: malformed syntax degrades to words.
 
-    quotes=True searches quotation records instead of documents.
+    quotes=True searches quotation records instead of documents. names: as _rewrite's.
     """
     norm = normalize_query_text(text)
-    rewritten, ranges, notes = _rewrite(norm, exact, quotes)
+    rewritten, ranges, notes = _rewrite(norm, exact, quotes, names)
     if quotes:
         fields = ("quote_exact",) if exact else schema.STEMMED_QUOTE_FIELDS
     else:
@@ -1249,12 +1267,35 @@ def _named_filters(data: _ReaderData, query):
 
 
 def _label_key(value: str) -> str:
-    """A facet value as a person may type it: without case, accents, punctuation.
+    """A facet value as a person may type it: without case, accents, punctuation, and "and"
+    (which names write as "&" as often).
 
     >>> _label_key("La Opinión"), _label_key("  U.S.-Mexico  Border ")
     ('la opinion', 'u s mexico border')
+    >>> _label_key("Jews for Racial & Economic Justice") == _label_key(
+    ...     "Jews for Racial and Economic Justice")
+    True
     """
-    return " ".join(re.sub(r"[\W_]+", " ", fold(value)).split())
+    return " ".join(w for w in re.sub(r"[\W_]+", " ", fold(value)).split() if w != "and")
+
+
+#: the registry tables (build.names_of) whose names a facet's values are
+_REGISTERED = {"outlet": ("outlet",), "organization": ("organization",),
+               "person": ("person",), "speaker": ("person", "organization")}
+
+
+def _registered_keys(names: dict) -> dict[str, dict[str, list[str]]]:
+    """facet -> _label_key of every registered name, canonical or other -> canonical names."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for facet, tables in _REGISTERED.items():
+        keys: dict[str, list[str]] = {}
+        for table in tables:
+            for name, others in (names.get(table) or {}).items():
+                for n in (name, *others):
+                    if name not in keys.setdefault(_label_key(n), []):
+                        keys[_label_key(n)].append(name)
+        out[facet] = keys
+    return out
 
 
 class _ReaderData:
@@ -1273,9 +1314,12 @@ class _ReaderData:
     # a tenth of this in the same memory, and was full under bench.run's HTTP load.
     CACHE_DOCS = 12_000_000
 
-    def __init__(self, reader) -> None:
+    def __init__(self, reader, names: dict | None = None) -> None:
         n = reader.doc_count_all()
         self.size = n
+        # facet -> _label_key of each name the registries give (canonical or other) -> the
+        # canonical names it is one of (build.names_of: the build's registries)
+        self.registered = _registered_keys(names or {})
         # Each facet as numbers: labels[k] is value k's text (0: none); a single-valued
         # facet has codes[docnum] = k, a multi-valued one a (docnum, k) pair per value.
         self.labels: dict[str, list[str | None]] = {}
@@ -1408,10 +1452,21 @@ class _ReaderData:
                 self._keys[facet] = keys
         if key in keys:
             return sorted(keys[key]), []
+        found = sorted({label for name in self.registered.get(facet, {}).get(key, ())
+                        for label in keys.get(_label_key(name), ())})
+        if found:  # another name of a registered outlet, organization or person
+            return found, []
         near = difflib.get_close_matches(key, list(keys), n=3, cutoff=0.75)
         near += [k for k in sorted(keys, key=len) if key and re.search(
             rf"\b{re.escape(key)}\b", k) and k not in near][:3 - len(near)]
         return [], [label for k in near for label in sorted(keys[k])][:3]
+
+    def other_names(self, facet: str, value: str) -> list[str]:
+        """The canonical names the registries give for what `value` (typed as a field query's
+        value) names, but itself: outlet:CPD also searches 'Center for Popular Democracy'."""
+        own = _label_key(value.strip('"'))
+        return [name for name in self.registered.get(facet, {}).get(own, ())
+                if _label_key(name) != own]
 
     def _counts(self, facet: str, docs: np.ndarray) -> np.ndarray:
         """count()'s counts by value number (0: documents without a value)."""
@@ -3425,9 +3480,10 @@ class CorpusIndex:
     def _compile(self, s, text: str, exact: bool, quotes: bool = False) -> _Compiled:
         """compile_query, then bounded() against this index (ParameterError if too costly),
         its phrases resolved to their documents (_Known)."""
-        compiled = compile_query(text, exact, s.schema, quotes=quotes)
+        data = self._data(s)
+        compiled = compile_query(text, exact, s.schema, quotes=quotes, names=data.other_names)
         if not compiled.browse:
-            data, reader = self._data(s), s.reader()
+            reader = s.reader()
             compiled.query = _known_phrases(
                 s, bounded(compiled.query, reader,
                            functools.partial(data.doc_frequency, reader),
@@ -3439,7 +3495,7 @@ class CorpusIndex:
         with self._lock:
             data = self._datas.get(key)
             if data is None:
-                data = _ReaderData(s.reader())
+                data = _ReaderData(s.reader(), build.read_names(self._local.gen))
                 self._datas = {key: data}  # keep only the current version's
         return data
 

@@ -621,6 +621,45 @@ def test_a_filter_value_naming_nothing_finds_nothing_and_says_what_it_may_mean(i
     assert 'the query org:"Qwxz Unknown Coalition"' in r.notes[0]
 
 
+def test_other_names_the_registries_give_find_what_they_name(tmp_path):
+    """An outlet, organization or person named by an alias of the build's registries, as a
+    filter or a field query, finds the documents (and quotations) of its canonical name."""
+    corpus_dir = write_corpus(tmp_path / "c", {
+        "outlets.toml": '[[outlet]]\nname = "Harbor City Ledger"\naliases = ["HCL", '
+                        '"The Ledger"]\n\n[[outlet]]\nname = "Smith & Vega Weekly"\n',
+        "organizations.toml": '[[organization]]\nname = "Tenants United for Fair Housing"\n'
+                              'aliases = ["TUFH"]\n',
+        "sources.toml": '["a"]\noutlet = "Harbor City Ledger"\n\n'
+                        '["b"]\noutlet = "Smith & Vega Weekly"\n',
+        "a.txt": "Rent Strike Spreads\n\nTenants United for Fair Housing organised the rent "
+                 "strike across the harbor district on Monday.\n\n\"We will not pay for "
+                 "broken heating,\" Tenants United for Fair Housing said in a statement.",
+        "b.txt": "Ferry Fares Rise\n\nThe ferry operator raised fares by a fifth, and "
+                 "commuters on the north shore complained at a public meeting.",
+    })
+    build.build_index(corpus_dir, tmp_path / "i")
+    with CorpusIndex(tmp_path / "i") as index:
+        r = index.search(make_query(outlet="HCL"))
+        assert ids(r) == ["a"]
+        assert r.notes == ("outlet 'HCL' read as 'Harbor City Ledger'",)
+        assert [v.value for v in r.facets["outlet"] if v.selected] == ["Harbor City Ledger"]
+        assert ids(index.search(make_query(outlet="the ledger"))) == ["a"]
+        assert ids(index.search(make_query(q="outlet:HCL strike"))) == ["a"]
+        assert ids(index.search(make_query(q='outlet:"The Ledger"'))) == ["a"]
+        # "&" and "and" are the same in a name
+        assert ids(index.search(make_query(outlet="Smith and Vega Weekly"))) == ["b"]
+        # an organization's registered acronym, as a filter and on quotations
+        assert ids(index.search(make_query(org="tufh"))) == ["a"]
+        said = index.search_quotes(make_quote_query(q="org:TUFH"))
+        assert [h.speaker for h in said.hits] == ["Tenants United for Fair Housing"]
+        said = index.search_quotes(make_quote_query(speaker="TUFH"))
+        assert [h.speaker for h in said.hits] == ["Tenants United for Fair Housing"]
+        # a name the registries do not give still finds nothing, and says so
+        r = index.search(make_query(outlet="HCX"))
+        assert r.total == 0 and "no outlet of that name" in r.notes[0]
+        assert index.search(make_query(q="outlet:HCX")).total == 0
+
+
 def test_translation_filters(ix):
     r = search(ix, translated="true", per_page=100)
     assert set(ids(r)) >= {SEED_003, "heldout/08_mt-columbia-palantir",
