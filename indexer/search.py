@@ -1494,9 +1494,12 @@ class _ReaderData:
             if ranks is None:
                 column = "sort_newest" if order == "newest" else "sort_oldest"
                 keys = reader.column_reader(column)
-                ids = reader.column_reader("id")
-                docnums = sorted(range(self.size), key=lambda d: (keys[d], ids[d]),
-                                 reverse=order == "newest")
+                column_ids = reader.column_reader("id")
+                ids = [_reading_key(column_ids[d]) for d in range(self.size)]
+                # a document's quotations in reading order, whichever way the dates go (a
+                # stable sort keeps it: q2 before q10)
+                docnums = sorted(range(self.size), key=lambda d: ids[d][1])
+                docnums.sort(key=lambda d: (keys[d], ids[d][0]), reverse=order == "newest")
                 ranks = [0] * self.size
                 for place, docnum in enumerate(docnums):
                     ranks[docnum] = place
@@ -1535,6 +1538,16 @@ class _ReaderData:
         if not parts:
             raise ValueError("nothing to intersect")  # every search has its record group
         return _intersection(parts, self.size)
+
+
+def _reading_key(record_id: str) -> tuple[str, int]:
+    """A record's id as (document id, quotation number: 0 for the document itself).
+
+    >>> _reading_key("2019/story#q12"), _reading_key("2019/story")
+    (('2019/story', 12), ('2019/story', 0))
+    """
+    doc_id, sep, n = record_id.rpartition("#q")
+    return (doc_id, int(n)) if sep and n.isdigit() else (record_id, 0)
 
 
 # A docset: document numbers ascending, without repeats, in a read-only int64 array. Sets

@@ -660,6 +660,20 @@ def test_other_names_the_registries_give_find_what_they_name(tmp_path):
         assert index.search(make_query(q="outlet:HCX")).total == 0
 
 
+def test_quotations_of_one_document_come_in_reading_order_either_way(tmp_path):
+    said = "\n\n".join(f'"Point number {n} of the plan matters to every tenant," said '
+                       f"Marta Quiroga." for n in range(1, 13))
+    corpus_dir = write_corpus(tmp_path / "c", {
+        "a.txt": "Tenants Meet\n\n" + said,
+        "sources.toml": '["a"]\ndate = "2019-05-02"\n',
+    })
+    build.build_index(corpus_dir, tmp_path / "i")
+    with CorpusIndex(tmp_path / "i") as index:
+        for sort in ("oldest", "newest"):
+            r = index.search_quotes(make_quote_query(sort=sort, per_page=20))
+            assert [h.id for h in r.hits] == [f"a#q{n}" for n in range(1, 13)], sort
+
+
 def test_translation_filters(ix):
     r = search(ix, translated="true", per_page=100)
     assert set(ids(r)) >= {SEED_003, "heldout/08_mt-columbia-palantir",
