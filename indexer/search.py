@@ -663,7 +663,32 @@ def _field_value(kind: str, value: str) -> str | None:
     if kind == "translated":
         low = inner.lower()
         return "true" if low in _TRUE else "false" if low in _FALSE - {""} else None
+    if kind == "year":  # a year, or a range of them ([2018 TO 2019])
+        return value if re.fullmatch(r"\d{4}|[\[{].*[\]}]", inner) else None
     return value
+
+
+def _unknown_field_note(name: str) -> str:
+    """The note for `name:` that names no field, with the nearest field names."""
+    near = difflib.get_close_matches(name.lower(), list(_FIELD_NAMES), n=2, cutoff=0.6)
+    fields = ", ".join(f"{f}:" for f in _FIELD_LIST)
+    return (f"{name}: is not a field, so it was searched as words"
+            + (f"; did you mean {' or '.join(f'{n}:' for n in near)}?" if near else "")
+            + f" (the fields: {fields})")
+
+
+#: the field names the notes list (each of _FIELD_NAMES's kinds once)
+_FIELD_LIST = ("title", "text", "outlet", "org", "person", "author", "lang", "original",
+               "type", "year", "date", "translated")
+
+
+def _phrase_pattern_notes(text: str) -> list[str]:
+    """Notes for the wildcards a quoted phrase holds: a phrase matches words as they stand,
+    so `"amaz* ice"` is the phrase "amaz ice". A question mark ending a word is the end of a
+    question, not a wildcard."""
+    return [f"wildcards are not read inside a phrase: {m.group(0)} searched its words as "
+            f"written, without * and ?" for m in re.finditer(r'"[^"]*"', text)
+            if re.search(r"\w\*|\*\w|\w\?\w", m.group(0))]
 
 
 #: a field query's kind -> the facet whose registered names its value may be
@@ -694,11 +719,14 @@ def _rewrite(text: str, exact: bool, quotes: bool = False,
     else:
         text_fields = ("text_exact",) if exact else schema.STEMMED_TEXT_FIELDS
     title_fields = ("title_exact",) if exact else schema.STEMMED_TITLE_FIELDS
+    quoted = [m.span() for m in re.finditer(r'"[^"]*"', text)]
     for m in _FIELD_PREFIX.finditer(text):
         if m.start() < pos:
             continue
         kind = _FIELD_NAMES.get(m.group(1).lower())
         if kind is None:
+            if not any(a < m.start() < b for a, b in quoted):  # "re:Invent" in a phrase
+                notes.append(_unknown_field_note(m.group(1)))
             continue
         end = _read_value(text, m.end())
         value = text[m.end():end]
@@ -706,6 +734,8 @@ def _rewrite(text: str, exact: bool, quotes: bool = False,
         pos = end
         if kind == "date":
             rng = _date_range(value)
+            if rng and rng[0] > rng[1]:
+                notes.append(f"date:{value} ends before it starts, so nothing can match")
             if rng:
                 ranges.append(rng)
             else:
@@ -787,6 +817,7 @@ def compile_query(text: str, exact: bool, sch, quotes: bool = False,
     """
     norm = normalize_query_text(text)
     rewritten, ranges, notes = _rewrite(norm, exact, quotes, names)
+    notes += _phrase_pattern_notes(norm)
     if quotes:
         fields = ("quote_exact",) if exact else schema.STEMMED_QUOTE_FIELDS
     else:

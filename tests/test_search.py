@@ -495,6 +495,30 @@ def test_date_field_in_query_text(ix):
     assert search(ix, q="date:yesterday").notes
 
 
+def test_what_a_query_cannot_mean_is_said_in_a_note(ix):
+    """A field name that is no field, a year that is not one, a date range ending before it
+    starts, a wildcard inside a phrase: each searched as the query says, with a note."""
+    r = search(ix, q="autor:jaffe")
+    assert len(r.notes) == 1 and r.notes[0].startswith(
+        "autor: is not a field, so it was searched as words; did you mean author:?")
+    assert "speakr: is not a field" in search(ix, q="speakr:santiago").notes[0]
+    assert search(ix, q='"re:Invent keynote"').notes == ()  # inside a phrase: its words
+    assert search(ix, q="amazon year:2019").notes == ()
+    r = search(ix, q="amazon year:nineteen")
+    assert r.notes == ("year:nineteen matches nothing of that kind; searched as words",)
+    assert search(ix, q="year:[2018 TO 2019]").total == search(
+        ix, date_from="2018", date_to="2019").total > 0
+    r = search(ix, q="amazon date:[2019-08 TO 2019-01]")
+    assert r.total == 0
+    assert r.notes == ("date:[2019-08 TO 2019-01] ends before it starts, so nothing can match",)
+    r = search(ix, q='"amaz* ice"')
+    assert r.notes == ('wildcards are not read inside a phrase: "amaz* ice" searched its words '
+                       'as written, without * and ?',)
+    assert search(ix, q='"organi?ation"').notes
+    assert search(ix, q='"who profits from ICE?"').notes == ()  # a question, not a wildcard
+    assert search(ix, q="amaz* ice").notes == ()
+
+
 # --------------------------------------------------------------------------- filters, facets
 
 
