@@ -133,6 +133,11 @@ def prepare(raw: RawDocument, resources: corpus.Resources) -> Document:
         language.find_translation_note(paragraphs), registry.languages(meta.outlet),
     )
     prov.update(meta.provenance)
+    also_in = tuple(dict.fromkeys(registry.canonical(n) for n in facts.also_in
+                                  if registry.canonical(n) != meta.outlet))
+    for key, value in (("also_in", also_in), ("series", facts.series)):
+        if value:
+            prov[key] = "manifest"
     found_quotes, new_speakers = quotes.extract_quotes(
         cleaned.text, meta.people, meta.organizations, meta.doc_type, meta.author)
     people = meta.people + tuple(Entity(n, (), "text") for n in new_speakers)
@@ -149,6 +154,7 @@ def prepare(raw: RawDocument, resources: corpus.Resources) -> Document:
         translated=trans.translated, organizations=meta.organizations,
         people=tuple(sorted(people, key=lambda e: e.name.lower())),
         provenance=prov, removed=cleaned.removed, quotes=found_quotes,
+        also_in=also_in, series=facts.series,
     )
 
 

@@ -138,6 +138,10 @@ def show(doc_id: str, index_dir: str, as_json: bool) -> None:
     click.echo(click.style(data["title"] or doc.id, bold=True))
     line("Id", doc.id, "-")
     line("Outlet", data["outlet"])
+    if doc.also_in:
+        line("Also in", "; ".join(doc.also_in), "also_in")
+    if doc.series:
+        line("Series", doc.series)
     line("Date", f"{data['date']} ({data['date_precision']})" if data["date"] else None)
     lang = f"{language_name(doc.language)} ({doc.language}, {doc.language_confidence:.2f})"
     line("Language", lang)

@@ -215,6 +215,8 @@ class Document:
     provenance: dict[str, str] = field(default_factory=dict)
     removed: tuple[Removal, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    also_in: tuple[str, ...] = ()  # other outlets that published it (the manifest says)
+    series: str | None = None  # the series it is part of (the manifest says)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -228,6 +230,8 @@ class Document:
             "original_title": self.original_title,
             "body": self.body,
             "outlet": self.outlet,
+            "also_in": list(self.also_in),
+            "series": self.series,
             "date": self.date.isoformat() if self.date else None,
             "date_precision": self.date.precision if self.date else None,
             "language": self.language,
@@ -247,7 +251,8 @@ class Document:
             "provenance": dict(self.provenance),
             "removed": [r.text for r in self.removed],
             "removed_reasons": [r.reason for r in self.removed],
-            "quotes": [dict(q.to_dict(), translated=self.translated) for q in self.quotes],
+            "quotes": [dict(q.to_dict(), id=f"q{n}", translated=self.translated)
+                       for n, q in enumerate(self.quotes, 1)],
         }
 
 

@@ -30,7 +30,7 @@ from .clean import normalize_for_index
 from .models import Document, Entity, PartialDate, Quote, Removal
 
 #: Bump when fields or analysis change: an index with another version is rebuilt.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 #: Languages with their own stemmed field; other languages go to the unstemmed `text_xx`.
 STEMMED_LANGUAGES = ("en", "es", "fr", "de", "pt")
@@ -229,6 +229,8 @@ def build_schema() -> Schema:
         "content_hash": ID(stored=True, sortable=True),  # a column: read for every build
         "title": STORED(),
         "original_title": STORED(),
+        "also_in": STORED(),
+        "series": STORED(),
         "body": STORED(),
         "text_exact": _text(exact),
         "title_exact": _text(exact, field_boost=TITLE_BOOST),
@@ -360,7 +362,12 @@ def document_fields(doc: Document) -> dict[str, object]:
         f["title_exact"] = normalize_for_index("\n".join(titles))
     if doc.outlet:
         f["outlet"] = doc.outlet
-        f["outlet_text"] = doc.outlet
+    if doc.outlet or doc.also_in:  # outlet: finds where else it was published too
+        f["outlet_text"] = "\n".join(n for n in (doc.outlet, *doc.also_in) if n)
+    if doc.also_in:
+        f["also_in"] = list(doc.also_in)
+    if doc.series:
+        f["series"] = doc.series
     if doc.original_language:
         f["original_language"] = doc.original_language
     if doc.organizations:
@@ -414,4 +421,5 @@ def document_from_stored(stored: dict) -> Document:
         provenance=dict(stored.get("provenance") or {}),
         removed=tuple(Removal(t, r) for t, r in stored.get("removed") or ()),
         quotes=tuple(Quote(*q) for q in stored.get("quotes") or ()),
+        also_in=tuple(stored.get("also_in") or ()), series=stored.get("series"),
     )

@@ -1289,7 +1289,10 @@ def _named_filters(data: _ReaderData, query):
                     note += f"; did you mean {' or '.join(repr(n) for n in near)}?"
                 if facet in ("organization", "person"):
                     note += (f" (the query {parameter}:\"{value}\" also searches the other "
-                             f"names the registries give)")
+                             f"names documents give them)")
+                elif facet == "outlet" and not near:
+                    note += (f" (the query outlet:\"{value}\" also searches the outlets "
+                             f"documents were also published in)")
                 notes.append(note)
             out.extend(found or [value])
         if values:

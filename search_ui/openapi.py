@@ -166,7 +166,10 @@ DOCUMENT = {
                  "quotes"],
     "properties": {
         "id": _STR, "title": _NULLABLE_STR, "original_title": _NULLABLE_STR, "body": _STR,
-        "outlet": _NULLABLE_STR, "date": _NULLABLE_STR,
+        "outlet": _NULLABLE_STR,
+        "also_in": {"type": "array", "items": _STR,
+                    "description": "other outlets that published it (corpus/sources.toml)"},
+        "series": _NULLABLE_STR, "date": _NULLABLE_STR,
         "date_precision": {"type": "string", "nullable": True}, "language": _STR,
         "language_confidence": {"type": "number"}, "original_language": _NULLABLE_STR,
         "translated": {"type": "boolean"}, "doc_type": _STR,
@@ -174,12 +177,23 @@ DOCUMENT = {
         "people": {"type": "array", "items": _STR}, "url": _NULLABLE_STR,
         "author": _NULLABLE_STR,
         "provenance": {"type": "object", "additionalProperties": _STR},
-        "removed": {"type": "array", "items": _STR},
+        "removed": {"type": "array", "items": _STR,
+                    "description": "the text cleaning removed, piece by piece"},
+        "removed_reasons": {"type": "array", "items": _STR,
+                            "description": "why each piece of `removed` was removed"},
+        "aliases": {"type": "object", "additionalProperties": {"type": "array", "items": _STR},
+                    "description": "other names of its organizations and people"},
+        "paragraph_languages": {"type": "array", "items": _STR,
+                                "description": "each paragraph's language code"},
+        "path": {**_STR, "description": "the file, under the corpus folder"},
+        "format": {"type": "string", "enum": ["text", "html", "markdown"]},
         "quotes": {"type": "array", "description": "the quotations, in reading order",
                    "items": {"type": "object", "properties": {
-                       k: QUOTE_HIT["properties"][k] for k in (
+                       "id": {**_STR, "description": "q1, q2, ...: the anchor of its "
+                                                     "permalink (/doc/<id>#q3)"},
+                       **{k: QUOTE_HIT["properties"][k] for k in (
                            "text", "speaker", "speaker_type", "affiliation", "kind",
-                           "paragraph", "start", "end", "translated")}}},
+                           "paragraph", "start", "end", "translated")}}}},
         "matches": {"type": "object", "properties": {
             "total": {"type": "integer"},
             "matches": {"type": "array", "items": {"type": "object", "properties": {

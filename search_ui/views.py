@@ -134,6 +134,8 @@ def document_page(doc_id: str):
     today = dt.datetime.now(dt.UTC).date()
     rows = [
         ("Outlet", doc.outlet, "outlet"),
+        ("Also published in", "; ".join(doc.also_in), "also_in"),
+        ("Series", doc.series, "series"),
         ("Date", human_date(doc.date) if doc.date else None, "date"),
         ("Type", doc.doc_type, "doc_type"),
         ("Language", f"{language_name(doc.language)} ({doc.language})", "language"),

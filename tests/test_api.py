@@ -232,8 +232,11 @@ def test_document_quotes_have_the_described_shape(client):
     doc_id = get_json(client, "/api/quotes?q=amazon")["hits"][0]["doc_id"]
     doc = get_json(client, f"/api/documents/{doc_id}")
     assert set(spec["required"]) <= set(doc)
+    assert set(doc) == set(spec["properties"]) - {"matches"}  # (only with q)
     props = spec["properties"]["quotes"]["items"]["properties"]
     assert doc["quotes"] and all(set(q) == set(props) for q in doc["quotes"])
+    assert [q["id"] for q in doc["quotes"]] == [f"q{n}" for n in
+                                                 range(1, len(doc["quotes"]) + 1)]
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])

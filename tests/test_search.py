@@ -643,6 +643,7 @@ def test_a_filter_value_naming_nothing_finds_nothing_and_says_what_it_may_mean(i
     r = search(ix, org="Qwxz Unknown Coalition")
     assert r.total == 0 and "no organization of that name" in r.notes[0]
     assert 'the query org:"Qwxz Unknown Coalition"' in r.notes[0]
+    assert 'the query outlet:' in search(ix, outlet="Qwxz Gazette").notes[0]
 
 
 def test_other_names_the_registries_give_find_what_they_name(tmp_path):
@@ -696,6 +697,31 @@ def test_quotations_of_one_document_come_in_reading_order_either_way(tmp_path):
         for sort in ("oldest", "newest"):
             r = index.search_quotes(make_quote_query(sort=sort, per_page=20))
             assert [h.id for h in r.hits] == [f"a#q{n}" for n in range(1, 13)], sort
+
+
+def test_other_outlets_a_document_was_published_in(tmp_path):
+    """also_in and series from the manifest: kept, shown, and also_in found by outlet:."""
+    corpus_dir = write_corpus(tmp_path / "c", {
+        "outlets.toml": '[[outlet]]\nname = "Valley Courier"\n\n[[outlet]]\n'
+                        'name = "Mesa Review"\naliases = ["The Mesa Review"]\n',
+        "sources.toml": '["a"]\noutlet = "Valley Courier"\nalso_in = ["the mesa review", '
+                        '"Valley Courier"]\nseries = "Voices of the Valley"\n',
+        "a.txt": "Orchard Workers Organise\n\nOrchard workers voted to form a union after "
+                 "a season of unpaid overtime and heat without shade.",
+        "b.txt": "Mesa Council Votes\n\nThe council voted on the water budget on Tuesday.",
+    })
+    build.build_index(corpus_dir, tmp_path / "i")
+    with CorpusIndex(tmp_path / "i") as index:
+        doc = index.document("a")
+        assert (doc.outlet, doc.also_in, doc.series) == (
+            "Valley Courier", ("Mesa Review",), "Voices of the Valley")
+        assert doc.provenance["also_in"] == doc.provenance["series"] == "manifest"
+        assert doc.to_dict()["also_in"] == ["Mesa Review"]
+        assert ids(index.search(make_query(q='outlet:"Mesa Review"'))) == ["a"]
+        assert ids(index.search(make_query(q='outlet:"Valley Courier"'))) == ["a"]
+        # the outlet facet and filter are the outlet's own
+        assert [v.value for v in index.search(make_query()).facets["outlet"]] == [
+            "Valley Courier"]
 
 
 def test_translation_filters(ix):
