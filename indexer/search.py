@@ -323,6 +323,7 @@ class SearchResults:
     suggestion: str | None = None
     notes: tuple[str, ...] = ()
     timeline: tuple[tuple[str, int], ...] = ()  # (YYYY-MM, documents), every month in range
+    sorted_by: str | None = None  # the hits' order: newest where relevance had no words
 
     @property
     def page(self) -> int:
@@ -343,7 +344,7 @@ class SearchResults:
             "total": self.total,
             "page": self.page,
             "per_page": self.per_page,
-            "sort": self.query.sort,
+            "sort": self.sorted_by or self.query.sort,
             "exact": self.query.exact,
             "filters": self.query.filters(),
             "hits": [h.to_dict() for h in self.hits],
@@ -525,6 +526,7 @@ class QuoteResults:
     facets: dict[str, tuple[FacetValue, ...]]
     suggestion: str | None = None
     notes: tuple[str, ...] = ()
+    sorted_by: str | None = None  # the hits' order: newest where relevance had no words
 
     @property
     def page(self) -> int:
@@ -541,7 +543,8 @@ class QuoteResults:
     def to_dict(self) -> dict:
         return {
             "query": self.query.text, "parsed_query": self.parsed_query, "total": self.total,
-            "page": self.page, "per_page": self.per_page, "sort": self.query.sort,
+            "page": self.page, "per_page": self.per_page,
+            "sort": self.sorted_by or self.query.sort,
             "exact": self.query.exact, "filters": self.query.filters(),
             "hits": [h.to_dict() for h in self.hits],
             "facets": {name: [v.to_dict() for v in values]
@@ -3642,7 +3645,7 @@ class CorpusIndex:
         return SearchResults(query=sq, parsed_query=compiled.described, total=total, hits=hits,
                              facets=facets, suggestion=suggestion,
                              notes=(*filter_notes, *compiled.notes),
-                             timeline=timeline)
+                             timeline=timeline, sorted_by=sort)
 
     def iter_hits(self, sq: SearchQuery):
         """Every hit of a search in order, one at a time, ignoring page and per_page (exports).
@@ -3854,7 +3857,7 @@ class CorpusIndex:
 
             suggestion = self._suggest(s, qq.text, total, count, fields=("quote_exact",))
         return QuoteResults(qq, compiled.described, total, hits, facets, suggestion,
-                            (*filter_notes, *compiled.notes))
+                            (*filter_notes, *compiled.notes), sorted_by=sort)
 
     def _quote_hit(self, f: dict, score: float | None, spec: _Spec, exact: bool,
                    unscored: bool) -> QuoteHit:

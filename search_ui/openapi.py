@@ -105,7 +105,9 @@ SEARCH_RESULT = {
                  "suggestion"],
     "properties": {
         "query": _STR, "parsed_query": _STR, "total": {"type": "integer"},
-        "page": {"type": "integer"}, "per_page": {"type": "integer"}, "sort": _STR,
+        "page": {"type": "integer"}, "per_page": {"type": "integer"},
+        "sort": {**_STR, "description": "the order of the hits: newest when relevance was "
+                                        "asked of a search without words"},
         "exact": {"type": "boolean"}, "filters": {"type": "object"},
         "hits": {"type": "array", "items": HIT},
         "facets": {"type": "object", "properties": {

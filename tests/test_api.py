@@ -227,6 +227,13 @@ def test_responses_have_the_described_shape(client, path, schema, key):
         assert set(item["required"]) <= set(hit) <= set(item["properties"])
 
 
+def test_the_order_given_is_the_order_of_the_hits(client):
+    assert get_json(client, "/api/search?q=amazon")["sort"] == "relevance"
+    assert get_json(client, "/api/search?q=")["sort"] == "newest"  # no words: by date
+    assert get_json(client, "/api/search?q=&sort=oldest")["sort"] == "oldest"
+    assert get_json(client, "/api/quotes?q=")["sort"] == "newest"
+
+
 def test_document_quotes_have_the_described_shape(client):
     spec = get_json(client, "/api/openapi.json")["components"]["schemas"]["Document"]
     doc_id = get_json(client, "/api/quotes?q=amazon")["hits"][0]["doc_id"]
