@@ -298,6 +298,7 @@ class Hit:
             "doc_type": self.doc_type, "organizations": list(self.organizations),
             "people": list(self.people), "author": self.author, "url": self.url,
             "score": self.score, "snippets": list(self.snippets),
+            "title_html": self.title_html,
         }
 
 

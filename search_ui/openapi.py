@@ -96,6 +96,8 @@ HIT = {
         "url": _NULLABLE_STR, "score": {"type": "number", "nullable": True},
         "snippets": {"type": "array", "items": _STR,
                      "description": "HTML: text escaped, matches in <mark>"},
+        "title_html": {**_NULLABLE_STR, "description": "the title as HTML: text escaped, "
+                                                      "matches in <mark>"},
     },
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -225,6 +226,13 @@ def test_responses_have_the_described_shape(client, path, schema, key):
     assert body[key]
     for hit in body[key]:
         assert set(item["required"]) <= set(hit) <= set(item["properties"])
+
+
+def test_hits_give_their_title_marked(client):
+    hits = get_json(client, "/api/search?q=title:amazon")["hits"]
+    assert hits and all("<mark>" in h["title_html"] for h in hits)
+    assert all(h["title_html"].replace("<mark>", "").replace("</mark>", "")
+               == html.escape(h["title"], quote=False) for h in hits)
 
 
 def test_the_order_given_is_the_order_of_the_hits(client):
