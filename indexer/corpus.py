@@ -217,6 +217,8 @@ def decode(data: bytes, fmt: str = "text") -> tuple[str, str]:
     nuls = data.count(b"\x00")
     if nuls > max(8, len(data) // 1000):
         raise DocumentError("binary file (contains NUL bytes)")
+    if _too_many_controls(len(data) - len(data.translate(None, _CONTROL_BYTES)), len(data)):
+        raise DocumentError("binary file (control characters)")
     if nuls:  # a few stray NULs in text (a bad export or copy): dropped, the text kept
         data = data.replace(b"\x00", b"")
     try:
@@ -256,15 +258,29 @@ def _sniff_utf16(data: bytes) -> str | None:
 # Unicode's control characters (category Cc: U+0000-U+001F, U+007F-U+009F) but the
 # whitespace ones (tab, line feed, vertical tab, form feed, carriage return)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# The same as single bytes, NUL included (U+0080-U+009F are not single bytes in UTF-8)
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0e, 0x20), 0x7f])
+
+
+def _too_many_controls(controls: int, size: int) -> bool:
+    """More control characters than a text holds by accident: over 1% of a long text, over 8
+    in one of 160 to 800 characters, over 5% of a shorter one (the old floor of 8 let a
+    10-byte file with 3 of them through as a text).
+
+    >>> _too_many_controls(3, 10), _too_many_controls(1, 41), _too_many_controls(3, 180)
+    (True, False, False)
+    >>> _too_many_controls(9, 500), _too_many_controls(9, 1000), _too_many_controls(11, 1000)
+    (True, False, True)
+    """
+    return controls > max(size * 0.01, min(8, size * 0.05))
 
 
 def _checked(text: str) -> str:
-    """Reject decoded text that is mostly control characters (a binary file in disguise)."""
+    """Reject decoded text with too many control characters (a binary file in disguise)."""
     if not text.strip():
         raise DocumentError("empty file")
     sample = text[:20000]
-    controls = len(_CONTROL.findall(sample))
-    if controls > max(8, len(sample) * 0.01):
+    if _too_many_controls(len(_CONTROL.findall(sample)), len(sample)):
         raise DocumentError("binary file (control characters)")
     return text
 

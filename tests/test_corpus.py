@@ -136,11 +136,46 @@ def test_latin1_declared_as_utf8_still_decodes():
         (b"PK\x03\x04zipdata", "binary file (ZIP"),
         (b"abc\x00\x01\x02def" * 50, "binary file"),
         (bytes(range(1, 32)) * 40, "binary file (control characters)"),
+        (b"\x00\x01\x02binary\xff", "binary file (control characters)"),
+        (b"\x1b\x07ok", "binary file (control characters)"),
+        ("Kurz\x01\x02".encode("utf-16"), "binary file (control characters)"),
     ],
 )
 def test_decode_refuses_what_is_not_text(data, reason):
     with pytest.raises(DocumentError, match=reason.replace("(", r"\(").replace(")", r"\)")):
         corpus.decode(data)
+
+
+_LONG = ("The tenants' union met on Thursday night to plan the next rent strike, and the "
+         "meeting ran late. ") * 12
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        # stray NULs from a bad export: dropped, the long text kept
+        (_LONG.encode().replace(b"met on", b"met\x00on", 1).replace(b"ran late", b"ran\x00late",
+                                                                     1), _LONG[:20]),
+        (b"A short note ends with a DOS end-of-file mark.\x1a", "A short note ends"),
+        (("Bell \x07 and escape \x1b in a log line quoted, " * 4).encode(), "Bell "),
+        (b"Tabs\tand\fform feeds\r\nare whitespace, not control characters.", "Tabs\tand"),
+    ],
+)
+def test_a_few_stray_control_characters_do_not_make_a_text_binary(data, expected):
+    text, _ = corpus.decode(data)
+    assert text.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("controls", "size", "binary"),
+    [
+        (3, 10, True), (1, 10, True), (1, 20, False), (2, 20, True),  # 5% of a short file
+        (8, 160, False), (8, 700, False), (9, 700, True),  # at most 8 in a middling one
+        (2, 100_000, False), (1000, 100_000, False), (1001, 100_000, True),  # 1% of a long one
+    ],
+)
+def test_the_share_of_control_characters_that_makes_a_file_binary(controls, size, binary):
+    assert corpus._too_many_controls(controls, size) is binary
 
 
 @given(st.binary(max_size=400))
@@ -158,6 +193,13 @@ def test_control_characters_are_unicodes_but_whitespace():
         ch = chr(code)
         expected = unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v"
         assert bool(corpus._CONTROL.fullmatch(ch)) == expected, hex(code)
+
+
+def test_control_bytes_are_the_control_characters_of_one_byte():
+    """decode counts control bytes before decoding: the same set as _CONTROL, below U+0080."""
+    for byte in range(256):
+        expected = byte < 0x80 and bool(corpus._CONTROL.fullmatch(chr(byte)))
+        assert (byte in corpus._CONTROL_BYTES) == expected, hex(byte)
 
 
 # --------------------------------------------------------------------------- manifest
