@@ -132,15 +132,19 @@ class Gazetteer:
 
     def find(self, text: str) -> list[tuple[GazetteerEntry, str]]:
         """(entry, form as written) for every mention."""
+        return [(e, form) for e, form, _ in self.find_spans(text)]
+
+    def find_spans(self, text: str) -> list[tuple[GazetteerEntry, str, tuple[int, int]]]:
+        """(entry, form as written, where) for every mention."""
         out = []
         if self._acr:
-            out += [(self.by_key[name_key(m.group(1))], m.group(1))
+            out += [(self.by_key[name_key(m.group(1))], m.group(1), m.span(1))
                     for m in self._acr.finditer(text)]
         if self._names:
             for m in self._names.finditer(fold_same_length(text)):
                 e = self.by_key.get(name_key(m.group(1)))
                 if e:
-                    out.append((e, re.sub(r"\s+", " ", text[m.start(1):m.end(1)])))
+                    out.append((e, re.sub(r"\s+", " ", text[m.start(1):m.end(1)]), m.span(1)))
         return out
 
     def lookup(self, name: str) -> GazetteerEntry | None:
@@ -285,8 +289,12 @@ def find_organizations(
     original, text = text, straight_quotes(text)
     gaz = gazetteer(gazetteer_entries)
     bag = _EntityBag()
-    for entry, form in gaz.find(text):
+    # where the organizations found so far are written: a name found only inside a longer one,
+    # at its place, is part of it ("Dignidad Migrante" in "Coalición por la Dignidad Migrante")
+    taken: list[tuple[int, int]] = []
+    for entry, form, span in gaz.find_spans(text):
         bag.add(entry.name, (form,), "gazetteer")
+        taken.append(span)
 
     # "Long Form (ACR)": the acronym decides both the extent and the merge.
     for m in _ACRONYM_PAREN.finditer(text):
@@ -294,10 +302,16 @@ def find_organizations(
         if acr.lower() in ("am", "pm") or re.fullmatch(r"[A-Z]{1,5}\.[A-Z]{1,2}", acr):
             continue  # times and stock tickers such as AMZN.O
         mixed = sum(c.isupper() for c in acr) < 2 or not acr.replace("-", "").isupper()
-        long_form = _long_form_before(text[: m.start()], acr)
+        prefix = text[: m.start()]
+        long_form = _long_form_before(prefix, acr)
+        end = m.start()  # the long form ends where the "(ACR)" begins
+        while end and text[end - 1].isspace():
+            end -= 1
+        long_span = (end - len(long_form or ""), end)
         known = gaz.lookup(acr)
         if known and not mixed:
             bag.add(known.name, (acr, long_form) if long_form else (acr,), "gazetteer")
+            taken.append(long_span)
             continue
         if not long_form:
             continue
@@ -311,37 +325,89 @@ def find_organizations(
             bag.add(known.name, (long_form, acr), "gazetteer")
         else:
             bag.add(long_form, (acr,), "text")
+        taken.append(long_span)
 
-    for name in sorted(dict.fromkeys(_named_groups(text) + _org_shaped_names(text)),
-                       key=lambda n: -len(n)):
-        _add_discovered(bag, gaz, name)
+    places: dict[str, list[tuple[int, int]]] = {}
+    for name, span in _named_groups(text) + _org_shaped_names(text):
+        places.setdefault(name, []).append(span)
+    for name in sorted(places, key=lambda n: -len(n)):  # longest first: they take their place
+        spans = places[name]
+        if not gaz.lookup(name) and all(_within_longer(span, taken) for span in spans):
+            continue  # only ever part of a longer name found at the same place
+        if _add_discovered(bag, gaz, name):
+            taken += spans
     bag.restore(text, original)
     return bag.entities()
 
 
-def _add_discovered(bag: _EntityBag, gaz: Gazetteer, name: str) -> None:
+def _within_longer(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    """Whether a longer span of `taken` holds this one.
+
+    >>> _within_longer((17, 34), [(0, 34)]), _within_longer((0, 34), [(0, 34), (40, 60)])
+    (True, False)
+    """
+    start, end = span
+    return any(a <= start and end <= b and b - a > end - start for a, b in taken)
+
+
+def _written_at(text: str, name: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """Where a name is first written in text[lo:hi], any spaces between its words.
+
+    >>> _written_at("the Dignidad\\n Migrante", "Dignidad Migrante", 0, 22)
+    (4, 22)
+    """
+    first, *rest = name.split() or [""]
+    i = text.find(first, lo, hi) if first else -1
+    while i >= 0:
+        j = i + len(first)
+        for word in rest:
+            k = j
+            while k < hi and text[k].isspace():
+                k += 1
+            if k == j or not text.startswith(word, k, hi):
+                break
+            j = k + len(word)
+        else:
+            return i, j
+        i = text.find(first, i + 1, hi)
+    return None
+
+
+def _add_discovered(bag: _EntityBag, gaz: Gazetteer, name: str) -> bool:
+    """Add a name found by its shape or context; False if it is not an organization after all."""
     known = gaz.lookup(name)
     if known:
         bag.add(known.name, (name,), "gazetteer")
-        return
+        return True
     k = name_key(name)
     if k in bag.keys:
-        return
+        return True
     if len({e.name for e, _ in gaz.find(name)}) >= 2:
-        return  # "Mijente Immigrant Defense Project": two known names run together
+        return False  # "Mijente Immigrant Defense Project": two known names run together
     related = next((c for c in bag.keys if c.startswith(k + " ") or (
         k.endswith(" " + c) and len(c.split()) >= 3)), None)
     if related:
         # a shortened or longer form of a name already found ("Office of Customs and Border
         # Protection" beside "Customs and Border Protection (CBP)")
         bag.add(bag.keys[related], (name,))
-        return
+        return True
     bag.add(name, (), "text")
+    return True
 
 
-def _named_groups(text: str) -> list[str]:
-    """Names a text introduces as groups: "a group called X", "X, a nonprofit"."""
-    out = []
+_Found = tuple[str, tuple[int, int]]  # a name and where it is written
+
+
+def _named_groups(text: str) -> list[_Found]:
+    """Names a text introduces as groups ("a group called X", "X, a nonprofit"), with where
+    each is written."""
+    out: list[_Found] = []
+
+    def found(name: str, lo: int, hi: int) -> None:
+        span = _written_at(text, name, lo, hi)
+        if span:
+            out.append((name, span))
+
     for rx in (_GROUP_NAMED, _GROUP_THE):
         if rx is _GROUP_NAMED and not _NAMING_RE.search(text):
             continue
@@ -360,14 +426,14 @@ def _named_groups(text: str) -> list[str]:
                 words.pop()
             name = " ".join(words).strip(" '\"")
             if name and (len(words) >= 2 or (len(name) >= 4 and rx is _GROUP_NAMED)):
-                out.append(name)
+                found(name, *m.span("o"))
     for m in _ORG_APPOSITIVE.finditer(text):
         words = re.split(r"\s+(?:of|de|with|con|from)\s+", m.group("o"))[-1].split()
         while words and (words[0] in _SENTENCE_STARTERS or words[0].lower() in CONNECTORS):
             words = words[1:]
         if words and not (len(words) == 1 and len(words[0]) < 3):
-            out.append(" ".join(words))
-    out += [m.group("o") for m in _ACRONYM_OF_PLACE.finditer(text)]
+            found(" ".join(words), *m.span("o"))
+    out += [(m.group("o"), m.span("o")) for m in _ACRONYM_OF_PLACE.finditer(text)]
     for m in _AFFILIATION.finditer(text):
         if m.group("role").lower() not in _AFFILIATION_ROLES:
             continue
@@ -394,7 +460,7 @@ def _named_groups(text: str) -> list[str]:
         if len(words) == 1 and (len(words[0]) < 3 or words[0].isdigit() or (
                 nxt and rest[:1].islower() and nxt.group(0) not in _FUNCTION_WORDS)):
             continue  # "members of the Jewish community": an adjective, not a name
-        out.append(" ".join(words))
+        found(" ".join(words), *m.span("o"))
     return out
 
 
@@ -557,37 +623,40 @@ def _has_org_word(name: str) -> bool:
 _POSSESSIVE = re.compile(r"(?:['’]s)+$|['’]$")
 
 
-def _capitalised_runs(line: str) -> list[list[str]]:
-    """Runs of capitalised words (with connectors between them) not crossing punctuation.
+def _capitalised_runs(line: str) -> list[tuple[list[str], list[int]]]:
+    """Runs of capitalised words (with connectors between them) not crossing punctuation,
+    each with where its words start in the line.
 
     A possessive ends a run ("Amazon's"), unless an organization word follows it
     ("Multnomah County Sheriff's Office").
     """
-    runs: list[list[str]] = []
+    runs: list[tuple[list[str], list[int]]] = []
     run: list[str] = []
+    starts: list[int] = []
     last_end = 0
     pending_possessive = False
     for m in TOKEN.finditer(line):
         word, gap = m.group(0), line[last_end:m.start()]
         last_end = m.end()
         if run and (gap.strip() or (pending_possessive and word not in _ORG_END)):
-            runs.append(run)
-            run = []
+            runs.append((run, starts))
+            run, starts = [], []
         pending_possessive = False
         if _after_connector_number(run, word):
-            runs.append(run)  # (its closing connector is trimmed where runs are used)
-            run = []
+            runs.append((run, starts))  # (its closing connector is trimmed where runs are used)
+            run, starts = [], []
         elif _is_cap(word) or (run and word.lower() in CONNECTORS):
             run.append(word)
+            starts.append(m.start())
             pending_possessive = ("'" in word or "’" in word) and bool(_POSSESSIVE.search(word))
         else:
             if run:
-                runs.append(run)
-            run = []
+                runs.append((run, starts))
+            run, starts = [], []
     if run:
-        runs.append(run)
+        runs.append((run, starts))
     # a run that ended on a possessive loses the "'s"
-    return [r[:-1] + [_POSSESSIVE.sub("", r[-1])] if r else r for r in runs]
+    return [(r[:-1] + [_POSSESSIVE.sub("", r[-1])], st) if r else (r, st) for r, st in runs]
 
 
 @lru_cache(maxsize=1024)  # organizations and people both ask, line by line
@@ -597,15 +666,20 @@ def _is_headline_case(line: str) -> bool:
     return len(words) >= 4 and sum(_is_cap(w) for w in words) >= 0.75 * len(words)
 
 
-def _org_shaped_names(text: str) -> list[str]:
+def _org_shaped_names(text: str) -> list[_Found]:
     """Capitalised names ending in an organization word ("Tech Workers Coalition") or opening
-    with one followed by of/for ("Department of Homeland Security")."""
-    out = []
+    with one followed by of/for ("Department of Homeland Security"), with where each is
+    written."""
+    out: list[_Found] = []
+    offset = 0
     for line in text.split("\n"):
+        line_start, offset = offset, offset + len(line) + 1
         if _is_headline_case(line):
             continue
-        for words in _capitalised_runs(line):
+        for words, starts in _capitalised_runs(line):
             n = len(words)
+            begin = [line_start + st for st in starts]  # where each word is in the text
+            end = [b + len(w) for b, w in zip(begin, words, strict=True)]
             for j, w in enumerate(words):
                 after = words[j + 2: j + 4]
                 if after and after[0].lower() in ("the", "la", "el", "les", "le"):
@@ -625,7 +699,7 @@ def _org_shaped_names(text: str) -> list[str]:
                                      words[k].lower() in _JOINERS):
                         k += 1
                     if k < j or w.lower().endswith(_ORG_SUFFIXES):
-                        out.append(" ".join(words[k: j + 1]))
+                        out.append((" ".join(words[k: j + 1]), (begin[k], end[j])))
                 if _bare(w) in _HEAD_FIRST and j + 1 < n and _is_cap(words[j + 1]) and \
                         words[j + 1].lower() not in CONNECTORS and (j == 0 or not _is_cap(
                             words[j - 1]) or words[j - 1] in _SENTENCE_STARTERS):
@@ -633,7 +707,7 @@ def _org_shaped_names(text: str) -> list[str]:
                     while e < n and (_is_cap(words[e]) or (words[e].lower() in _OF and e + 1 < n
                                                           and _is_cap(words[e + 1]))):
                         e += 1
-                    out.append(" ".join([_bare(w)] + words[j + 1:e]))
+                    out.append((" ".join([_bare(w)] + words[j + 1:e]), (begin[j], end[e - 1])))
                     continue
                 if _bare(w) in _ORG_START and j + 2 < n and words[j + 1].lower() in _OF:
                     k = j
@@ -643,8 +717,9 @@ def _org_shaped_names(text: str) -> list[str]:
                     e = n
                     while e > j and words[e - 1].lower() in CONNECTORS:
                         e -= 1
-                    out.append(" ".join([_bare(words[k])] + words[k + 1:e]))
-    return [name for name in dict.fromkeys(out) if _plausible_org(name)]
+                    out.append((" ".join([_bare(words[k])] + words[k + 1:e]),
+                                (begin[k], end[e - 1])))
+    return [(name, where) for name, where in dict.fromkeys(out) if _plausible_org(name)]
 
 
 def _plausible_org(name: str) -> bool:

@@ -133,6 +133,48 @@ def test_shorter_and_longer_forms_of_one_name_merge():
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("La Coalición por la Dignidad Migrante, una organización de base, convocó la marcha.",
+         {"Coalición por la Dignidad Migrante": set()}),
+        ("The Council on Tenant Rights, a nonprofit, sued the county.",
+         {"Council on Tenant Rights": set()}),
+        # "Oregon" closes the long name; it is not an organization of its own
+        ("Members of the Riverside Tenants Union of Oregon, a coalition of renters, marched.",
+         {"Riverside Tenants Union of Oregon": set()}),
+    ],
+)
+def test_a_name_found_only_inside_a_longer_one_is_part_of_it(text, expected):
+    assert orgs(text, ()) == expected
+
+
+def test_a_known_name_takes_its_place_from_a_shorter_one_inside_it():
+    gaz = (GazetteerEntry("Coalición por la Dignidad Migrante", ("CDM",)),)
+    text = "La Coalición por la Dignidad Migrante, una organización de base, marchó."
+    assert orgs(text, gaz) == {"Coalición por la Dignidad Migrante": set()}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # found on its own too: a shortened form of the name is one of its aliases...
+        ("Members of the Riverside Tenants Union of Oregon, a coalition of renters, marched. It "
+         "said the Riverside Tenants Union, a nonprofit, would sue.",
+         {"Riverside Tenants Union of Oregon": {"Riverside Tenants Union"}}),
+        # ...the end of a name is not: it may name another group
+        ("La Coalición por la Dignidad Migrante, una organización de base, convocó la marcha. "
+         "Horas después, Dignidad Migrante, una red de colectivos juveniles, respondió.",
+         {"Coalición por la Dignidad Migrante": set(), "Dignidad Migrante": set()}),
+        ("El Frente Amplio por la Vivienda Digna (FAVD) marchó. Un portavoz de Vivienda Digna "
+         "habló después.",
+         {"Frente Amplio por la Vivienda Digna": {"FAVD"}, "Vivienda Digna": set()}),
+    ],
+)
+def test_a_shorter_name_also_found_on_its_own_follows_the_alias_rules(text, expected):
+    assert orgs(text, ()) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "#JewsAgainstICE Protesters Occupy Amazon Bookstore to Demand Company Cuts Ties With It",
