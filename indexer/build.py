@@ -102,7 +102,7 @@ def prepare(raw: RawDocument, resources: corpus.Resources) -> Document:
     if raw.format == "html":
         soup = clean.parse_html(text)
         page = metadata.read_page_meta(soup)
-        cleaned = clean.clean_html(soup)
+        cleaned = clean.clean_html(soup, *metadata.stated_facts(page))
     elif raw.format == "markdown":
         front, md = clean.split_front_matter(clean.normalize_display(text))
         cleaned = clean.clean_text(clean.markdown_to_text(md))

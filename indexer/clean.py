@@ -16,7 +16,7 @@ from collections import Counter
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from .models import CleanText, Removal
-from .textutil import squash, strip_accents, translator
+from .textutil import name_key, squash, strip_accents, translator
 
 # --------------------------------------------------------------------------- normalisation
 
@@ -397,13 +397,18 @@ def _is_prose(line: str, min_words: int = 12) -> bool:
 # --------------------------------------------------------------------------- plain text
 
 
-def clean_text(text: str) -> CleanText:
+def clean_text(text: str, *, dated: bool = False, authors: tuple[str, ...] = ()) -> CleanText:
     """Remove web-scrape residue from plain text; keep every article sentence.
 
     Four passes over the lines: rules for single lines (widgets, menus, credits, repetition);
     lists of teaser headlines under a label ("Most Popular"); the page's chrome before the
     headline and after the article (masthead, section kickers, footer links, author bio);
     photo captions, recognised by the credit they end with.
+
+    A fifth for what the document states elsewhere (a page's markup): `dated` (its publication
+    date) and `authors` (their names). A byline or a timestamp standing alone at the start or
+    end of the article then only repeats them. Without them such lines stay: they are where
+    the metadata finds the author and the date.
     """
     text = normalize_display(text)
     lines = [ln.rstrip() for ln in text.split("\n")]
@@ -483,6 +488,10 @@ def clean_text(text: str) -> CleanText:
             if above not in reasons and _is_caption_shaped(lines[above]) and \
                     not _is_byline_or_date(lines[above]):
                 reasons[above] = "photo caption"
+
+    # 5. bylines and timestamps the document states elsewhere
+    if dated or authors:
+        _mark_stated_facts(lines, reasons, dated, authors)
 
     removed = tuple(Removal(lines[i].strip(), reasons[i]) for i in sorted(reasons))
     out = [ln for i, ln in enumerate(lines) if i not in reasons]
@@ -579,6 +588,134 @@ def _is_byline_or_date(line: str) -> bool:
 
 def _looks_like_speaker_label(line: str) -> bool:
     return bool(re.match(r"^\s*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}\s*:", line))
+
+
+# --------------------------------------------------------------------------- bylines, timestamps
+# A whole line that is only a date and time ("Thu 11 Jul 2019 14.42 EDT", "Publié le 6 août
+# 2019 à 11h30") or only a byline ("By Jane Doe", "Dana Whitfield in New York", "Jane Doe and
+# John Roe, Reuters"). Timestamps are matched without accents and case.
+
+_MONTH = (
+    r"(?:jan(?:uary|v|vier|eiro|uar)?|feb(?:ruary|rero|ruar)?|fev(?:r|rier|ereiro)?"
+    r"|mar(?:ch|zo|s|co|z)?|apr(?:il)?|abr(?:il)?|avr(?:il)?|may|mayo|mai|maio"
+    r"|jun(?:e|io|i|ho)?|juin|jul(?:y|io|i|ho)?|juil(?:let)?|aug(?:ust)?|ago(?:sto)?|aout"
+    r"|sep(?:t|tember|tiembre|tembre)?|set(?:iembre|embro)?|oct(?:ober|ubre|obre)?"
+    r"|okt(?:ober)?|out(?:ubro)?|nov(?:ember|iembre|embre|embro)?|dec(?:ember|embre)?"
+    r"|dic(?:iembre)?|dez(?:ember|embro)?|ene(?:ro)?)\.?"
+)
+_WEEKDAY = (
+    r"(?:mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?"
+    r"|sat(?:urday)?|sun(?:day)?|lun(?:es|di)?|mar(?:tes|di)?|mie(?:rcoles)?|mer(?:credi)?"
+    r"|jue(?:ves)?|jeu(?:di)?|vie(?:rnes)?|ven(?:dredi)?|sab(?:ado)?|sam(?:edi)?|dom(?:ingo)?"
+    r"|dim(?:anche)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
+    r"|(?:segunda|terca|quarta|quinta|sexta)(?:-feira)?)\.?,?"
+)
+_YEAR = r"(?:19|20)\d{2}"
+_DATE = (
+    rf"(?:{_WEEKDAY}\s+)?(?:"
+    rf"(?:(?:le|el|the)\s+)?\d{{1,2}}(?:st|nd|rd|th|er|o|º)?\.?\s+(?:de\s+|of\s+)?{_MONTH},?"
+    rf"\s+(?:de\s+|del\s+)?{_YEAR}"  # 11 Jul 2019, 11 de julio de 2019, 11. Juli 2019
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}"  # July 11, 2019
+    rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:{_YEAR}|\d{{2}})"  # 11/07/2019, 04.05.22
+    rf"|{_YEAR}[/.-]\d{{1,2}}[/.-]\d{{1,2}}(?:t\d{{2}}:\d{{2}}(?::\d{{2}})?(?:\.\d+)?"
+    rf"(?:z|[+-]\d{{2}}:?\d{{2}})?)?"  # 2019-07-11, 2019-07-11T14:42:00Z
+    rf"|\d{{1,2}}[/.-]{_MONTH}[/.-]{_YEAR})"  # 11-Jul-2019
+)
+_TIME = (
+    r"(?:\d{1,2}(?:[:.h]\d{2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?)?|\s*[ap]\.?\s?m\.?"
+    r"|\s*(?:h|hrs?|uhr))(?:\s*\(?(?:[ecmpa][sd]?t|gmt|utc|bst|cet|cest|ist|hora local|local)"
+    r"(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?\)?)?(?:\s*(?:hrs?|horas?|uhr))?)"
+)
+_STAMP_LABEL = (
+    r"(?:(?:first |originally )?published|updated|last (?:updated|modified)|modified|posted"
+    r"|publicado|actualizado|publie|mis a jour|modifie|veroffentlicht|aktualisiert|atualizado"
+    r"|actualizacion|publicacion|fecha|date|dated)(?:\s+(?:on|at|el|le|em|am|a las))?\s*:?"
+)
+_STAMP_JOIN = r"(?:\s*(?:,|[-–—|·•/@]|\bat\b|\ba las\b|\ba la\b|\ba\b|\bum\b|\bas\b)\s*|\s+)"
+_STAMP = rf"(?:{_STAMP_LABEL}\s*)?(?:{_DATE}(?:{_STAMP_JOIN}{_TIME})?|{_TIME}{_STAMP_JOIN}{_DATE})"
+_TIMESTAMP = re.compile(rf"{_STAMP}(?:{_STAMP_JOIN}{_STAMP})*\.?", re.I)
+
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)"
+_NAME = (rf"{_NAME_WORD}(?:\s+(?:(?:de|del|de la|van|von|der|da|di|dos|du|le|la|bin|al)\s+)?"
+         rf"{_NAME_WORD}){{1,3}}")
+_NAMES = rf"{_NAME}(?:\s*(?:,|\band\b|\by\b|\be\b|\bet\b|\bund\b|&)\s*{_NAME})*"
+_IN = r"(?i:in|en|from|desde|aus|em)"
+_BYLINE = re.compile(
+    rf"(?:(?i:by|por|par|von|written by|escrito por|reporting by|text by|texto|words by|story by)"
+    rf"\s*:?\s+{_NAMES}|{_NAMES}(?=\s+{_IN}\s|\s*[,|–—-]))"  # no "By": a place or outlet follows
+    rf"(?:\s+{_IN}\s+[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:de\s+|del\s+)?[A-ZÀ-Þ][\w'’.-]*){{0,3}}"
+    rf"(?:,\s*[A-ZÀ-Þ][\w.]*)?)?"  # in New York, in Washington, D.C.
+    rf"(?:\s*[,|–—-]\s*(?:(?:the|The|la|La|el|El)\s+)?[A-ZÀ-Þ][\w'’.&-]*(?:\s+[A-ZÀ-Þ][\w'’.&-]*)"
+    rf"{{0,3}})?"  # , Reuters / , Staff Writer
+)
+_FACT_EDGE = " |·•,–—-"
+
+
+def is_byline_or_timestamp(line: str) -> str | None:
+    """"byline", "timestamp" or "byline and timestamp" for a line that is only that.
+
+    >>> is_byline_or_timestamp("Dana Whitfield in New York")
+    'byline'
+    >>> is_byline_or_timestamp("Published 3:15 PM ET, Thu July 11, 2019")
+    'timestamp'
+    >>> is_byline_or_timestamp("By Ann Lee | Nov. 3, 2019")
+    'byline and timestamp'
+    >>> is_byline_or_timestamp("On July 11, 2019, Dana Whitfield flew in.") is None
+    True
+    """
+    line = squash(line)
+    if not line or len(line) > 160 or _SENTENCE_END.search(line) and line[-1] != ".":
+        return None
+    if _TIMESTAMP.fullmatch(strip_accents(line)):
+        return "timestamp"
+    if _BYLINE.fullmatch(line):
+        return "byline"
+    for gap in re.finditer(r"\s+", line):  # a byline, then its timestamp
+        head, tail = line[: gap.start()].rstrip(_FACT_EDGE), line[gap.end():].lstrip(_FACT_EDGE)
+        if head and tail and _BYLINE.fullmatch(head) and \
+                _TIMESTAMP.fullmatch(strip_accents(tail)):
+            return "byline and timestamp"
+    return None
+
+
+def _mark_stated_facts(lines: list[str], reasons: dict[int, str], dated: bool,
+                       authors: tuple[str, ...]) -> None:
+    """Paragraphs of bylines and timestamps the document states elsewhere: before the body
+    (after at most a headline and a standfirst) or after it."""
+    names = [f" {k} " for k in map(name_key, authors) if len(k.split()) >= 2]
+    paragraphs: list[list[int]] = [[]]  # the lines still kept, by paragraph
+    for i, ln in enumerate(lines):
+        if not ln.strip():
+            paragraphs.append([])
+        elif i not in reasons:
+            paragraphs[-1].append(i)
+    paragraphs = [p for p in paragraphs if p]
+
+    def kinds(paragraph: list[int]) -> dict[int, str | None]:
+        return {i: is_byline_or_timestamp(lines[i]) for i in paragraph}
+
+    def stated(found: dict[int, str | None]) -> bool:
+        # a line stating what the rest does not stays: the metadata may read it there
+        return all(k and ("timestamp" not in k or dated) and ("byline" not in k or any(
+            n in f" {name_key(lines[i])} " for n in names)) for i, k in found.items())
+
+    before = 0  # a headline, a standfirst
+    for p in paragraphs:
+        found = kinds(p)
+        if stated(found):
+            reasons.update({i: k for i, k in found.items() if k})
+        elif all(found.values()):
+            continue  # a byline or timestamp that stays is still the article's head
+        elif before == 2 or len(_WORD.findall(" ".join(lines[i] for i in p))) > 50:
+            break  # the body has begun
+        else:
+            before += 1
+    for p in reversed(paragraphs):
+        found = kinds(p)
+        if stated(found):
+            reasons.update({i: k for i, k in found.items() if k})
+        elif not all(found.values()):
+            break  # the body ends here
 
 
 # --------------------------------------------------------------------------- markdown
@@ -780,10 +917,12 @@ def _prose_len(el: Tag) -> int:
     )
 
 
-def clean_html(soup: BeautifulSoup) -> CleanText:
+def clean_html(soup: BeautifulSoup, dated: bool = False, authors: tuple[str, ...] = ()
+               ) -> CleanText:
     """Keep the article of a parsed page: furniture removed, main content picked, text out.
 
-    Mutates the soup; read the page's metadata before calling this.
+    Mutates the soup; read the page's metadata before calling this. dated, authors: what
+    its markup states (metadata.stated_facts), as clean_text takes them.
     """
     removed: list[Removal] = []
     root = soup.body or soup
@@ -812,8 +951,9 @@ def clean_html(soup: BeautifulSoup) -> CleanText:
     if not paragraphs:
         paragraphs = [_text_of(root)] if _text_of(root) else []
 
-    # The same residue rules as plain text catch what sits inside the article container.
-    cleaned = clean_text("\n\n".join(paragraphs))
+    # The same residue rules as plain text catch what sits inside the article container, and
+    # a byline or timestamp that the page's markup states too.
+    cleaned = clean_text("\n\n".join(paragraphs), dated=dated, authors=authors)
     return CleanText(text=cleaned.text, removed=tuple(removed) + cleaned.removed)
 
 

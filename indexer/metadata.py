@@ -516,6 +516,21 @@ def _page_url(pm: PageMeta | None) -> str | None:
         pm.first("og:url") or cand)
 
 
+def stated_facts(pm: PageMeta) -> tuple[bool, tuple[str, ...]]:
+    """Whether a page's markup gives its publication date, and the authors it names, as the
+    metadata reads them: a byline or a timestamp of its text that only repeats them can go
+    (clean.clean_text).
+
+    >>> stated_facts(read_page_meta(BeautifulSoup('<meta property="article:published_time" '
+    ...     'content="2019-07-11T14:42:00-04:00"><meta name="author" '
+    ...     'content="By Dana Whitfield and Luis Ortega">', "html.parser")))
+    (True, ('Dana Whitfield', 'Luis Ortega'))
+    """
+    author = _page_author(pm, None) or ""
+    names = re.split(r"\s*(?:[,;&]|\band\b|\by\b)\s*", author)
+    return _page_date(pm, "und") is not None, tuple(n for n in names if n)
+
+
 def _page_author(pm: PageMeta | None, outlet: str | None) -> str | None:
     if pm is None:
         return None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer import clean
+from indexer import clean, metadata
 
 from .conftest import DATA
 
@@ -388,3 +391,198 @@ def test_front_matter_and_markdown_to_text():
 def test_markdown_without_front_matter():
     meta, body = clean.split_front_matter("# Title\n\nText --- with a dash.")
     assert meta == {} and body.startswith("# Title")
+
+
+# --------------------------------------------------------------------------- bylines, timestamps
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Thu 14 Nov 2019 09.05 EST", "timestamp"),
+        ("November 14, 2019 9:05 AM", "timestamp"),
+        ("14/11/2019 09:05", "timestamp"),
+        ("Published 9:05 AM ET, Thu November 14, 2019", "timestamp"),
+        ("14 de noviembre de 2019 - 09:05", "timestamp"),
+        ("jueves 14 de noviembre de 2019, 09:05 hrs", "timestamp"),
+        ("Actualizado: 15 nov 2019 10:20 AM", "timestamp"),
+        ("Publié le 14 novembre 2019 à 9h05 - Mis à jour le 14 novembre 2019 à 11h20",
+         "timestamp"),
+        ("14. November 2019, 9:05 Uhr", "timestamp"),
+        ("2019-11-14T09:05:00Z", "timestamp"),
+        ("Last modified on Thu 14 Nov 2019 11.20 EST", "timestamp"),
+        ("Nov. 14, 2019", "timestamp"),
+        ("By Marisol Okonkwo", "byline"),
+        ("BY MARISOL OKONKWO", "byline"),
+        ("Marisol Okonkwo in Tacoma", "byline"),
+        ("Por Joaquín Ferreyra", "byline"),
+        ("Marisol Okonkwo and Tobias Lindqvist, Reuters", "byline"),
+        ("Marisol Okonkwo, Staff Writer", "byline"),
+        ("Story by María del Carmen Ibarra", "byline"),
+        ("Von Henrike Albers", "byline"),
+        ("By Marisol Okonkwo | Nov. 14, 2019", "byline and timestamp"),
+        ("Por Joaquín Ferreyra 14 de noviembre de 2019 - 09:05", "byline and timestamp"),
+    ],
+)
+def test_bylines_and_timestamps_are_recognised(line, kind):
+    assert clean.is_byline_or_timestamp(line) == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "On Thursday 14 November 2019, Marisol Okonkwo asked the port authority.",
+        "Marisol Okonkwo in Tacoma said the crews would not move the container.",
+        "El 14 de noviembre de 2019 a las 09:05 comenzó la huelga en el puerto.",
+        "By Thursday, the container had not moved.",
+        "By the numbers",
+        "Published in November 2019, the report found flaws in the contract.",
+        "Marisol Okonkwo",  # a name alone: a signature, a speaker, a caption
+        "Who wrote it, Marisol Okonkwo in Tacoma?",
+        "November 2019",
+        "Thursday",
+        "Updated guidance for dock crews",
+    ],
+)
+def test_sentences_with_a_date_or_a_name_are_not_bylines_or_timestamps(line):
+    assert clean.is_byline_or_timestamp(line) is None
+
+
+LEDGER = (DATA / "harbor_ledger.html").read_text(encoding="utf-8")
+
+
+def page_cleaned(html: str):
+    """A page cleaned as build.prepare cleans it: told what its markup states."""
+    soup = clean.parse_html(html)
+    return clean.clean_html(soup, *metadata.stated_facts(metadata.read_page_meta(soup)))
+
+
+def test_page_byline_and_timestamps_the_markup_states_are_removed():
+    ct = page_cleaned(LEDGER)
+    reasons = {r.text: r.reason for r in ct.removed}
+    assert reasons["Marisol Okonkwo in Tacoma"] == "byline"
+    assert reasons["Thu 14 Nov 2019 09.05 EST"] == "timestamp"
+    assert reasons["Last modified on Thu 14 Nov 2019 11.20 EST"] == "timestamp"
+    for gone in ("Marisol Okonkwo in Tacoma", "09.05 EST", "Last modified"):
+        assert gone not in ct.text
+    assert ct.text.startswith("Dockworkers refuse to unload surveillance cameras")
+    for kept in ("A shipment of thermal cameras sat on a Tacoma pier",
+                 "On Thursday 14 November 2019, Marisol Okonkwo asked the port authority",
+                 "Thu 14 Nov 2019 10.30 EST",  # inside the article: an update's time
+                 "until Monday, when a meeting with the union is scheduled."):
+        assert kept in ct.text
+
+
+def test_page_byline_and_timestamp_stay_where_the_markup_does_not_state_them():
+    """Then they are where the metadata finds the author and the date."""
+    bare = re.sub(r'<meta (?:property="article:published_time"|name="author")[^>]*>', "", LEDGER)
+    ct = page_cleaned(bare)
+    assert "Marisol Okonkwo in Tacoma" in ct.text and "Thu 14 Nov 2019 09.05 EST" in ct.text
+    assert not {"byline", "timestamp"} & {r.reason for r in ct.removed}
+    # an author the markup names otherwise: the byline stays, the timestamp goes
+    other = LEDGER.replace('content="Marisol Okonkwo"', 'content="Tobias Lindqvist"')
+    ct = page_cleaned(other)
+    assert "Marisol Okonkwo in Tacoma" in ct.text
+    assert "Thu 14 Nov 2019 09.05 EST" not in ct.text
+
+
+def test_spanish_page_byline_and_timestamp_from_json_ld():
+    body = "".join(f"<p>Párrafo {i} de la crónica, con comas, cláusulas y palabras suficientes "
+                   f"para leerse como texto corrido en cualquier puntuación.</p>" for i in range(4))
+    page = ('<html><head><script type="application/ld+json">{"@context": "https://schema.org",'
+            '"@type": "NewsArticle", "datePublished": "2019-11-14T09:05:00-06:00", "author": '
+            '{"@type": "Person", "name": "Joaquín Ferreyra"}}</script></head><body><article>'
+            "<p>Por Joaquín Ferreyra</p><p>14 de noviembre de 2019 - 09:05</p>"
+            f"{body}</article></body></html>")
+    ct = page_cleaned(page)
+    assert [(r.text, r.reason) for r in ct.removed] == [
+        ("Por Joaquín Ferreyra", "byline"), ("14 de noviembre de 2019 - 09:05", "timestamp")]
+    assert ct.text.startswith("Párrafo 0")
+
+
+def test_plain_text_keeps_bylines_unless_told_the_facts_are_stated():
+    body = ("Longshore crews declined on Wednesday to unload a container of thermal cameras "
+            "bound for a federal contractor, union officials said.")
+    text = (f"Dockworkers Refuse to Unload Cameras\n\nBy Marisol Okonkwo\n14/11/2019 09:05\n\n"
+            f"Longshore Workers in Tacoma\n\n{body}\n\nUpdated: 15 nov 2019 10:20 AM")
+    assert clean.clean_text(text).text == text
+    ct = clean.clean_text(text, dated=True, authors=("Marisol Okonkwo",))
+    assert [(r.text, r.reason) for r in ct.removed] == [
+        ("By Marisol Okonkwo", "byline"), ("14/11/2019 09:05", "timestamp"),
+        ("Updated: 15 nov 2019 10:20 AM", "timestamp")]
+    # shaped like a byline, but naming no author: a subheading, kept
+    assert "Longshore Workers in Tacoma" in ct.text and body in ct.text
+    # a paragraph goes whole or not at all: the byline the rest does not state keeps its date
+    only_dated = clean.clean_text(text, dated=True)
+    assert "By Marisol Okonkwo\n14/11/2019 09:05" in only_dated.text
+    assert [r.text for r in only_dated.removed] == ["Updated: 15 nov 2019 10:20 AM"]
+
+
+def test_timestamps_past_the_start_of_the_body_stay():
+    prose = [f"Paragraph {i} of the report, long enough and with clauses, to be read as the "
+             f"body of the article by any measure." for i in range(4)]
+    text = "\n\n".join([prose[0], prose[1], prose[2], "14/11/2019 09:05", prose[3]])
+    assert clean.clean_text(text, dated=True).text == text
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ('<meta property="article:published_time" content="2019-11-14T09:05:00Z">'
+         '<meta name="author" content="By Marisol Okonkwo and Tobias Lindqvist">',
+         (True, ("Marisol Okonkwo", "Tobias Lindqvist"))),
+        ('<script type="application/ld+json">{"@graph": [{"@type": "WebPage", "author": "X Y"},'
+         '{"@type": ["NewsArticle"], "datePublished": "2019-11-14", "author": [{"@type": '
+         '"Person", "name": "Ana Gil"}, {"@type": "Organization", "name": "Agencia Sur"}], '
+         '"publisher": {"@type": "Organization", "name": "Harbor Ledger"}}]}</script>'
+         '<meta name="author" content="Not Used">', (True, ("Ana Gil", "Agencia Sur"))),
+        ('<script type="application/ld+json">{"@type": "WebPage", "datePublished": '
+         '"2019-11-14"}</script>', (True, ())),
+        ('<meta name="date" content="2019-13-40"><meta name="author" content="https://x.org/a">',
+         (False, ())),
+        ('<meta property="og:site_name" content="The Harbor Ledger">'
+         '<meta name="author" content="Harbor Ledger">', (False, ("Harbor Ledger",))),
+        ('<meta property="og:updated_time" content="2019-11-14">', (False, ())),
+        ('<body><time class="updated" datetime="2019-11-15">15 Nov</time></body>', (False, ())),
+        ('<body><p class="meta"><time datetime="2019-11-14T09:05">14 Nov</time></p></body>',
+         (True, ())),
+    ],
+)
+def test_what_a_page_states_about_its_date_and_authors(head, expected):
+    """As the metadata reads them (an organization named as author included: a byline must
+    name one of them to go, and a name alone is no byline)."""
+    soup = clean.parse_html(f"<html><head>{head}</head></html>")
+    assert metadata.stated_facts(metadata.read_page_meta(soup)) == expected
+
+
+FACT_POOL = [
+    "By Marisol Okonkwo", "Marisol Okonkwo in Tacoma", "Thu 14 Nov 2019 09.05 EST", "",
+    "The port said the container would stay on the pier until the union met on Monday.",
+    "On 14 November 2019 Marisol Okonkwo asked the port authority for the shipping records.",
+    "Longshore Workers in Tacoma", "Share this:",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(FACT_POOL), max_size=20))
+def test_removing_stated_facts_is_idempotent_and_never_drops_prose(lines):
+    text = "\n".join(lines)
+    facts = {"dated": True, "authors": ("Marisol Okonkwo",)}
+    once = clean.clean_text(text, **facts)
+    assert clean.clean_text(once.text, **facts).text == once.text
+    for sentence in FACT_POOL[4:6]:
+        if sentence in text:
+            assert sentence in once.text
+
+
+def test_shared_pages_keep_their_text_and_lose_their_boilerplate(shared_pages):
+    """The real pages' truth: what must survive cleaning, and what must not."""
+    from indexer import corpus
+    from indexer.evaluate import normalize
+
+    for page in sorted(p for p in shared_pages.iterdir() if (p / "truth.json").exists()):
+        truth = json.loads((page / "truth.json").read_text(encoding="utf-8"))
+        html, _ = corpus.decode((page / "source.html").read_bytes(), "html")
+        text = normalize(page_cleaned(html).text)
+        assert [s for s in truth["must_contain"] if normalize(s) not in text] == [], page.name
+        assert [s for s in truth["must_not_contain"] if normalize(s) in text] == [], page.name
