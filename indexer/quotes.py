@@ -7,10 +7,18 @@ Two sources of quotations:
   reopens the quote, and with the broken spacing machine translation leaves (`conditions, ”said`).
 
 A quotation's speaker comes from the words around it: "…," said X / X said / according to X /
-X told … / a role that refers back to someone named earlier ("the pastor") / a pronoun that
-refers to the previous speaker / an organization ("the group said in a statement"). Signs and
-chants are their own kind, with no speaker. When nothing says who spoke, the speaker is None:
-never guessed.
+X told … / a role that refers back to someone introduced with it ("the pastor") / a pronoun
+that refers to the previous speaker / an organization ("the group said in a statement"), in
+English, Spanish, French, Portuguese and German (simple and compound past: "a ajouté X", "ha
+señalado X"). Signs and chants are their own kind, with no speaker. When nothing says who
+spoke, the speaker is None: never guessed. An unnamed group as the verb's subject ("the
+employees wrote", "dijeron los trabajadores", "ont déclaré") is no one person, so it is None
+too, whatever names stand nearby.
+
+A person's affiliation is what the text says they belong to: their appositive (", an
+organizer with Cosecha"), an organization joined to their name ("Pastor Ana Ruiz of the
+Tenant Union"), or a role before it ("A spokesman for Enbridge, Tom Galloway, said"); once
+stated next to their name with a known organization, it holds for their later quotations.
 """
 
 from __future__ import annotations
@@ -24,7 +32,25 @@ from .textutil import compiled, name_key, straight_quotes
 
 MIN_UNATTRIBUTED_WORDS = 4  # shorter quoted bits without a speaker are terms, not quotations
 
-_SPEECH_VERBS = (
+# French and Spanish report speech in the compound past as often as in the simple one:
+# "a ajouté", "a-t-elle expliqué", "ha señalado".
+_FR_PARTICIPLES = (
+    r"ajouté|dit|déclaré|expliqué|affirmé|souligné|précisé|estimé|indiqué|assuré|rappelé|"
+    r"poursuivi|raconté|confié|insisté|répondu|martelé|lancé|dénoncé|regretté|reconnu|écrit|"
+    r"annoncé|averti|prévenu|commenté|résumé|observé|noté|relevé|témoigné|confirmé|admis|"
+    r"conclu|jugé|déploré|signalé|tweeté|fait valoir|fait savoir"
+)
+_ES_PARTICIPLES = (
+    r"dicho|afirmado|asegurado|señalado|explicado|declarado|añadido|agregado|indicado|"
+    r"comentado|expresado|sostenido|manifestado|advertido|denunciado|destacado|subrayado|"
+    r"recordado|precisado|reconocido|admitido|insistido|relatado|contado|lamentado|apuntado|"
+    r"respondido|informado|anunciado|escrito|reiterado|aclarado"
+)
+_FR_PRESENT = (r"explique|estime|souligne|précise|ajoute|affirme|indique|raconte|déclare|dit|"
+               r"rappelle|poursuit|confie|insiste|répond|martèle|dénonce|regrette|reconnaît|"
+               r"écrit|témoigne|prévient|conclut|commente")
+# One speaker's verbs (and English ones, which do not tell one speaker from many)
+_SPEECH_VERBS_ONE = (
     r"said|says|say|told|tells|added|adds|explained|explains|stated|states|noted|notes|wrote|"
     r"writes|asked|asks|argued|argues|recalled|insisted|warned|warns|continued|declared|"
     r"tweeted|posted|announced|expressed|assured|affirmed|indicated|commented|maintained|"
@@ -34,10 +60,39 @@ _SPEECH_VERBS = (
     r"dijo|dice|afirmó|afirma|aseguró|asegura|señaló|señala|explicó|explica|declaró|declara|"
     r"agregó|añadió|indicó|comentó|expresó|sostuvo|manifestó|advirtió|denunció|destacó|"
     r"subrayó|recordó|precisó|reconoció|admitió|insistió|relató|contó|lamentó|consideró|"
-    r"opinó|apuntó|respondió|informó|anunció|escribió|"
-    r"a déclaré|a dit|explique|estime|souligne|précise|ajoute|affirme|indique|raconte|"
-    r"sagte|sagt|erklärte|betonte|disse|afirmou|explicou|declarou"
+    r"opinó|apuntó|respondió|informó|anunció|escribió|concluyó|aclaró|puntualizó|enfatizó|"
+    r"prosiguió|continuó|reiteró|detalló|remarcó|añade|agrega|subraya|insiste|recuerda|"
+    r"sostiene|advierte|denuncia|destaca|reconoce|lamenta|escribe|relata|concluye|"
+    rf"ha\s+(?:{_ES_PARTICIPLES})|"
+    rf"a(?:-t-(?:il|elle))?\s+(?:{_FR_PARTICIPLES})|(?:{_FR_PRESENT})(?:-t)?-(?:il|elle)|"
+    rf"{_FR_PRESENT}|"
+    r"sagte|sagt|erklärte|erklärt|betonte|betont|schrieb|meinte|warnte|"
+    r"disse|afirmou|explicou|declarou|acrescentou|contou|destacou|ressaltou|sublinhou|"
+    r"lembrou|garantiu|defendeu|escreveu|comentou|observou|alertou|denunciou|frisou|relatou|"
+    r"diz|acrescenta|ressalta"
 )
+# Verbs whose subject is plural: "dijeron", "ont déclaré", "disseram". Their subject is a
+# group, never one person, so a name near them is not the speaker.
+_SPEECH_VERBS_MANY = (
+    r"dijeron|afirmaron|aseguraron|señalaron|explicaron|declararon|añadieron|agregaron|"
+    r"indicaron|comentaron|expresaron|sostuvieron|manifestaron|advirtieron|denunciaron|"
+    r"destacaron|subrayaron|recordaron|escribieron|insistieron|respondieron|dicen|afirman|"
+    r"aseguran|señalan|explican|denuncian|escriben|advierten|sostienen|"
+    rf"han\s+(?:{_ES_PARTICIPLES})|"
+    rf"ont(?:-(?:ils|elles))?\s+(?:{_FR_PARTICIPLES})|"
+    r"(?:expliquent|estiment|soulignent|précisent|ajoutent|affirment|indiquent|racontent|"
+    r"déclarent|disent|rappellent|écrivent|dénoncent|insistent|témoignent|assurent)"
+    r"(?:(?:-t)?-(?:ils|elles))?|"
+    r"sagten|schrieben|erklärten|betonten|warnten|"
+    r"disseram|afirmaram|explicaram|declararam|acrescentaram|escreveram|contaram|destacaram|"
+    r"ressaltaram|lembraram|garantiram|denunciaram|dizem|afirmam|explicam"
+)
+_SPEECH_VERBS = _SPEECH_VERBS_MANY + "|" + _SPEECH_VERBS_ONE
+_MANY_SPEAK = re.compile(rf"(?:{_SPEECH_VERBS_MANY})", re.I)
+# written words: the kind of the quotation is "written statement"
+_WRITE_VERB = re.compile(r"(?:wrote|writes|tweeted|posted|escribió|escribe|escribieron|"
+                         r"escriben|(?:ha|han)\s+escrito|(?:a|ont)(?:-t-\w+|-\w+)?\s+écrit|"
+                         r"écrit|écrivent|schrieb|schrieben|escreveu|escreveram)", re.I)
 _WRITTEN = re.compile(r"\b(statement|letter|report|website|web site|posted|tweet|tweeted|wrote|"
                       r"(?:a|an|the|in a|on a|its|their)\s+(?:\w+\s+)?post|message board|"
                       r"writes|written|press release|blog|email|e-mail|petition|comunicado|"
@@ -60,6 +115,76 @@ _PRONOUN_ORG = {"it", "the group", "the organization", "the organisation", "the 
                 "el movimiento", "la red", "la plataforma", "the department", "the office",
                 "the city", "the county", "the university", "the groups", "el comité",
                 "la asociación", "the firm", "the retailer", "the council"}
+# Unnamed groups of people: "the employees", "Amazon workers", "los trabajadores". A group
+# is never one speaker, and a name found near it (the addressee of their letter) is not it.
+_GROUP_NOUNS = (
+    r"employees|workers|organizers|organisers|protesters|protestors|demonstrators|activists|"
+    r"signatories|signers|members|residents|parents|students|staff|staffers|engineers|"
+    r"volunteers|tenants|neighbors|neighbours|marchers|participants|critics|petitioners|"
+    r"shareholders|advocates|families|people|researchers|drivers|nurses|teachers|"
+    r"trabajador[ae]s|emplead[oa]s|manifestantes|activistas|organizador[ae]s|firmantes|"
+    r"vecin[oa]s|miembros|familias|padres|estudiantes|sindicalistas|huelguistas|"
+    r"salariés|employés|manifestants|militants|grévistes|signataires|syndicalistes|"
+    r"organisateurs|organisatrices|travailleurs|travailleuses|habitants|"
+    r"trabalhador[ae]s|funcionári[oa]s|ativistas|moradores|"
+    r"beschäftigten|mitarbeiter(?:innen)?|mitarbeitenden|demonstranten|streikenden|aktivisten"
+)
+_GROUP_PRONOUNS = {"they", "ellos", "ellas", "ils", "elles", "we", "nosotros", "nosotras",
+                   "nous", "wir", "both", "ambos", "ambas", "todos", "todas", "tous", "toutes",
+                   "beide", "alle", "eles", "elas"}
+_NOT_MODIFIER = (r"(?:who|whom|whose|which|that|and|or|but|with|for|of|to|at|from|by|in|on|"
+                 r"he|she|it|said|says|told|que|quien|y|con|para|por|qui|et|avec|pour|und|"
+                 r"mit|für|the|an?|el|la|los|las|le|les|un|una|der|das)")
+_GROUP = re.compile(
+    r"^(?:(?:and|but|then|later|also|so|y|pero|luego|et|mais|puis|e|und|aber|dann)\s+)?"
+    r"(?:(?:the|some|many|several|other|two|three|four|five|dozens of|hundreds of|"
+    r"thousands of|a group of|a number of|one of the|los|las|les|des|os|as|die|unos|unas|"
+    r"varios|varias|algunos|algunas|decenas de|cientos de|miles de|un grupo de|plusieurs|"
+    r"certains|certaines|quelques|\d+)\s+)*"
+    rf"(?:(?!{_NOT_MODIFIER}\b)[\w’'&.-]+\s+){{0,3}}"
+    rf"(?:{_GROUP_NOUNS})"
+    r"(?:\s+(?:at|of|from|in|with|for|who|that|de|del|en|que|du|des|chez|bei|von|do|da)\b.*)?$",
+    re.I)
+# "the <lowercase plural>", "los/las/les <plural>": any plural noun names a group
+_PLURAL_NOUN = re.compile(r"^(?i:the|los|las|les)\s+(?:[a-zß-ÿ-]+\s+){0,2}[a-zß-ÿ-]{3,}s"
+                          r"(?<!ss)(?<!us)(?<!is)$")
+_RELATIVES = {"who", "which", "that", "whose", "que", "quien", "quienes", "qui", "der", "die"}
+_PREPOSITIONS = {"with", "for", "of", "to", "at", "from", "by", "among", "about", "on", "in",
+                 "de", "del", "con", "para", "por", "a", "al", "entre", "avec", "pour", "par",
+                 "à", "chez", "mit", "für", "von", "bei", "zu", "com", "do", "da", "dos", "das"}
+
+
+def _is_group(phrase: str) -> bool:
+    """Whether a subject names an unnamed group of people rather than one speaker.
+
+    >>> [_is_group(p) for p in ("the employees", "Amazon workers", "los trabajadores",
+    ...                         "they", "the pastor", "Ana Gil", "who represents workers")]
+    [True, True, True, True, False, False, False]
+    """
+    phrase = " ".join(straight_quotes(phrase).split()).strip(" ,.;:")
+    return (phrase.lower() in _GROUP_PRONOUNS or bool(_GROUP.match(phrase))
+            or bool(_PLURAL_NOUN.match(phrase)))
+
+
+def _group_subject(who: str) -> bool:
+    """Whether the words just before a speech verb end with an unnamed group as its subject:
+    "In a letter to Jeff Bezos the employees" (but not "an organizer with the workers", where
+    the group follows a preposition)."""
+    words = straight_quotes(who).split()
+    for i in range(len(words)):
+        if _is_group(" ".join(words[i:])):
+            # "who represents workers": the group is an object, not the subject
+            return i == 0 or words[i - 1].lower() not in _PREPOSITIONS and not any(
+                w.lower() in _RELATIVES for w in words[:i])
+    return False
+
+
+# what may stand between a role and the name it introduces: "Pastor Ana Ruiz", "el
+# investigador brasileño Carlos Schaefer", "the pastor of Grace Church, Ana Ruiz" / "Ana Ruiz,
+# the pastor", "María Gil, alcaldesa de Torrealta"
+_ROLE_THEN_NAME = re.compile(rf"\s*(?:(?!{_NOT_MODIFIER}\b)[a-zß-ÿ]+\s+)?"
+                             r"(?:(?:of|at|for|in|de|del|en)\s+[^,.;:!?\"()]{1,40})?,?\s*")
+_NAME_THEN_ROLE = re.compile(r"\s*,\s*[^,.;:!?\"()]{0,50}")
 _ROLE_REF = re.compile(r"^(?:the|el|la|le|der|die)\s+([a-záéíóúñü-]+)$", re.I)
 # "a spokesperson for ICE", "un portavoz de ICE": the organization speaks
 _SPOKES_FOR = re.compile(
@@ -100,24 +225,31 @@ _REPORTING = re.compile(
     r"argues|arguing|asserted|asserts|asserting|demanded|demands|demanding|warned|warns|"
     r"claimed|claims|insisted|insists|noted|notes|wrote|writes|asked|asks|described|"
     r"describes|declared|declares|promised|promises|vowed|acusó|acusa|pidió|pide|exigió|exige|"
-    r"advirtió|aseguró|afirmó|dijo|calificó|denunció|" + _SPEECH_VERBS + r")\b", re.I)
+    r"advirtió|aseguró|afirmó|dijo|calificó|denunció|" + _SPEECH_VERBS_ONE + r")\b", re.I)
 
 # "…,” said the pastor" / "…,” said Cata Santiago, an organizer with Cosecha"
 _AFTER_VERB_FIRST = re.compile(
     rf"^\s*[,.!?…]*\s*[”\"»“]?\s*[,.]?\s*(?P<verb>{_SPEECH_VERBS})\s+"
     rf"(?:(?:in|on|at)\s+(?:a|an|its|the)\s+[\w ]{{1,30}}?\s+)?(?P<who>{_WHO})",
     re.I)
-# "…,” X said" / "…,” she added" / "…,” the group states"
+# A name's appositive before the verb: "Priya Raman, an engineer at Amazon, said"
+_BETWEEN = r"(?:\s*,\s*(?P<between>[^,.;“”\"«»()]{3,90}?)\s*,)?"
+# ... or a person named after a role: "A spokesman for Enbridge, Tom Galloway, said"
+_DESCRIPTION = re.compile(r"(?:an?|the|its|their|his|her|our|su|sus|el|la|un|una|le|une|son|sa|"
+                          r"leur|o|um|uma|der|die|ein|eine)\s", re.I)
+# "…,” X said" / "…,” she added" / "…,” the group states" / "…,” X, a nurse, said"
 _AFTER_WHO_FIRST = re.compile(
-    rf"^\s*[,.!?…]*\s*[”\"»“]?\s*[,.]?\s*(?P<who>{_WHO})\s+(?:\w+ly\s+)?(?P<verb>{_SPEECH_VERBS})"
-    rf"\b", re.I)
+    rf"^\s*[,.!?…]*\s*[”\"»“]?\s*[,.]?\s*(?P<who>{_WHO}){_BETWEEN}\s+(?:\w+ly\s+)?"
+    rf"(?P<verb>{_SPEECH_VERBS})\b", re.I)
 _AFTER_ACCORDING = re.compile(
     rf"^\s*[,.!?…]*\s*[”\"»]?\s*,?\s*(?:according to|según|segun|selon|laut|de acordo com)\s+"
     rf"(?:the\s+|el\s+|la\s+)?(?P<who>{_WHO})", re.I)
 # "X said: “…”" / "X told Newsweek: “…”" / "In a statement, X said “…”"
-_BEFORE = re.compile(
-    rf"(?P<who>{_WHO})\s*,?\s+(?:\w+ly\s+)?(?P<verb>{_SPEECH_VERBS})\b(?P<rest>[^.!?“”\"«»]{{0,60}})"
+_BEFORE = re.compile(  # from a word's start: five times fewer places to try
+    rf"(?<![\w’'.-])(?P<who>{_WHO}){_BETWEEN}\s*,?\s+(?:\w+ly\s+)?(?P<verb>{_SPEECH_VERBS})\b"
+    rf"(?P<rest>[^.!?“”\"«»]{{0,60}})"
     rf"[:,]?\s*(?:that|que|qu'|:)?\s*$", re.I)
+_ANY_VERB = re.compile(rf"\b(?:{_SPEECH_VERBS})\b", re.I)
 _BEFORE_ACCORDING = re.compile(
     rf"(?:according to|según|segun|selon|laut)\s+(?:the\s+|el\s+|la\s+)?(?P<who>{_WHO})"
     rf"(?:\s*,[^,“”\"«»]{{1,100}},)?\s*,?\s*$", re.I)
@@ -125,9 +257,33 @@ _BEFORE_ACCORDING = re.compile(
 _AFTER_VERB_ONLY = re.compile(
     rf"^\s*[,.!?…]*\s*[”\"»“]?\s*[,.]?\s*(?P<verb>{_SPEECH_VERBS})\s*(?:[.,;]|$|\s+(?:a|al|"
     rf"ante|to|en|durante|tras|luego|después|más tarde|también|later|then)\b)", re.I)
+# ", " after a name, and an age if one comes first: "Ana Gil, 34, a nurse"
+_APPOSITION = re.compile(r"^\s*,\s*(?P<age>\d{1,3}\s*,\s*)?")
+# after an age, a role comes with its article: "34, a nurse" (not "61, waiting for a bus")
+_ARTICLE = re.compile(r"(?:an?|the|un|una|el|la|le|une|um|uma|o|ein|eine)\s", re.I)
+# an appositive closes with a comma, a relative clause or the end of its sentence: "Ana Gil,
+# a nurse at X, said"
+_CLOSED = re.compile(r"[^,.;:!?]*?[,;]|\s*(?:[.!?]|$)|\s+(?:who|whose|which|que|quien|qui)\b")
+# an appositive that is only the organization: "da Sociedade Brasileira", "of the union"
+_ONLY_PREPOSITION = re.compile(r"\s*(?:(?:of|from|with|at|de|del|da|do|du|des|von)\s+)?"
+                               r"(?:(?:the|la|el|le|les|los|o|a)\s+|l['’])?", re.I)
 _APPOSITIVE = re.compile(
-    r"^\s*,\s*(?P<aff>(?:an?|the|el|la|un|una|its|their|our|his|her)?\s*[^,.;“”\"«»()]{3,90}?)"
+    r"(?P<aff>(?:an?|the|el|la|un|una|its|their|our|his|her)?\s*[^,.;“”\"«»()]{3,90}?)"
     r"\s*(?=[,.;]|$|\s+(?:said|says|dijo|afirmó|told))")
+# "Pastor Ana Ruiz of the Tenant Union": an organization joined to the name
+_OF_ORG = re.compile(r"^\s+(?:of|with|from|de|del|du|des|do|da|von|bei)\s+"
+                     r"(?:(?:the|la|el|le|les|los|o|a)\s+|l['’])?", re.I)
+# not the start of an affiliation: a clause, a list, a verb or an age
+_NOT_AFFILIATION = re.compile(
+    r"(?:who|which|that|que|quien|qui|when|and|but|y|et|e|und|\d+|para|por|sin|pour|to|after|"
+    r"before|during|while|if|because|since|as|cuando|mientras|después|antes|tras|según|"
+    r"according|(?!acting|managing|founding|visiting|presiding|leading|outgoing|incoming|"
+    rf"ranking)(?-i:[a-z]\w*ing)|{_SPEECH_VERBS})\b", re.I)
+# a subject's appositive, then its verb: "Marcus Bell, an organizer with X, has said"
+_THEN_VERB = re.compile(r"\s*,\s*(?:\d{1,3}\s*,\s*)?[^,.;“”\"«»()]{3,90}?,\s+"
+                        r"(?:(?!who\b|quien\b|que\b|which\b|qui\b)\w+\s+){0,2}?"
+                        rf"(?:{_SPEECH_VERBS_ONE}|accused|accuses|called|calls|urged|urges)\b",
+                        re.I)
 
 # Scraped and machine-translated text mixes straight and curly marks: either closes either.
 _OPEN_CLOSE = {"“": "”\"", "„": "“”\"", "«": "»", '"': '"”', "‹": "›", "‘": "’'",
@@ -229,6 +385,10 @@ class _Resolver:
         self.body = body
         self.people = {name_key(n): e.name for e in people for n in (e.name, *e.aliases)}
         self.orgs = {name_key(n): e.name for e in orgs for n in (e.name, *e.aliases)}
+        # how each organization may be written, longest first: "of the <form>"
+        self.org_forms = sorted({(f, e.name) for e in orgs for f in (e.name, *e.aliases) if f},
+                                key=lambda fn: (-len(fn[0]), fn))
+        self.stated: dict[str, list[tuple[int, str]]] = {}
         self.new_people: list[str] = []
         self.affiliations: dict[str, str] = {}
         self.last_person: _Speaker | None = None
@@ -239,12 +399,14 @@ class _Resolver:
         """A speaker for the words `who` found at offset `at`, or None."""
         who = straight_quotes(who).strip(" ,.;:")
         low = who.lower()
-        if low in ("they", "ellos", "ellas", "ils", "elles"):
-            return None  # a group of people is not one speaker: never guessed
         if low in _PRONOUN_PERSON:
             return self.person_before(at)
         if low in _PRONOUN_ORG:
             return self.org_reference(low, at)
+        if _is_group(who) and self.org_named(name_key(who)) is None:
+            # "they", "the employees": a group of people is not one speaker (but "Amazon
+            # Employees for Climate Justice" names an organization)
+            return None
         spokes = _SPOKES_FOR.match(who)
         if spokes:
             org = self.resolve(spokes.group("org"), at)
@@ -267,14 +429,21 @@ class _Resolver:
         for key, full in self.people.items():
             if key.endswith(" " + k) or key.startswith(k + " "):
                 return _Speaker(full, "person")
-        for key, org in self.orgs.items():
-            if key.startswith(k + " ") and len(k) > 3:
-                return _Speaker(org, "organization")
+        org = self.org_named(k)
+        if org is not None:
+            return _Speaker(org, "organization")
         if _looks_like_person(words):
             self.new_people.append(name)
             self.people[k] = name
             return _Speaker(name, "person")
         return None
+
+    def org_named(self, k: str) -> str | None:
+        """The organization whose name (or its start) is the name key `k`."""
+        if k in self.orgs:
+            return self.orgs[k]
+        return next((org for key, org in self.orgs.items()
+                     if key.startswith(k + " ") and len(k) > 3), None)
 
     def person_before(self, at: int) -> _Speaker | None:
         """The person named last before offset `at` (what "she" or a dropped subject means)."""
@@ -317,16 +486,23 @@ class _Resolver:
         return _Speaker(best[1], "organization") if best else None
 
     def _role_reference(self, role: str, at: int) -> _Speaker | None:
-        """'the pastor' -> the last person introduced with that role before `at`."""
-        before = self.body[:at]
+        """'the pastor' -> the last person introduced with that role before `at`: the role
+        joined to the name ("Pastor Ana Ruiz", "la alcaldesa de Torrealta, María Gil") or in
+        the name's appositive ("Ana Ruiz, the pastor of ..."). A name that is only near the
+        word ("a letter from the engineer to Jeff Bezos") is not the one it refers to."""
+        before = straight_quotes(self.body[:at])
         rx = compiled(rf"\b{re.escape(role)}\b", re.I)
         best = None
         for m in rx.finditer(before):
-            window = straight_quotes(before[max(0, m.start() - 80): m.end() + 80])
             for full in self.people.values():
                 for tok in (full, full.split()[-1]):
-                    if tok and compiled(rf"\b{re.escape(tok)}\b").search(window):
+                    tok_rx = compiled(rf"\b{re.escape(tok)}\b")
+                    after = tok_rx.search(before, m.end(), m.end() + 80)
+                    if after and _ROLE_THEN_NAME.fullmatch(before, m.end(), after.start()):
                         best = full
+                    for n in tok_rx.finditer(before, max(0, m.start() - 80), m.start()):
+                        if _NAME_THEN_ROLE.fullmatch(before, n.end(), m.start()):
+                            best = full
         return _Speaker(best, "person") if best else None
 
     def opening_person(self, paragraph: str, at: int) -> _Speaker | None:
@@ -375,8 +551,13 @@ class _Resolver:
                 m = _name_rx(form).search(sentence)
                 if m and _REPORTING.search(sentence[m.end(): m.end() + 120]) and (
                         best is None or m.start() < best[0]):
-                    best = (m.start(), full, kind)
-        return _Speaker(best[1], best[2]) if best else None
+                    best = (m.start(), full, kind, m.end())
+        if best is None:
+            return None
+        # "Marcus Bell, an organizer with the coalition, said": the role after the name
+        tail = sentence[best[3]:]
+        aff = self.affiliation(tail) if best[2] == "person" and _THEN_VERB.match(tail) else None
+        return _Speaker(best[1], best[2], aff)
 
     def note(self, sp: _Speaker | None) -> None:
         if sp is None:
@@ -388,10 +569,75 @@ class _Resolver:
         else:
             self.last_org = self.last_org_speaker = sp
 
-    def with_affiliation(self, sp: _Speaker | None) -> _Speaker | None:
-        if sp is not None and not sp.affiliation and sp.name in self.affiliations:
-            return _Speaker(sp.name, sp.type, self.affiliations[sp.name])
-        return sp
+    def with_affiliation(self, sp: _Speaker | None, at: int) -> _Speaker | None:
+        """A speaker with the affiliation their own attribution gives, else the one an
+        earlier quotation of theirs gave, else the one the text states where it names them
+        before offset `at` ("Ana Gil, an organizer with Cosecha, led the march.")."""
+        if sp is None or sp.affiliation or sp.type != "person":
+            return sp
+        aff = self.affiliations.get(sp.name) or self.stated_affiliation(sp.name, at)
+        return _Speaker(sp.name, sp.type, aff) if aff else sp
+
+    def affiliation(self, tail: str, stated: bool = False) -> str | None:
+        """What the words right after a person's name say the person belongs to.
+
+        An organization joined to the name ("Pastor Ana Ruiz of the Tenant Union": the
+        organization's name), or an appositive as written (", an organizer with Cosecha").
+        An appositive that runs on past a known organization is cut after it (", an engineer
+        who has worked at Amazon for six years and ..."). A mention away from the
+        quotation's own attribution (`stated`) counts only when its appositive names a known
+        organization: "Ana Gil, Bo Ruiz and ..." is a list, not an affiliation.
+        """
+        m = _OF_ORG.match(tail)
+        if m:
+            org = self.org_in(tail[m.end():])
+            if org is not None and org[0] == 0:
+                return org[2]
+        if not stated:
+            aff = _affiliation(tail)
+            if aff:
+                return aff
+        m = _APPOSITION.match(tail)
+        if not m or _NOT_AFFILIATION.match(tail, m.end()) or (
+                m.group("age") and not _ARTICLE.match(tail, m.end())):
+            return None
+        rest = tail[m.end(): m.end() + 200]
+        if stated and not rest[:1].islower():
+            return None  # "Ana Gil, Bo Ruiz and ...": names, not a role
+        if _GROUP.match(" ".join(rest.split()[:1])):
+            return None  # "After meeting Ana Gil, members of the union marched"
+        org = self.org_in(rest)
+        if org is None or re.search(r"[,;:()“”\"«»]|[.!?]\s", rest[: org[0]]):
+            return None
+        if stated and not _CLOSED.match(rest, org[1]):
+            return None  # "Ana Gil, the choir and the union marched.": a list, not a role
+        if _ONLY_PREPOSITION.fullmatch(rest[: org[0]]):
+            return org[2]
+        return rest[: org[1]].strip()
+
+    def org_in(self, text: str) -> tuple[int, int, str] | None:
+        """The first known organization named in `text`: start, end and its name."""
+        best = None
+        for form, name in self.org_forms:
+            # acronyms ("ICE") only in capitals: "ice" is a word
+            m = _name_rx(form, 0 if form.isupper() else re.I).search(text)
+            if m and (best is None or m.start() < best[0]):
+                best = (m.start(), m.end(), name)
+        return best
+
+    def stated_affiliation(self, name: str, at: int) -> str | None:
+        """The affiliation the text states where it first names a person before offset
+        `at`, in an appositive that names a known organization or joined to the name."""
+        if name not in self.stated:
+            found = []
+            for form in {name, name.split()[-1]}:
+                for m in _name_rx(form).finditer(self.body):
+                    tail = straight_quotes(self.body[m.end(): m.end() + 250])
+                    aff = self.affiliation(tail, stated=True)
+                    if aff:
+                        found.append((m.start(), aff))
+            self.stated[name] = sorted(found)
+        return next((aff for start, aff in self.stated[name] if start < at), None)
 
     def note_mentions(self, text: str) -> None:
         """Organizations named as a sentence's subject become what 'it' refers to."""
@@ -411,15 +657,21 @@ def _looks_like_person(words: list[str]) -> bool:
 
 
 def _affiliation(after: str) -> str | None:
-    """', an organizer with Cosecha' -> 'an organizer with Cosecha'."""
-    m = _APPOSITIVE.match(after)
-    if not m:
+    """The appositive after a name, as written: the role the text gives the speaker.
+
+    >>> _affiliation(", an organizer with Cosecha, said")
+    'an organizer with Cosecha'
+    >>> _affiliation(", 34, a nurse at the clinic.")
+    'a nurse at the clinic'
+    >>> _affiliation(", said the facility"), _affiliation(", 61.")
+    (None, None)
+    """
+    m = _APPOSITION.match(after)
+    if not m or _NOT_AFFILIATION.match(after, m.end()) or (
+            m.group("age") and not _ARTICLE.match(after, m.end())):
         return None
-    aff = m.group("aff").strip()
-    if not aff or aff.split()[0].lower() in ("who", "which", "that", "que", "quien", "when",
-                                             "and", "but", "y"):
-        return None
-    return aff
+    a = _APPOSITIVE.match(after, m.end())
+    return a.group("aff").strip() if a else None
 
 
 def _kind(context: str, verb: str | None) -> str:
@@ -427,8 +679,7 @@ def _kind(context: str, verb: str | None) -> str:
         return "sign/slogan"
     if _CHANT.search(context) or (verb and _CHANT.fullmatch(verb)):
         return "sign/slogan"
-    if _WRITTEN.search(context) or (verb and verb.lower() in ("wrote", "writes", "tweeted",
-                                                              "posted", "escribió")):
+    if _WRITTEN.search(context) or (verb and _WRITE_VERB.fullmatch(verb)):
         return "written statement"
     return "speech"
 
@@ -604,7 +855,7 @@ def extract_quotes(
             speaker = None
         else:
             resolver.note(speaker)
-            speaker = resolver.with_affiliation(speaker)
+            speaker = resolver.with_affiliation(speaker, sp.open_at)
         candidates.append((Quote(
             text=text, speaker=speaker.name if speaker else None,
             speaker_type=speaker.type if speaker else None,
@@ -656,40 +907,97 @@ def _attribute(before: str, after: str, sp: _Span, resolver: _Resolver
     if doc_noun:
         return (resolver.document_author(doc_noun.group(1), sp.open_at), "said",
                 "statement " + before + after)
+    flat_after = straight_quotes(after)
     for rx in (_AFTER_VERB_FIRST, _AFTER_WHO_FIRST, _AFTER_ACCORDING):
-        m = rx.match(straight_quotes(after))
+        m = rx.match(flat_after)
         if m:
+            verb = m.groupdict().get("verb")
             who = _trim_who(m.group("who"))
+            if _many_speak(verb):
+                return None, verb, after  # "dijeron los trabajadores": a group, not one person
+            named = _named_after_role(m, resolver, sp.close_at)
+            if named is not None:
+                return named, verb, after
             sp_ = resolver.resolve(who, sp.close_at)
+            if sp_ is None and _group_subject(m.group("who")):
+                return None, verb, after  # "the employees wrote": never a name from elsewhere
             if sp_ is not None or who.lower() in _PRONOUN_PERSON | _PRONOUN_ORG:
-                rest = after[m.end("who"):] if "who" in m.groupdict() else ""
-                aff = _affiliation(rest)
-                if sp_ is not None and aff and sp_.type == "person":
-                    sp_ = _Speaker(sp_.name, sp_.type, aff)
-                return sp_, m.groupdict().get("verb"), after
+                sp_ = _with_own_affiliation(sp_, flat_after, m.start("who"), who, resolver)
+                return sp_, verb, after
             if _ROLE_REF.match(who):
-                return None, m.groupdict().get("verb"), after
-    m = _AFTER_VERB_ONLY.match(straight_quotes(after))
+                return None, verb, after
+    m = _AFTER_VERB_ONLY.match(flat_after)
     if m:
+        if _many_speak(m.group("verb")):
+            return None, m.group("verb"), after  # "«…», dijeron.": they, not the last person
         return resolver.person_before(sp.open_at), m.group("verb"), after
     flat = straight_quotes(before)
-    m = _BEFORE_ACCORDING.search(flat) or _BEFORE.search(flat)
+    m = _BEFORE_ACCORDING.search(flat) or (
+        # the verb ends the sentence but for a few words: without one there, no search
+        _ANY_VERB.search(flat, max(0, len(flat) - 200)) and _BEFORE.search(flat))
     if m:
+        verb = m.groupdict().get("verb")
         who = _trim_who(m.group("who"))
+        if _many_speak(verb):
+            return None, verb, before
+        named = _named_after_role(m, resolver, sp.open_at)
+        if named is not None:
+            return named, verb, before
         sp_ = resolver.resolve(who, sp.open_at)
         if sp_ is not None:
-            aff = _affiliation(flat[m.end("who"):])
-            if aff and sp_.type == "person":
-                sp_ = _Speaker(sp_.name, sp_.type, aff)
-            return sp_, m.groupdict().get("verb"), before
+            return (_with_own_affiliation(sp_, flat, m.start("who"), who, resolver), verb,
+                    before)
+        if _group_subject(m.group("who")):
+            # "In a letter to Jeff Bezos, organizers wrote:": the group, not a name before it
+            return None, verb, before
         if not _ROLE_REF.match(who) and who.lower() not in _PRONOUN_PERSON | _PRONOUN_ORG:
             pass  # an unknown subject: try the sentence's known speakers below
         else:
-            return None, m.groupdict().get("verb"), before
+            return None, verb, before
     subject = resolver.subject(flat)
     if subject is not None:
         return subject, "said-by-subject", before
     return None, None, before + after
+
+
+def _named_after_role(m: re.Match, resolver: _Resolver, at: int) -> _Speaker | None:
+    """The person named between a role and the verb ("A spokesman for Enbridge, Tom
+    Galloway, said"), who speaks; the role, when it names a known organization, is the
+    affiliation."""
+    between = m.groupdict().get("between")
+    role = " ".join(m.group("who").split())
+    if not between or not between[:1].isupper() or not _DESCRIPTION.match(role):
+        return None
+    sp = resolver.resolve(between, at)
+    if sp is None or sp.type != "person":
+        return None
+    return _Speaker(sp.name, "person", role[:1].lower() + role[1:] if resolver.org_in(role)
+                    else None)
+
+
+def _many_speak(verb: str | None) -> bool:
+    """Whether a speech verb has a plural subject ("dijeron", "ont déclaré")."""
+    return bool(verb) and bool(_MANY_SPEAK.fullmatch(verb))
+
+
+def _with_own_affiliation(sp: _Speaker | None, text: str, start: int, name: str,
+                          resolver: _Resolver) -> _Speaker | None:
+    """The speaker with the affiliation the words after their name in the attribution give
+    ("said Ana Gil, an organizer with Cosecha"), if any."""
+    if sp is None or sp.type != "person":
+        return sp
+    aff = resolver.affiliation(_after_name(text, start, name))
+    return _Speaker(sp.name, sp.type, aff) if aff else sp
+
+
+def _after_name(text: str, start: int, name: str) -> str:
+    """The text after `name`, which begins at `start` (give or take spacing).
+
+    >>> _after_name("said Pastor  Ana Ruiz of the union.", 5, "Pastor Ana Ruiz")
+    ' of the union.'
+    """
+    m = compiled(r"\s*" + r"\s+".join(map(re.escape, name.split()))).match(text, start)
+    return text[m.end():] if m else ""
 
 
 def _trim_who(who: str) -> str:

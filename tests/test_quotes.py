@@ -117,6 +117,186 @@ def test_quotation_after_a_paragraph_opening_with_a_person(opening, speaker):
                     "speech")]
 
 
+def attributed(body: str, people=(), orgs=()):
+    found, _ = extract_quotes(body, tuple(Entity(p) for p in people),
+                              tuple(Entity(o) for o in orgs))
+    return [(q.speaker, q.affiliation) for q in found]
+
+
+# an unnamed group as the verb's subject is no one person: not the addressee of its letter, not
+# the last person named, in any of the languages
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Night-shift employees sent a letter to Dana Kowalski. “We will not load the trucks bound "
+        "for the detention center,” the employees wrote.",
+        "In their letter to Dana Kowalski, the drivers wrote: “We will not load the trucks bound "
+        "for the camp.”",
+        "In a letter to Dana Kowalski the drivers wrote: “We will not load the trucks bound for "
+        "the camp.”",
+        "Dana Kowalski opened the meeting. “We will not load the trucks bound for the camp,” "
+        "organizers said.",
+        "Dana Kowalski habló primero. «No vamos a cargar los camiones del centro», dijeron.",
+        "Dana Kowalski habló primero. «No vamos a cargar los camiones del centro», escribieron "
+        "los trabajadores.",
+        "Dana Kowalski habló primero. «No vamos a cargar los camiones del centro», han explicado "
+        "los delegados.",
+        "Dana Kowalski est arrivée la première. « Nous ne chargerons plus ces camions », ont "
+        "déclaré les salariés.",
+        "Dana Kowalski est arrivée la première. « Nous ne chargerons plus ces camions », "
+        "ont-ils ajouté.",
+        "Dana Kowalski chegou cedo. “Não vamos carregar esses caminhões”, disseram os "
+        "trabalhadores.",
+        "Dana Kowalski kam zuerst. „Wir laden diese Lastwagen nicht mehr“, sagten die "
+        "Beschäftigten.",
+        # a role word near a name is not that person's role
+        "A night-shift engineer sent a letter to Dana Kowalski. “We will not load these trucks "
+        "again,” the engineer wrote.",
+    ],
+)
+def test_an_unnamed_group_is_not_a_nearby_name(body):
+    assert [s for s, _ in attributed(body, ["Dana Kowalski"])] == [None]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "“We will not load these trucks again,” said Dana Kowalski, who represents the workers.",
+        "Dana Kowalski, an organizer with the drivers, said: “We will not load these trucks "
+        "again.”",
+        "Dana Kowalski habló primero. «No vamos a cargar los camiones del centro», dijo.",
+        "Dana Kowalski, the drivers’ steward, spoke first. “We will not load these trucks "
+        "again,” the steward said.",
+        "La delegada Dana Kowalski habló primero. «No vamos a cargar los camiones del centro», "
+        "añadió la delegada.",
+    ],
+)
+def test_one_speaker_beside_a_group_still_speaks(body):
+    assert [s for s, _ in attributed(body, ["Dana Kowalski"])] == ["Dana Kowalski"]
+
+
+def test_an_organization_named_like_a_group_still_speaks():
+    got, _ = quotes("“We will walk out again in September if nothing changes,” Night Shift "
+                    "Workers for Fair Pay said.", orgs=["Night Shift Workers for Fair Pay"])
+    assert [s for _, s, _ in got] == ["Night Shift Workers for Fair Pay"]
+
+
+def test_they_is_not_the_previous_speaker():
+    got = attributed("“We will not load these trucks again,” said Dana Kowalski. “Nobody on "
+                     "this shift will load them,” they said.", ["Dana Kowalski"])
+    assert [s for s, _ in got] == ["Dana Kowalski", None]
+
+
+@pytest.mark.parametrize(
+    "verb",
+    ["a ajouté", "a dit", "a déclaré", "a expliqué", "a affirmé", "a souligné", "a précisé",
+     "a estimé", "a indiqué", "a assuré", "a rappelé", "a poursuivi", "explique", "ajoute"],
+)
+def test_french_speech_verbs(verb):
+    got, _ = quotes(f"« Il faut fermer ce centre avant l’hiver », {verb} Camille Durand.",
+                    ["Camille Durand"])
+    assert got == [("Il faut fermer ce centre avant l’hiver", "Camille Durand", "speech")]
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker", "kind"),
+    [
+        ("Camille Durand a ajouté : « Il faut fermer ce centre avant l’hiver. »",
+         "Camille Durand", "speech"),
+        ("Camille Durand est arrivée tôt. « Il faut fermer ce centre avant l’hiver », "
+         "a-t-elle ajouté.", "Camille Durand", "speech"),
+        ("Camille Durand est arrivée tôt. « Il faut fermer ce centre avant l’hiver », "
+         "explique-t-elle.", "Camille Durand", "speech"),
+        ("« Il faut fermer ce centre avant l’hiver », a écrit Camille Durand.",
+         "Camille Durand", "written statement"),
+        # the pronoun refers to nobody named: not guessed
+        ("« Il faut fermer ce centre avant l’hiver », a-t-elle ajouté.", None, "speech"),
+    ],
+)
+def test_french_subject_first_and_inverted(body, speaker, kind):
+    got, _ = quotes(body, ["Camille Durand"])
+    assert [(s, k) for _, s, k in got] == [(speaker, kind)]
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        *[(f"«Nadie nos preguntó antes de firmar el contrato», {verb} Lucía Herrero.",
+           "Lucía Herrero")
+          for verb in ("añadió", "agregó", "afirmó", "explicó", "señaló", "aseguró",
+                       "ha explicado", "ha señalado", "añade")],
+        *[(f"“Ninguém nos perguntou antes de assinar o contrato”, {verb} Beatriz Lima.",
+           "Beatriz Lima") for verb in ("disse", "afirmou", "acrescentou", "contou")],
+        ("Beatriz Lima chegou cedo. “Ninguém nos perguntou antes de assinar o contrato”, "
+         "contou.", "Beatriz Lima"),
+    ],
+)
+def test_spanish_and_portuguese_speech_verbs(body, speaker):
+    assert [s for s, _ in attributed(body, ["Lucía Herrero", "Beatriz Lima"])] == [speaker]
+
+
+HARBOR = "Yasmin Okoro"
+HARBOR_QUOTE = "“We are not going anywhere until the contract is gone,” she said."
+
+
+@pytest.mark.parametrize(
+    ("body", "people", "orgs", "expected"),
+    [
+        # an organization joined to the name, after a title ...
+        ("“We have asked the landlord for heat since October,” said Pastor Elena Varga of the "
+         "Riverside Tenants Union.", ["Elena Varga"], ["Riverside Tenants Union"],
+         ("Elena Varga", "Riverside Tenants Union")),
+        # ... but a place is not a known organization
+        ("“We have asked the landlord for heat since October,” said Pastor Elena Varga of "
+         "Riverside.", ["Elena Varga"], ["Riverside Tenants Union"], ("Elena Varga", None)),
+        # an appositive with "at <Org>": after the verb (cut after the organization when it
+        # runs on), before it, and between the name and the verb
+        ("“Nobody asked the people who write the code,” said Omar Haddad, a data engineer who "
+         "has worked at Northwind for nine years and helped organize the walkout last spring.",
+         ["Omar Haddad"], ["Northwind"],
+         ("Omar Haddad", "a data engineer who has worked at Northwind")),
+        ("Omar Haddad, a data engineer at Northwind, said: “Nobody asked the people who write "
+         "the code.”", ["Omar Haddad"], ["Northwind"],
+         ("Omar Haddad", "a data engineer at Northwind")),
+        ("“Nobody asked the people who write the code,” Omar Haddad, a data engineer at "
+         "Northwind, said.", ["Omar Haddad"], ["Northwind"],
+         ("Omar Haddad", "a data engineer at Northwind")),
+        # Spanish "<role> de la <Org>", stated with "según" and quoted in the next sentence
+        ("Según Inés Carrasco, coordinadora de la Red de Apoyo Mutuo del Sur, la empresa no "
+         "respondió a ninguna carta. «Nos cerraron la puerta en la cara», añadió.",
+         ["Inés Carrasco"], ["Red de Apoyo Mutuo del Sur"],
+         ("Inés Carrasco", "coordinadora de la Red de Apoyo Mutuo del Sur")),
+        # stated once where the person is named, used for a later "she said"
+        (f"{HARBOR}, an organizer with Harbor Workers United, led the march to the depot.\n\n"
+         f"The police watched from across the street. {HARBOR_QUOTE}", [HARBOR],
+         ["Harbor Workers United"], (HARBOR, "an organizer with Harbor Workers United")),
+        (f"The march was led by {HARBOR}, an organizer with Harbor Workers United. "
+         f"{HARBOR_QUOTE}", [HARBOR], ["Harbor Workers United"],
+         (HARBOR, "an organizer with Harbor Workers United")),
+        # a role before the name
+        ("A spokeswoman for Harbor Freight Lines, Greta Lind, said the company “will respect "
+         "every local ordinance.”", ["Greta Lind"], ["Harbor Freight Lines"],
+         ("Greta Lind", "a spokeswoman for Harbor Freight Lines")),
+        # not affiliations: the verb's own words, an age, a list, others, a role with no
+        # known organization away from the quotation
+        ("A spokeswoman, Greta Lind, said the company “will respect every local ordinance.”",
+         ["Greta Lind"], [], ("Greta Lind", None)),
+        ("“I have driven this route since the plant opened,” said Tomás Ruiz, 52, who has "
+         "driven a truck since 1990.", ["Tomás Ruiz"], [], ("Tomás Ruiz", None)),
+        ("“I have driven this route since the plant opened,” said Tomás Ruiz, 52, a truck "
+         "driver from Fresno.", ["Tomás Ruiz"], [], ("Tomás Ruiz", "a truck driver from Fresno")),
+        (f"{HARBOR}, the Dockside Choir and Harbor Workers United organized the march. "
+         f"{HARBOR_QUOTE}", [HARBOR], ["Harbor Workers United"], (HARBOR, None)),
+        (f"After meeting {HARBOR}, members of Harbor Workers United marched to the depot. "
+         f"{HARBOR_QUOTE}", [HARBOR], ["Harbor Workers United"], (HARBOR, None)),
+        (f"{HARBOR}, a neighbor, joined the march. {HARBOR_QUOTE}", [HARBOR],
+         ["Harbor Workers United"], (HARBOR, None)),
+    ],
+)
+def test_affiliation(body, people, orgs, expected):
+    assert attributed(body, people, orgs) == [expected]
+
+
 def test_short_quoted_terms_are_not_quotations():
     got, _ = quotes("The app, called “Rekognition”, and the “dose zero” plan were named.")
     assert got == []
