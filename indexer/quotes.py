@@ -1011,4 +1011,17 @@ def _trim_who(who: str) -> str:
     cut = next((i for i, w in enumerate(words) if w.lower() in ("of", "de", "del", "for")), None)
     if cut is not None and cut >= 2:
         words = words[:cut]
+    if words and words[0][:1].isupper() and not _DESCRIPTION.match(who + " "):
+        # a name ends at a word it cannot hold ("The university" is no name to cut):
+        # "said Ana Gil on Tuesday" (the patterns ignore case, so the run went on)
+        end = next((i for i, w in enumerate(words) if w[:1].islower()
+                    and w not in _NAME_PARTICLES), len(words))
+        while end > 1 and words[end - 1] in _NAME_PARTICLES:
+            end -= 1
+        words = words[:end]
     return " ".join(words)
+
+
+#: the lower-case words a name may hold: "Ana de la Fuente", "Vincent van Gogh"
+_NAME_PARTICLES = frozenset("de del la las los van von da das di do dos du der den y e "
+                            "bin al".split())

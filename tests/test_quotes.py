@@ -525,3 +525,24 @@ def test_quote_citation():
     assert text == ('Cata Santiago (an organizer with Cosecha), quoted in "Title." Movimiento '
                     "Cosecha, 10 July 2018. Quoted in translation from Spanish; not the "
                     "speaker's own words. https://x.example.")
+
+
+@pytest.mark.parametrize(
+    ("body", "people", "speaker"),
+    [
+        ('"We will keep marching," said Oriol Vance on Tuesday.', (), "Oriol Vance"),
+        ('"We will keep marching," said Oriol Vance outside the depot.', ("Oriol Vance",),
+         "Oriol Vance"),
+        ('"Seguiremos," dijo Oriol Vance el martes.', (), "Oriol Vance"),
+        ('"Seguiremos," dijo Inés de la Vega en la plaza.', ("Inés de la Vega",),
+         "Inés de la Vega"),
+        # a description before its noun is not a name to cut short
+        ('The depot, for its part, said in a notice that it "remains open to every '
+         'driver who holds a permit" this week.', (), None),
+    ],
+)
+def test_a_name_after_the_verb_ends_where_its_capitals_end(body, people, speaker):
+    """'said X on Tuesday': the patterns ignore case, so the name ran on into the words
+    after it and named no one."""
+    found, _ = quotes(body, people=people)
+    assert [s for _, s, _ in found] == [speaker]
