@@ -87,6 +87,10 @@ FREQUENCIES_KEPT = 100_000
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("outlet", "organization", "person", "language", "year", "doc_type")
 FACET_LIMIT = 50  # values listed per facet (selected values are always listed)
+#: The value of a facet in _MISSING for the records that have none (as `stats` names them):
+#: listed and chosen like the others, so the documents whose outlet is not known can be found
+UNKNOWN = "(unknown)"
+_MISSING = frozenset({"outlet"})
 # A multi-valued facet (organizations, people) is counted from the pairs of the documents
 # asked when they are under 1/GATHERED_BELOW of the index (a phrase's ~2,000 of ~300,000
 # records: 0.05 against 0.5 ms), otherwise by a pass over every pair (cheaper for most).
@@ -1445,9 +1449,12 @@ class _ReaderData:
         return self._spans
 
     def count(self, facet: str, docs: np.ndarray) -> Counter:
-        """How many of docs (a docset) have each value of the facet."""
-        counts, labels = self._counts(facet, docs), self.labels[facet]
-        return Counter({labels[k]: int(counts[k]) for k in np.flatnonzero(counts[1:]) + 1})
+        """How many of docs (a docset) have each value of the facet (UNKNOWN: none, where
+        the facet offers it)."""
+        counts, labels = self._counts(facet, docs), self._labels(facet)
+        first = 0 if facet in _MISSING else 1
+        return Counter({labels[k]: int(counts[k])
+                        for k in np.flatnonzero(counts[first:]) + first})
 
     def top(self, facet: str, docs, k: int, also: Iterable[str] = ()
             ) -> tuple[list[tuple[str, int]], dict[str, int]]:
@@ -1455,8 +1462,9 @@ class _ReaderData:
         first and then by value: the first k of count()'s items sorted so, without making
         and sorting an item for each of the facet's values (thousands of names). Also the
         counts of the values in `also` (0 for a value no document has)."""
-        counts, labels = self._counts(facet, docs), self.labels[facet]
-        present = np.flatnonzero(counts[1:]) + 1
+        counts, labels = self._counts(facet, docs), self._labels(facet)
+        first = 0 if facet in _MISSING else 1  # (number 0: the records without a value)
+        present = np.flatnonzero(counts[first:]) + first
         if present.size > k:  # only values as frequent as the k-th can be among the first k
             kth = np.partition(counts[present], present.size - k)[present.size - k]
             present = present[counts[present] >= kth]
@@ -1465,13 +1473,23 @@ class _ReaderData:
         numbers = self._label_numbers(facet) if also else {}
         return items, {v: int(counts[numbers[v]]) if v in numbers else 0 for v in also}
 
+    def _labels(self, facet: str) -> list[str | None]:
+        """labels[facet], with UNKNOWN for number 0 where the facet offers it."""
+        labels = self.labels[facet]
+        return [UNKNOWN, *labels[1:]] if facet in _MISSING else labels
+
     def _label_numbers(self, facet: str) -> dict[str, int]:
         """A facet's value -> its number (labels' index), made on first use."""
         numbers = self._numbers.get(facet)
         if numbers is None:
-            numbers = self._numbers[facet] = {v: i for i, v in enumerate(self.labels[facet])
+            numbers = self._numbers[facet] = {v: i for i, v in enumerate(self._labels(facet))
                                               if v is not None}
         return numbers
+
+    def without(self, facet: str) -> np.ndarray:
+        """The records (documents and quotations) with no value of a single-valued facet."""
+        return self.docset("without:" + facet,
+                           lambda: _frozen(np.flatnonzero(self.codes[facet] == 0)))
 
     def named(self, facet: str, value: str) -> tuple[list[str], list[str]]:
         """The facet's values that `value` names, and, if none, up to three it may have
@@ -1485,7 +1503,7 @@ class _ReaderData:
             keys = self._keys.get(facet)
             if keys is None:
                 keys = {}
-                for label in self.labels[facet][1:]:
+                for label in self._labels(facet)[0 if facet in _MISSING else 1:]:
                     keys.setdefault(_label_key(label), []).append(label)
                 self._keys[facet] = keys
         if key in keys:
@@ -3558,8 +3576,15 @@ class CorpusIndex:
         once."""
         base = None if text_query is None else data.docset(
             "text:" + repr(text_query), lambda: _docs(s, text_query))
-        group_docs = {name: data.docset(repr(g), lambda g=g: data.dated(g.lo, g.hi, s.reader())
-                                        if isinstance(g, _DateSpan) else _docs(s, g))
+        def docs(g) -> np.ndarray:
+            if isinstance(g, _DateSpan):
+                return data.dated(g.lo, g.hi, s.reader())
+            if isinstance(g, _Without):
+                return _union([data.without(g.facet), *([] if g.query is None else
+                                                        [_docs(s, g.query)])], data.size)
+            return _docs(s, g)
+
+        group_docs = {name: data.docset(repr(g), lambda g=g: docs(g))
                       for name, g in groups.items()}
         return base, group_docs
 
@@ -3732,7 +3757,7 @@ class CorpusIndex:
                                        ("language", "language", sq.languages),
                                        ("doc_type", "doc_type", sq.doc_types)):
             if values:
-                groups[key] = wq.Or([wq.Term(fieldname, v) for v in values])
+                groups[key] = _value_group(key, fieldname, values)
         if sq.original_language:
             groups["original_language"] = wq.Term("original_language", sq.original_language)
         if sq.translated is not None:
@@ -3830,7 +3855,7 @@ class CorpusIndex:
                                        ("kind", "quote_kind", qq.kinds),
                                        ("language", "language", qq.languages)):
             if values:
-                groups[key] = wq.Or([wq.Term(fieldname, v) for v in values])
+                groups[key] = _value_group(key, fieldname, values)
         if qq.translated is not None:
             groups["translated"] = wq.Term("translated", qq.translated)
         date = _date_group(qq.date_from, qq.date_to, compiled.date_ranges)
@@ -3950,7 +3975,7 @@ class CorpusIndex:
             out = dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
             missing = total - sum(c.values()) if facet != "organization" else 0
             if missing > 0:
-                out["(unknown)"] = missing
+                out[UNKNOWN] = missing
             return out
 
         gen = build.current_generation(self.index_dir)
@@ -3980,6 +4005,23 @@ def _date_group(date_from: PartialDate | None, date_to: PartialDate | None,
     if lo > hi:
         return wq.NullQuery
     return _DateSpan(lo, hi)
+
+
+@dataclass(frozen=True)
+class _Without:
+    """The filter group of records with no value of a facet (UNKNOWN chosen), or matching
+    query (the facet's other values chosen with it)."""
+
+    facet: str
+    query: wq.Query | None
+
+
+def _value_group(facet: str, fieldname: str, values) -> wq.Query | _Without:
+    """The filter group of a facet's chosen values: any of them."""
+    unknown = facet in _MISSING and UNKNOWN in values
+    terms = [wq.Term(fieldname, v) for v in values if not (unknown and v == UNKNOWN)]
+    query = wq.Or(terms) if terms else None
+    return _Without(facet, query) if unknown else query
 
 
 @dataclass(frozen=True)

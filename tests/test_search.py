@@ -19,6 +19,7 @@ from indexer import build
 from indexer import search as search_module
 from indexer.errors import DocumentNotFoundError, ParameterError
 from indexer.search import (
+    UNKNOWN,
     CorpusIndex,
     _difference,
     _docset,
@@ -566,7 +567,9 @@ def test_facet_counts_match_the_stored_values(ix, monkeypatch, gathered_below):
         for facet, key in (("outlet", "outlet"), ("language", "language"),
                            ("doc_type", "doc_type"), ("year", "year"), ("speaker", "speaker"),
                            ("kind", "quote_kind")):
-            assert data.count(facet, chosen) == Counter(f[key] for f in stored if f.get(key))
+            unknown = UNKNOWN if facet in search_module._MISSING else None
+            assert data.count(facet, chosen) == Counter(
+                f.get(key) or unknown for f in stored if f.get(key) or unknown)
         for facet, key in (("organization", "organizations"), ("person", "people")):
             assert data.count(facet, chosen) == Counter(
                 name for f in stored if f.get(key)
@@ -721,7 +724,32 @@ def test_other_outlets_a_document_was_published_in(tmp_path):
         assert ids(index.search(make_query(q='outlet:"Valley Courier"'))) == ["a"]
         # the outlet facet and filter are the outlet's own
         assert [v.value for v in index.search(make_query()).facets["outlet"]] == [
-            "Valley Courier"]
+            UNKNOWN, "Valley Courier"]  # (b's outlet is not known)
+
+
+def test_documents_whose_outlet_is_not_known_are_a_value_of_the_outlet_facet(tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {
+        "sources.toml": '["a"]\noutlet = "Valley Courier"\n',
+        "a.txt": "Orchard Workers Organise\n\nOrchard workers voted to form a union after "
+                 "a season of unpaid overtime.",
+        "b.txt": "Orchard Union Grows\n\nMore orchard workers joined the union this spring, "
+                 "\"We are done waiting,\" said Lena Marsh.",
+        "c.txt": "Ferry Fares Rise\n\nThe ferry operator raised fares by a fifth.",
+    })
+    build.build_index(corpus_dir, tmp_path / "i")
+    with CorpusIndex(tmp_path / "i") as index:
+        r = index.search(make_query())
+        assert [(v.value, v.count) for v in r.facets["outlet"]] == [
+            (UNKNOWN, 2), ("Valley Courier", 1)]
+        assert index.stats().by_outlet == {UNKNOWN: 2, "Valley Courier": 1}
+        r = index.search(make_query(q="orchard", outlet=UNKNOWN))
+        assert ids(r) == ["b"] and r.notes == ()
+        assert [v.value for v in r.facets["outlet"] if v.selected] == [UNKNOWN]
+        both = index.search(make_query(outlet=[UNKNOWN, "Valley Courier"], sort="oldest"))
+        assert sorted(ids(both)) == ["a", "b", "c"]
+        said = index.search_quotes(make_quote_query(outlet=UNKNOWN))
+        assert [h.speaker for h in said.hits] == ["Lena Marsh"]
+        assert index.search_quotes(make_quote_query(outlet="Valley Courier")).total == 0
 
 
 def test_translation_filters(ix):
