@@ -16,7 +16,7 @@ from collections import Counter
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from .models import CleanText, Removal
-from .textutil import name_key, squash, strip_accents, translator
+from .textutil import MONTHS, WEEKDAYS, name_key, squash, strip_accents, translator
 
 # --------------------------------------------------------------------------- normalisation
 
@@ -595,21 +595,15 @@ def _looks_like_speaker_label(line: str) -> bool:
 # 2019 à 11h30") or only a byline ("By Jane Doe", "Dana Whitfield in New York", "Jane Doe and
 # John Roe, Reuters"). Timestamps are matched without accents and case.
 
-_MONTH = (
-    r"(?:jan(?:uary|v|vier|eiro|uar)?|feb(?:ruary|rero|ruar)?|fev(?:r|rier|ereiro)?"
-    r"|mar(?:ch|zo|s|co|z)?|apr(?:il)?|abr(?:il)?|avr(?:il)?|may|mayo|mai|maio"
-    r"|jun(?:e|io|i|ho)?|juin|jul(?:y|io|i|ho)?|juil(?:let)?|aug(?:ust)?|ago(?:sto)?|aout"
-    r"|sep(?:t|tember|tiembre|tembre)?|set(?:iembre|embro)?|oct(?:ober|ubre|obre)?"
-    r"|okt(?:ober)?|out(?:ubro)?|nov(?:ember|iembre|embre|embro)?|dec(?:ember|embre)?"
-    r"|dic(?:iembre)?|dez(?:ember|embro)?|ene(?:ro)?)\.?"
-)
-_WEEKDAY = (
-    r"(?:mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?"
-    r"|sat(?:urday)?|sun(?:day)?|lun(?:es|di)?|mar(?:tes|di)?|mie(?:rcoles)?|mer(?:credi)?"
-    r"|jue(?:ves)?|jeu(?:di)?|vie(?:rnes)?|ven(?:dredi)?|sab(?:ado)?|sam(?:edi)?|dom(?:ingo)?"
-    r"|dim(?:anche)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
-    r"|(?:segunda|terca|quarta|quinta|sexta)(?:-feira)?)\.?,?"
-)
+# The month and weekday names the metadata reads dates with, and the short forms only a
+# timestamp line uses ("Fev.", "juil.", "Okt.", "sam."; "out" is an English word in prose)
+_MONTH = r"(?:" + "|".join(sorted({*MONTHS, "fev", "fevr", "avr", "juil", "janv", "okt", "out",
+                                    "set", "dez"}, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = r"(?:" + "|".join(sorted({
+    *WEEKDAYS, "mie", "mer", "jue", "jeu", "vie", "ven", "sab", "sam", "dom", "dim", "lun",
+    "mar", "mardi", "segunda", "terca", "quarta", "quinta", "sexta", *(
+        f"{d}-feira" for d in ("segunda", "terca", "quarta", "quinta", "sexta"))},
+    key=len, reverse=True)) + r")\.?,?"
 _YEAR = r"(?:19|20)\d{2}"
 _DATE = (
     rf"(?:{_WEEKDAY}\s+)?(?:"

@@ -20,7 +20,15 @@ from .clean import is_widget_line
 from .corpus import OutletInfo, Resources
 from .entities import CONNECTORS, find_organizations, find_people
 from .models import CleanText, Entity, PartialDate, SourceFacts
-from .textutil import fold, name_key, squash, straight_quotes, strip_accents
+from .textutil import (
+    MONTHS,
+    WEEKDAYS,
+    fold,
+    name_key,
+    squash,
+    straight_quotes,
+    strip_accents,
+)
 
 # =========================================================================== page metadata
 
@@ -685,38 +693,8 @@ def find_byline(lines: list[str]) -> str | None:
 
 # =========================================================================== dates
 
-_MONTHS = {
-    # English
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-    # Spanish
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
-    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
-    "diciembre": 12, "ene": 1, "abr": 4, "ago": 8, "dic": 12,
-    # French
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-    # Portuguese
-    "janeiro": 1, "fevereiro": 2, "marco": 3, "maio": 5, "junho": 6, "julho": 7,
-    "setembro": 9, "outubro": 10, "dezembro": 12,
-    # German
-    "januar": 1, "februar": 2, "marz": 3, "juni": 6, "juli": 7, "oktober": 10, "dezember": 12,
-}
-_WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-    "sunday": 6, "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3,
-    "fri": 4, "sat": 5, "sun": 6,
-    "lunes": 0, "martes": 1, "miercoles": 2, "jueves": 3, "viernes": 4, "sabado": 5,
-    "domingo": 6,
-    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
-    "dimanche": 6,
-    "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5,
-    "sonntag": 6,
-}
-_MONTH_RX = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_WDAY_RX = r"(?:(?P<wd>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\.?,?\s+)?"
+_MONTH_RX = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_WDAY_RX = r"(?:(?P<wd>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\.?,?\s+)?"
 _ORD = r"(?:st|nd|rd|th|º|°|er|o)?"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
 _DATE_RXS = [
@@ -785,7 +763,7 @@ def _to_text_date(m: re.Match, language: str) -> TextDate | None:
     g = m.groupdict()
     year = int(g["y"]) if g.get("y") else None
     if g.get("mon"):
-        month = _MONTHS.get(g["mon"].lower().rstrip("."))
+        month = MONTHS.get(g["mon"].lower().rstrip("."))
         day = int(g["d"])
     elif g.get("a"):
         a, b = int(g["a"]), int(g["b"])
@@ -804,7 +782,7 @@ def _to_text_date(m: re.Match, language: str) -> TextDate | None:
     # "May 5" needs care: "may" is also a verb; demand a capital or a year.
     if g.get("mon", "") and g["mon"].lower() == "may" and not g["mon"][0].isupper():
         return None
-    wd = _WEEKDAYS.get(g["wd"].lower().rstrip(".")) if g.get("wd") else None
+    wd = WEEKDAYS.get(g["wd"].lower().rstrip(".")) if g.get("wd") else None
     try:
         dt.date(year or 2000, month, day)  # 2000 is a leap year: Feb 29 stays possible
     except ValueError:
@@ -1030,12 +1008,12 @@ def find_text_date(lines: list[str], removed: list[str] = (), language: str = "e
                 if pd:
                     return pd
             my = _MONTH_YEAR_RX.search(m.group(0))
-            if my and _MONTHS.get(my.group("mon").lower().rstrip(".")):
-                return PartialDate(int(my.group("y")), _MONTHS[my.group("mon").lower().rstrip(".")])
+            if my and MONTHS.get(my.group("mon").lower().rstrip(".")):
+                return PartialDate(int(my.group("y")), MONTHS[my.group("mon").lower().rstrip(".")])
     for _, ln in candidates:
         m = _MONTH_YEAR_RX.search(_strip_accents(ln))
         if m and len(ln.split()) <= 8:
-            month = _MONTHS.get(m.group("mon").lower().rstrip("."))
+            month = MONTHS.get(m.group("mon").lower().rstrip("."))
             if month:
                 return PartialDate(int(m.group("y")), month)
     return None
