@@ -13,7 +13,8 @@ import re
 import unicodedata
 from collections import Counter
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import PreformattedString
 
 from .models import CleanText, Removal
 from .textutil import MONTHS, WEEKDAYS, name_key, squash, strip_accents, translator
@@ -906,7 +907,7 @@ def _prose_len(el: Tag) -> int:
     """Characters of running text (long strings outside links): how much article it holds."""
     return sum(
         len(s) for s in el.find_all(string=True)
-        if len(s) >= 40 and not isinstance(s, Comment) and s.parent is not None
+        if len(s) >= 40 and not isinstance(s, PreformattedString) and s.parent is not None
         and s.parent.name != "a"
     )
 
@@ -921,7 +922,9 @@ def clean_html(soup: BeautifulSoup, dated: bool = False, authors: tuple[str, ...
     removed: list[Removal] = []
     root = soup.body or soup
 
-    for c in root.find_all(string=lambda s: isinstance(s, Comment)):
+    # comments, and markup that is not text: a doctype or processing instruction pasted
+    # into the article from another page
+    for c in root.find_all(string=lambda s: isinstance(s, PreformattedString)):
         c.extract()
     for el in root.find_all(_DROP_TAGS):
         if not _gone(el):
@@ -1114,7 +1117,7 @@ def _render_blocks(el: Tag) -> list[str]:
 
     def walk(node: Tag) -> None:
         for child in node.children:
-            if isinstance(child, Comment):
+            if isinstance(child, PreformattedString):
                 continue
             if isinstance(child, NavigableString):
                 s = str(child)

@@ -373,6 +373,20 @@ def test_html_line_breaks_and_hidden_elements():
     assert "hidden text" not in ct.text and "invisible" not in ct.text
 
 
+
+def test_markup_pasted_into_the_article_is_not_text():
+    """A CMS that pastes a whole page into the body leaves its doctype there."""
+    page = ("<!doctype html><html><body><article><p>The ferry resumed service on Monday, the "
+            "operator said, after a week of repairs to its ramp.</p><div><!DOCTYPE html PUBLIC "
+            "\"-//W3C//DTD HTML 4.0 Transitional//EN\"><?xml-stylesheet href='a.css'?>"
+            "<!-- an editor's note --><p>Passengers were told to expect delays, and crews "
+            "added two sailings in the evening.</p></div></article></body></html>")
+    ct = clean.clean_html(clean.parse_html(page))
+    assert "The ferry resumed service on Monday" in ct.text
+    assert "Passengers were told to expect delays" in ct.text
+    for gone in ("DOCTYPE", "W3C", "DTD", "xml-stylesheet", "a.css", "editor's note"):
+        assert gone not in ct.text
+
 # --------------------------------------------------------------------------- markdown
 
 
