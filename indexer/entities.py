@@ -1125,8 +1125,26 @@ def _token_start_before(text: str, toks: list[_Tok], pos: int) -> int | None:
     return toks[lo - 1].start if lo else None
 
 
+#: a place's head in Romance languages, which a particle follows: "Sierra de Ríos", "Villa del
+#: Parque", "Ilha do Mel" ("Sierra" and "Paz" are given names too; "Sierra de" is no person)
+_PLACE_HEADS = frozenset(
+    """Sierra Serra Cerro Morro Río Rio Laguna Lago Lagoa Valle Vale Val Paso Passo Puerto
+    Porto Port Playa Praia Plage Bahía Baía Isla Islas Ilha Île Cabo Cap Arroyo Quebrada Villa
+    Vila Ville Ciudad Cidade Provincia Província Departamento Estado Parque Barrio Bairro
+    Colonia Municipio Município Cañada Pico Punta Ponta Golfo Llano Llanos Lac Pont Puente
+    Paseo Rua Rue Estación Península Delta Reserva Selva Bosque Mina Fortaleza""".split())
+_PLACE_PARTICLES = frozenset("de del da do dos das du des di della".split())
+
+
 def _clean_person(name: str) -> str | None:
+    """The name as a person's, or None.
+
+    >>> _clean_person("Sierra de Ríos"), _clean_person("Ilha do Mel"), _clean_person("Ana de Ríos")
+    (None, None, 'Ana de Ríos')
+    """
     words = name.split()
+    if len(words) >= 3 and words[0] in _PLACE_HEADS and words[1] in _PLACE_PARTICLES:
+        return None
     while words and (words[0] in _NOT_NAME_WORDS or words[0].rstrip(".") in _NOT_NAME_WORDS):
         words = words[1:]
     while words and (words[-1] in _NOT_NAME_WORDS or words[-1] in _PARTICLES):

@@ -231,6 +231,8 @@ def test_people_by_context(text, expected):
         "Senior Correspondent\nPublished: 2019-10-18",
         "professeur à l’Université Grenoble Alpes (UGA), qui",
         "noted that a pilot in the Tucson Sector had logged more",
+        "el incendio llegó a la Sierra de Gredos, que recibe miles de visitantes",
+        "a reserva fica na Serra do Mar, que atravessa o estado",
     ],
 )
 def test_people_false_friends(text):
