@@ -107,6 +107,26 @@ _CHANT = re.compile(r"\b(chant|chants|chanted|chanting|shouting|shouted|sang|sin
                     r"coreaban|coreando|corearon|gritaban|gritando|cantaban|scandaient|"
                     r"skandierten)\b", re.I)
 _PRONOUN_PERSON = {"he", "she", "him", "her", "él", "ella", "il", "elle", "er", "sie"}
+# what a pronoun says of the person it refers to ("sie" is also "they": nothing)
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "él": "m", "il": "m", "er": "m",
+                   "she": "f", "her": "f", "ella": "f", "elle": "f"}
+# a name after these is who was spoken to or about, not who speaks next: "Meghan told
+# Winfrey ... “…,” she said" is Meghan's
+_OBJECT_BEFORE = re.compile(r"\b(?:told|tells|tell|telling|asked|asks|asking|ask|thanked|"
+                            r"(?:dijo|preguntó|contó) a|(?:a dit|a demandé) à)\s+$", re.I)
+# What the text says of a person's gender where it names them: an honorific or a gendered role
+# before the name ("Mrs. Ruiz", "Prince Harry", "la portavoz Ana Gil", "spokeswoman Kim Lee"),
+# or a pronoun right after their own speech verb ("Dana said she", "Harry added that his").
+_MALE_BEFORE = (r"Mr|Sr|Señor|Don|Prince|King|Duke|Lord|Sir|Monsieur|M|Herr|Father|Brother|"
+                r"Dom|Senhor|(?:[Ee]l|del|al|[Ll]e|du|au)\s+[a-záéíóúñç]+|"
+                r"spokesman|congressman|chairman|councilman|businessman|alderman|actor")
+_FEMALE_BEFORE = (r"Mrs|Ms|Miss|Sra|Srta|Señora|Doña|Princess|Queen|Duchess|Lady|Dame|Madame|"
+                  r"Mme|Mlle|Frau|Sister|Dona|Senhora|(?:[Ll]a|à\s+la)\s+[a-záéíóúñç]+|"
+                  r"spokeswoman|congresswoman|chairwoman|councilwoman|businesswoman|"
+                  r"alderwoman|actress")
+_SELF_PRONOUN = (r"\s+(?:also\s+|later\s+|then\s+)?(?:said|says|added|adds|told\s+\w+|"
+                 r"recalled|explained|admitted|revealed|insisted|wrote|noted|argued|claimed|"
+                 r"acknowledged)\s+(?:that\s+)?(?P<pronoun>he|his|him|she|her)\b")
 _PRONOUN_ORG = {"it", "the group", "the organization", "the organisation", "the coalition",
                 "the committee", "the association", "the project", "the network",
                 "the union", "the company", "the campaign", "the agency",
@@ -392,6 +412,7 @@ class _Resolver:
         self.new_people: list[str] = []
         self.affiliations: dict[str, str] = {}
         self.last_person: _Speaker | None = None
+        self.genders: dict[str, str | None] = {}
         self.last_org_speaker: _Speaker | None = None
         self.last_org: _Speaker | None = None
 
@@ -400,7 +421,7 @@ class _Resolver:
         who = straight_quotes(who).strip(" ,.;:")
         low = who.lower()
         if low in _PRONOUN_PERSON:
-            return self.person_before(at)
+            return self.person_before(at, _PRONOUN_GENDER.get(low))
         if low in _PRONOUN_ORG:
             return self.org_reference(low, at)
         if _is_group(who) and self.org_named(name_key(who)) is None:
@@ -415,7 +436,8 @@ class _Resolver:
         if m:
             return self._role_reference(m.group(1), at)
         words = who.split()
-        while words and words[0].rstrip(".") in _TITLE_WORDS:
+        # "And Harry said": a sentence's first word is not the name's
+        while words and (words[0].rstrip(".") in _TITLE_WORDS or words[0] in _LEADING_WORDS):
             words = words[1:]
         if not words:
             return None
@@ -432,7 +454,8 @@ class _Resolver:
         org = self.org_named(k)
         if org is not None:
             return _Speaker(org, "organization")
-        if _looks_like_person(words):
+        if _looks_like_person(words) or (len(words) == 1 and words[0] in given_names()):
+            # a given name alone is how many stories name someone ("Meghan said")
             self.new_people.append(name)
             self.people[k] = name
             return _Speaker(name, "person")
@@ -445,19 +468,48 @@ class _Resolver:
         return next((org for key, org in self.orgs.items()
                      if key.startswith(k + " ") and len(k) > 3), None)
 
-    def person_before(self, at: int) -> _Speaker | None:
-        """The person named last before offset `at` (what "she" or a dropped subject means)."""
-        best: tuple[int, str] | None = None
+    def person_before(self, at: int, gender: str | None = None) -> _Speaker | None:
+        """The person named last before offset `at` (what "she" or a dropped subject means);
+        with a pronoun's gender, the last one the text does not give the other gender."""
+        found: list[tuple[int, str]] = []
         before = self.body[max(0, at - 1500): at]
         offset = max(0, at - 1500)
-        for full in self.people.values():
-            for form in {full, full.split()[-1]}:
+        for full in set(self.people.values()):
+            last = None
+            whole = [m.span() for m in _name_rx(full).finditer(before)]
+            for form in dict.fromkeys((full, full.split()[-1])):
                 for m in _name_rx(form).finditer(before):
-                    if best is None or offset + m.start() > best[0]:
-                        best = (offset + m.start(), full)
-        if best is None:
-            return self.last_person
-        return _Speaker(best[1], "person", self.affiliations.get(best[1]))
+                    if form != full and any(a <= m.start() < b for a, b in whole):
+                        continue  # the surname of a mention in full, judged as that
+                    if not _OBJECT_BEFORE.search(before, max(0, m.start() - 12), m.start()):
+                        last = max(last or 0, offset + m.start() + 1)
+            if last:
+                found.append((last, full))
+        for _, _, full in sorted(((at_, len(full), full) for at_, full in found), reverse=True):
+            if gender is None or self.gender(full) in (None, gender):
+                return _Speaker(full, "person", self.affiliations.get(full))
+        if found:
+            return None  # only people the pronoun cannot mean: no one, not a guess
+        last = self.last_person
+        if last is not None and gender is not None and self.gender(last.name) not in (
+                None, gender):
+            return None
+        return last
+
+    def gender(self, name: str) -> str | None:
+        """'m' or 'f' where the text says so of `name` (and never the other), else None."""
+        if name not in self.genders:
+            forms = "|".join(re.escape(f) for f in sorted({name, name.split()[-1]}, key=len,
+                                                          reverse=True))
+            text = straight_quotes(self.body)
+            said = set()
+            for m in compiled(rf"(?<![\w-])(?:{forms})(?![\w-]){_SELF_PRONOUN}").finditer(text):
+                said.add(_PRONOUN_GENDER[m.group("pronoun").lower()])
+            for g, rx in (("m", _MALE_BEFORE), ("f", _FEMALE_BEFORE)):
+                if compiled(rf"(?<![\w-])(?:{rx})\.?\s+(?:{forms})(?![\w-])").search(text):
+                    said.add(g)
+            self.genders[name] = said.pop() if len(said) == 1 else None
+        return self.genders[name]
 
     def org_reference(self, phrase: str, at: int) -> _Speaker | None:
         """'the coalition' -> the last organization with Coalition in its name; 'it' or 'the
@@ -1021,6 +1073,10 @@ def _trim_who(who: str) -> str:
         words = words[:end]
     return " ".join(words)
 
+
+#: capitalised words that open a sentence before its subject: "And Harry said", "Pero Ana dijo"
+_LEADING_WORDS = frozenset("And But Then So Also Later Still Yet Y Pero Luego Entonces También "
+                           "Et Mais Puis Ensuite Und Aber Dann Mas Então".split())
 
 #: the lower-case words a name may hold: "Ana de la Fuente", "Vincent van Gogh"
 _NAME_PARTICLES = frozenset("de del la las los van von da das di do dos du der den y e "

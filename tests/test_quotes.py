@@ -314,6 +314,42 @@ def test_new_speakers_join_the_people():
     assert got[0][1] == "Marcus Feld" and new == ("Marcus Feld",)
 
 
+def test_a_given_name_alone_speaks_and_a_sentence_opener_is_not_the_name():
+    got, new = quotes("“The shelter opens at six every evening,” Dana said. And Tyrone said: "
+                      "“We will bring blankets for everyone.”")
+    assert [g[1] for g in got] == ["Dana", "Tyrone"] and new == ("Dana", "Tyrone")
+    # a word the lexicon does not hold as a given name is still no one
+    got, _ = quotes("“The shelter opens at six every evening,” Management said.")
+    assert got[0][1] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "people", "speaker"),
+    [
+        # the text says she is a woman and he a man: "she" is hers, though he was named last
+        ("Dana Kim said she would testify. Mr. Reyes disagreed with the board.\n\n"
+         "“We filed the complaint in March, and we will win it,” she said.",
+         ["Dana Kim", "Tom Reyes"], "Dana Kim"),
+        ("Tom Reyes said his union would strike. The spokeswoman Lena Ortiz was not there.\n\n"
+         "“Nobody crosses that line on Monday morning,” he said.",
+         ["Tom Reyes", "Lena Ortiz"], "Tom Reyes"),
+        ("El alcalde Tomás Vidal llegó tarde. La concejala Rosa Prat habló primero.\n\n"
+         "«No vamos a cerrar el comedor este invierno», dijo él.",
+         ["Tomás Vidal", "Rosa Prat"], "Tomás Vidal"),
+        # the only person named is one the pronoun cannot mean: no one, not a guess
+        ("Mr. Reyes left the hall early.\n\n“We will be back with more people next week,” "
+         "she said.", ["Tom Reyes"], None),
+        # the one spoken to is not the one who speaks next
+        ("Ana Gil told Marta Ruiz about the plan.\n\n“We go on Monday, all of us together,” "
+         "she said.", ["Ana Gil", "Marta Ruiz"], "Ana Gil"),
+    ],
+)
+def test_a_pronoun_means_a_person_the_text_does_not_give_the_other_gender(body, people,
+                                                                         speaker):
+    got, _ = quotes(body, people)
+    assert got[-1][1] == speaker
+
+
 def test_interview_turns_labelled_and_alternating():
     body = ("In this episode Ann Lee spoke with Bo Diaz about the strike.\n\n"
             "Ann Lee: When did it start?\n\nBo Diaz: Last winter, when the heaters broke.\n\n"
