@@ -63,6 +63,10 @@ _SPEECH_VERBS_ONE = (
     r"opinó|apuntó|respondió|informó|anunció|escribió|concluyó|aclaró|puntualizó|enfatizó|"
     r"prosiguió|continuó|reiteró|detalló|remarcó|añade|agrega|subraya|insiste|recuerda|"
     r"sostiene|advierte|denuncia|destaca|reconoce|lamenta|escribe|relata|concluye|"
+    r"opina|resalta|resaltó|detalla|apunta|matiza|matizó|aclara|precisa|comenta|indica|"
+    r"expresa|manifiesta|considera|cuenta|asevera|aseveró|enfatiza|puntualiza|remarca|"
+    r"reitera|prosigue|continúa|responde|confiesa|confesó|admite|sentencia|sentenció|"
+    r"zanja|zanjó|argumenta|argumentó|ironiza|ironizó|"
     rf"ha\s+(?:{_ES_PARTICIPLES})|"
     rf"a(?:-t-(?:il|elle))?\s+(?:{_FR_PARTICIPLES})|(?:{_FR_PRESENT})(?:-t)?-(?:il|elle)|"
     rf"{_FR_PRESENT}|"
@@ -206,6 +210,13 @@ _ROLE_THEN_NAME = re.compile(rf"\s*(?:(?!{_NOT_MODIFIER}\b)[a-zß-ÿ]+\s+)?"
                              r"(?:(?:of|at|for|in|de|del|en)\s+[^,.;:!?\"()]{1,40})?,?\s*")
 _NAME_THEN_ROLE = re.compile(r"\s*,\s*[^,.;:!?\"()]{0,50}")
 _ROLE_REF = re.compile(r"^(?:the|el|la|le|der|die)\s+([a-záéíóúñü-]+)$", re.I)
+# "“…”, añade el científico": a verb that goes on, and a role no one was introduced with,
+# after a quotation of someone: still that someone
+_GOES_ON_ROLE = re.compile(
+    r"^\s*[,.!?…]*\s*[”\"»“]?\s*[,.]?\s*(?:añade|agrega|añadió|agregó|adds|added|continúa|"
+    r"continuó|prosigue|prosiguió|concluye|concluyó|insiste|insistió|ajoute|a ajouté|"
+    r"poursuit|conclut|acrescenta|acrescentou)\s+(?:el|la|the|le|o|a)\s+[a-záéíóúñüç-]+"
+    r"\s*(?:[.,;]|$)", re.I)
 # "a spokesperson for ICE", "un portavoz de ICE": the organization speaks
 _SPOKES_FOR = re.compile(
     r"^(?:an?|un|una|the|el|la)\s+(?:spokes(?:person|man|woman)|portavoz|vocer[oa]|"
@@ -249,8 +260,11 @@ _REPORTING = re.compile(
 
 # "…,” said the pastor" / "…,” said Cata Santiago, an organizer with Cosecha"
 _AFTER_VERB_FIRST = re.compile(
-    rf"^\s*[,.!?…]*\s*[”\"»“]?\s*[,.]?\s*(?P<verb>{_SPEECH_VERBS})\s+"
-    rf"(?:(?:in|on|at)\s+(?:a|an|its|the)\s+[\w ]{{1,30}}?\s+)?(?P<who>{_WHO})",
+    rf"^\s*[,.!?…]*\s*[”\"»“]?\s*[,.]?\s*(?P<verb>{_SPEECH_VERBS})(?:\s*,)?\s+"
+    rf"(?:(?:in|on|at)\s+(?:a|an|its|the)\s+[\w ]{{1,30}}?\s+)?"
+    rf"(?:(?:en cambio|por su parte|por otra parte|por otro lado|sin embargo|además|también|"
+    rf"a su vez|however|instead|though|pour sa part|quant à lui|quant à elle|en revanche|"
+    rf"por sua vez)\s*,?\s+)?(?P<who>{_WHO})",
     re.I)
 # A name's appositive before the verb: "Priya Raman, an engineer at Amazon, said"
 _BETWEEN = r"(?:\s*,\s*(?P<between>[^,.;“”\"«»()]{3,90}?)\s*,)?"
@@ -882,6 +896,10 @@ def extract_quotes(
         elif speaker is None and prev is not None and re.search(r"\banother\b", after[:40]) \
                 and prev[2] == "sign/slogan":
             kind = "sign/slogan"
+        elif speaker is None and prev is not None and prev[1] is not None and \
+                prev[1].type == "person" and _GOES_ON_ROLE.match(straight_quotes(after)) and \
+                para - para_index[prev[0].open_at] in (0, 1):
+            speaker, kind = prev[1], prev[2]  # "añade el científico", of no one else
         elif speaker is None and verb is None and prev is not None and prev[1] is not None and (
                 para_index[prev[0].open_at] == para or _continues(body, prev[0], sp, paras)):
             # the rest of what the previous speaker said: same paragraph, or a paragraph that

@@ -224,7 +224,8 @@ def test_french_subject_first_and_inverted(body, speaker, kind):
         *[(f"«Nadie nos preguntó antes de firmar el contrato», {verb} Lucía Herrero.",
            "Lucía Herrero")
           for verb in ("añadió", "agregó", "afirmó", "explicó", "señaló", "aseguró",
-                       "ha explicado", "ha señalado", "añade")],
+                       "ha explicado", "ha señalado", "añade", "opina", "resalta", "matiza",
+                       "detalla", "opina en cambio", "señaló, por su parte,")],
         *[(f"“Ninguém nos perguntou antes de assinar o contrato”, {verb} Beatriz Lima.",
            "Beatriz Lima") for verb in ("disse", "afirmou", "acrescentou", "contou")],
         ("Beatriz Lima chegou cedo. “Ninguém nos perguntou antes de assinar o contrato”, "
@@ -348,6 +349,25 @@ def test_a_pronoun_means_a_person_the_text_does_not_give_the_other_gender(body, 
                                                                          speaker):
     got, _ = quotes(body, people)
     assert got[-1][1] == speaker
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        # a role no one was introduced with goes on with the one just quoted ...
+        ("“Las lluvias llegaron tarde este año al valle”, explica Nuria Pons, agrónoma del "
+         "instituto. “Y se perdió casi toda la cosecha de trigo”, añade la experta.",
+         "Nuria Pons"),
+        ("“The river rose faster than anyone expected,” said Ivo Stern, a hydrologist.\n\n"
+         "“We had two hours to move the pumps,” added the scientist.", "Ivo Stern"),
+        # ... but a role that was someone's stays theirs
+        ("Nuria Pons, the agronomist of the valley, walked the fields. “The rains came late "
+         "this year,” said "
+         "Ivo Stern. “We lost nearly all the wheat,” added the agronomist.", "Nuria Pons"),
+    ],
+)
+def test_a_role_after_a_verb_that_goes_on(body, speaker):
+    assert attributed(body, ["Nuria Pons", "Ivo Stern"])[-1][0] == speaker
 
 
 def test_interview_turns_labelled_and_alternating():
