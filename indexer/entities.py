@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources as importlib_resources
 
 from .corpus import GazetteerEntry
@@ -817,7 +817,15 @@ _ROLE_NOUNS = set(
     glaciologue directeur directrice présidente maire sénateur sénatrice député députée avocat
     avocate syndicaliste
     porta-voz ativista trabalhador pesquisador prefeito prefeita deputado advogado
-    jornalista""".split()
+    jornalista
+    ministro ministra exministro exministra presidente vicepresidente vicepresidenta
+    expresidente expresidenta subsecretario subsecretaria secretario canciller mandatario
+    mandataria senador embajador embajadora jefe jefa rector rectora decano decana asesor
+    asesora comisionado comisionada defensor defensora
+    governador governadora secretário secretária senadora
+    ministre président secrétaire conseiller conseillère adjoint adjointe
+    ministerin präsident präsidentin sprecher sprecherin bürgermeister bürgermeisterin
+    vorsitzende abgeordnete""".split()
 )
 _NATIONALITIES = set(
     """estadounidense mexicano mexicana neerlandés neerlandesa holandés holandesa italiano
@@ -1057,6 +1065,32 @@ def find_people(
     return bag.entities()
 
 
+@cache
+def _titled_surname_rx() -> re.Pattern:
+    heads = sorted(_TITLES | {w.capitalize() for w in _ROLE_NOUNS} | _ROLE_NOUNS,
+                   key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, heads))})\.?[ \t]+"
+                      rf"(?P<n>[{_UP}][{_LOW}'’-]+)(?![\w'’-]|[ \t]+[{_UP}])")
+
+
+def titled_surnames(text: str) -> list[str]:
+    """Surnames that a title or a role puts before them, alone: how a story names someone
+    it has named in full elsewhere, or never ("el Presidente Boric", "Mayor Hale").
+
+    >>> titled_surnames("El asunto lo abordó el Presidente Boric. Mayor Hale said the Lake.")
+    ['Boric', 'Hale']
+    """
+    text = straight_quotes(text)
+    out = []
+    for m in _titled_surname_rx().finditer(text):
+        n = m.group("n")
+        if n in _NOT_NAME_WORDS or n.lower() in _ROLE_NOUNS or n in _TITLES or \
+                re.search(rf"(?<![\w-]){re.escape(n.lower())}(?![\w-])", text):
+            continue  # a word written in lower case elsewhere is no name
+        out.append(n)
+    return list(dict.fromkeys(out))
+
+
 def _names_by_given_name(text: str, toks: list[_Tok]) -> list[str]:
     """"Rosa Meléndez", "Gov. Roy Cooper": a known given name and a surname, anywhere."""
     names = given_names()
@@ -1134,6 +1168,8 @@ _PLACE_HEADS = frozenset(
     Colonia Municipio Município Cañada Pico Punta Ponta Golfo Llano Llanos Lac Pont Puente
     Paseo Rua Rue Estación Península Delta Reserva Selva Bosque Mina Fortaleza""".split())
 _PLACE_PARTICLES = frozenset("de del da do dos das du des di della".split())
+#: a name that opens with a saint or an article is a place's: "San Pedro", "La Pampa"
+_SAINT_OR_ARTICLE = frozenset("San Santa Santo São Saint Sainte La El Los Las".split())
 
 
 def _clean_person(name: str) -> str | None:
@@ -1141,10 +1177,14 @@ def _clean_person(name: str) -> str | None:
 
     >>> _clean_person("Sierra de Ríos"), _clean_person("Ilha do Mel"), _clean_person("Ana de Ríos")
     (None, None, 'Ana de Ríos')
+    >>> _clean_person("São Braz"), _clean_person("La Pampa"), _clean_person("Pilar del Río")
+    (None, None, 'Pilar del Río')
     """
     words = name.split()
     if len(words) >= 3 and words[0] in _PLACE_HEADS and words[1] in _PLACE_PARTICLES:
         return None
+    if words and words[0] in _SAINT_OR_ARTICLE:
+        return None  # "São Braz", "Santa Fe", "La Pampa", "El Alto": a place
     while words and (words[0] in _NOT_NAME_WORDS or words[0].rstrip(".") in _NOT_NAME_WORDS):
         words = words[1:]
     while words and (words[-1] in _NOT_NAME_WORDS or words[-1] in _PARTICLES):

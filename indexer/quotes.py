@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .entities import TOKEN, given_names
+from .entities import TOKEN, given_names, titled_surnames
 from .models import Entity, Quote, paragraph_spans
 from .textutil import compiled, name_key, straight_quotes
 
@@ -418,6 +418,12 @@ class _Resolver:
     def __init__(self, body: str, people: tuple[Entity, ...], orgs: tuple[Entity, ...]):
         self.body = body
         self.people = {name_key(n): e.name for e in people for n in (e.name, *e.aliases)}
+        # "el Presidente Boric", never named in full: a person a pronoun or a dropped
+        # subject may mean, as much as the people named in full
+        for surname in titled_surnames(body):
+            k = name_key(surname)
+            if not any(key == k or key.endswith(" " + k) for key in self.people):
+                self.people[k] = surname
         self.orgs = {name_key(n): e.name for e in orgs for n in (e.name, *e.aliases)}
         # how each organization may be written, longest first: "of the <form>"
         self.org_forms = sorted({(f, e.name) for e in orgs for f in (e.name, *e.aliases) if f},

@@ -215,6 +215,11 @@ def test_organization_false_friends(text):
         ("Gabriel Ortiz: When did people start talking about it?", "Gabriel Ortiz"),
         ("according to Marisol Vega, a counsel at the group", "Marisol Vega"),
         ("Mezzo-soprano Isabel Duarte, who sings the mother, said", "Isabel Duarte"),
+        ("Ayer presentó su plan la ministra Yaritza Bolaño (Hacienda) ante el Senado.",
+         "Yaritza Bolaño"),
+        ("Llegó al Congreso el subsecretario del Interior, Ulises Carvajal, con la ministra.",
+         "Ulises Carvajal"),
+        ("O governador Tarcísio Lemos visitou a obra.", "Tarcísio Lemos"),
     ],
 )
 def test_people_by_context(text, expected):
@@ -233,6 +238,8 @@ def test_people_by_context(text, expected):
         "noted that a pilot in the Tucson Sector had logged more",
         "el incendio llegó a la Sierra de Gredos, que recibe miles de visitantes",
         "a reserva fica na Serra do Mar, que atravessa o estado",
+        "el gobernador de La Pampa, que asumió en 2019, habló",
+        "moradores de São Braz, que fica no interior, protestaram",
     ],
 )
 def test_people_false_friends(text):

@@ -370,6 +370,13 @@ def test_a_role_after_a_verb_that_goes_on(body, speaker):
     assert attributed(body, ["Nuria Pons", "Ivo Stern"])[-1][0] == speaker
 
 
+def test_a_surname_after_a_title_is_a_person_a_dropped_subject_may_mean():
+    body = ("La ministra Yaritza Bolaño presentó el plan ante el Senado.\n\n"
+            "El tema lo abordó ayer el Presidente Arbeláez en una entrevista. “Necesitamos "
+            "recuperar la confianza de la gente en la policía”, dijo al ser consultado.")
+    assert attributed(body, ["Yaritza Bolaño"])[-1][0] == "Arbeláez"
+
+
 def test_interview_turns_labelled_and_alternating():
     body = ("In this episode Ann Lee spoke with Bo Diaz about the strike.\n\n"
             "Ann Lee: When did it start?\n\nBo Diaz: Last winter, when the heaters broke.\n\n"
