@@ -1066,11 +1066,9 @@ def find_people(
 
 
 @cache
-def _titled_surname_rx() -> re.Pattern:
-    heads = sorted(_TITLES | {w.capitalize() for w in _ROLE_NOUNS} | _ROLE_NOUNS,
-                   key=len, reverse=True)
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, heads))})\.?[ \t]+"
-                      rf"(?P<n>[{_UP}][{_LOW}'’-]+)(?![\w'’-]|[ \t]+[{_UP}])")
+def _titled_surname_rx() -> tuple[re.Pattern, frozenset[str]]:
+    heads = frozenset(_TITLES | {w.capitalize() for w in _ROLE_NOUNS} | _ROLE_NOUNS)
+    return re.compile(rf"(?<=[ \t])(?P<n>[{_UP}][{_LOW}'’-]+)(?![\w'’-]|[ \t]+[{_UP}])"), heads
 
 
 def titled_surnames(text: str) -> list[str]:
@@ -1081,8 +1079,12 @@ def titled_surnames(text: str) -> list[str]:
     ['Boric', 'Hale']
     """
     text = straight_quotes(text)
+    word, heads = _titled_surname_rx()
     out = []
-    for m in _titled_surname_rx().finditer(text):
+    for m in word.finditer(text):
+        before = text[max(0, m.start() - 30):m.start()].split("\n")[-1].split()
+        if not before or before[-1].rstrip(".") not in heads:
+            continue
         n = m.group("n")
         if n in _NOT_NAME_WORDS or n.lower() in _ROLE_NOUNS or n in _TITLES or \
                 re.search(rf"(?<![\w-]){re.escape(n.lower())}(?![\w-])", text):

@@ -418,12 +418,7 @@ class _Resolver:
     def __init__(self, body: str, people: tuple[Entity, ...], orgs: tuple[Entity, ...]):
         self.body = body
         self.people = {name_key(n): e.name for e in people for n in (e.name, *e.aliases)}
-        # "el Presidente Boric", never named in full: a person a pronoun or a dropped
-        # subject may mean, as much as the people named in full
-        for surname in titled_surnames(body):
-            k = name_key(surname)
-            if not any(key == k or key.endswith(" " + k) for key in self.people):
-                self.people[k] = surname
+        self._titled = False
         self.orgs = {name_key(n): e.name for e in orgs for n in (e.name, *e.aliases)}
         # how each organization may be written, longest first: "of the <form>"
         self.org_forms = sorted({(f, e.name) for e in orgs for f in (e.name, *e.aliases) if f},
@@ -435,6 +430,18 @@ class _Resolver:
         self.genders: dict[str, str | None] = {}
         self.last_org_speaker: _Speaker | None = None
         self.last_org: _Speaker | None = None
+
+    def add_titled(self) -> None:
+        """'el Presidente Boric', never named in full: a person a name, a pronoun or a
+        dropped subject may mean, as much as the people named in full (found once, when
+        a quotation first asks)."""
+        if self._titled:
+            return
+        self._titled = True
+        for surname in titled_surnames(self.body):
+            k = name_key(surname)
+            if not any(key == k or key.endswith(" " + k) for key in self.people):
+                self.people[k] = surname
 
     def resolve(self, who: str, at: int) -> _Speaker | None:
         """A speaker for the words `who` found at offset `at`, or None."""
@@ -977,6 +984,7 @@ def _continues(body: str, prev: _Span, sp: _Span, paras) -> bool:
 def _attribute(before: str, after: str, sp: _Span, resolver: _Resolver
                ) -> tuple[_Speaker | None, str | None, str]:
     """Who said the quotation, the verb, and the words that say so."""
+    resolver.add_titled()
     doc_noun = re.search(r"^\W{0,4}(?:the|el|la)\s+(report|statement|letter|study|informe|"
                          r"comunicado|carta|estudio)\s+(?:said|says|dijo|dice|afirma|señala|"
                          r"states|notes)\b", straight_quotes(after[:60]), re.I)
