@@ -5,6 +5,8 @@ from __future__ import annotations
 from indexer.models import DOC_TYPES, QUOTE_KINDS
 from indexer.search import FACETS, MAX_PER_PAGE, MAX_QUERY_LENGTH, QUOTE_FACETS, SORTS
 
+from .params import FACET_PARAMS
+
 _STR = {"type": "string"}
 _NULLABLE_STR = {"type": "string", "nullable": True}
 
@@ -51,6 +53,9 @@ SEARCH_PARAMETERS = [
 ]
 
 _BY_NAME = {p["name"]: p for p in SEARCH_PARAMETERS}
+SEARCH_PARAMETERS += [_param(long, f"The same as {short}, by its facet's name.",
+                             _BY_NAME[short]["schema"]["items"], multi=True)
+                      for long, short in FACET_PARAMS.items()]
 QUOTE_PARAMETERS = [
     _param("q", "Words of the quotation (the same syntax as /api/search; speaker: and org: "
                 "match who said it). Empty: every quotation, newest first.",

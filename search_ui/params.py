@@ -11,8 +11,12 @@ from indexer.search import QuoteQuery, SearchQuery, make_query, make_quote_query
 
 #: the parameters of GET / and GET /api/search (and of /api/export besides `format`)
 SEARCH_PARAMS = ("q", "outlet", "org", "person", "lang", "type", "from", "to", "translated",
-                 "original_lang", "sort", "page", "per_page", "exact")
-MULTI = {"outlet", "org", "person", "lang", "type", "speaker", "kind"}
+                 "original_lang", "sort", "page", "per_page", "exact", "organization",
+                 "language", "doc_type")
+#: a facet's own name filters as its short parameter does: what a script reads in
+#: `facets` it may send back as it is
+FACET_PARAMS = {"organization": "org", "language": "lang", "doc_type": "type"}
+MULTI = {"outlet", "org", "person", "lang", "type", "speaker", "kind", *FACET_PARAMS}
 #: the parameters of GET /quotes and GET /api/quotes
 QUOTE_PARAMS = ("q", "speaker", "outlet", "kind", "lang", "from", "to", "translated", "sort",
                 "page", "per_page", "exact")
@@ -102,13 +106,26 @@ def search_query(args: MultiDict, strict: bool = True, extra: tuple[str, ...] = 
     def one(name: str, default=None):
         return _one(args, name, default)
 
-    return make_query(
-        q=one("q", ""), outlet=args.getlist("outlet"), org=args.getlist("org"),
-        person=args.getlist("person"), lang=args.getlist("lang"), type=args.getlist("type"),
-        date_from=one("from"), date_to=one("to"), sort=one("sort"), page=one("page", 1),
-        per_page=one("per_page", 10), exact=one("exact", False),
-        translated=one("translated"), original_lang=one("original_lang"),
-    )
+    def many(name: str) -> list[str]:
+        return args.getlist(name) + [v for long, short in FACET_PARAMS.items()
+                                     if short == name for v in args.getlist(long)]
+
+    try:
+        return make_query(
+            q=one("q", ""), outlet=many("outlet"), org=many("org"),
+            person=many("person"), lang=many("lang"), type=many("type"),
+            date_from=one("from"), date_to=one("to"), sort=one("sort"), page=one("page", 1),
+            per_page=one("per_page", 10), exact=one("exact", False),
+            translated=one("translated"), original_lang=one("original_lang"),
+        )
+    except ParameterError as exc:
+        # "doc_type=op-ed" is refused as doc_type, the name it was given by
+        given = [long for long, short in FACET_PARAMS.items()
+                 if short == exc.parameter and long in args and exc.parameter not in args]
+        if given:
+            raise ParameterError(given[0], str(exc).replace(
+                f"{exc.parameter} must", f"{given[0]} must", 1)) from None
+        raise
 
 
 def query_args(sq: SearchQuery, **changes) -> list[tuple[str, str]]:

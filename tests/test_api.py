@@ -72,6 +72,7 @@ def test_search_parameters(client, query, check):
         ("translated=sometimes", "translated"), ("bogus=1", "bogus"), ("page=1&page=2", "page"),
         ("q=" + "x" * 1001, "q"), ("from=2020&to=2019", "from"),
         ("q=%FF%FE", "q"), ("q=amazon%ED%A0%80", "q"), ("outlet=El+Pa%EDs", "outlet"),
+        ("doc_type=op-ed", "doc_type"), ("language=english!", "language"),
     ],
 )
 def test_search_bad_parameters_are_400_naming_the_parameter(client, query, parameter):
@@ -290,6 +291,18 @@ def test_security_headers_on_every_response(client):
         assert "script-src 'self'" in r.headers["Content-Security-Policy"]
         assert r.headers["X-Content-Type-Options"] == "nosniff"
         assert r.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_a_facets_own_name_filters_as_its_parameter_does(client):
+    """What a script reads under `facets` it may send back under the same name."""
+    browse = get_json(client, "/api/search?q=")
+    for facet, short in (("organization", "org"), ("language", "lang"),
+                         ("doc_type", "type")):
+        value = browse["facets"][facet][-1]["value"]  # the rarest: a filter that narrows
+        by_facet = get_json(client, f"/api/search?q=&{facet}={quote(value)}")
+        by_short = get_json(client, f"/api/search?q=&{short}={quote(value)}")
+        assert 0 < by_facet["total"] == by_short["total"] < browse["total"]
+        assert by_facet["filters"] == by_short["filters"] == {short: [value]}
 
 
 def test_typed_filter_values_are_read_as_the_names_they_match(client):
