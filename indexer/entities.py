@@ -1065,6 +1065,11 @@ def find_people(
     return bag.entities()
 
 
+def is_role_word(word: str) -> bool:
+    """Whether a word names an office or role ("Minister", "spokesman", "ministra")."""
+    return word.lower() in _ROLE_NOUNS or word.rstrip(".") in _TITLES
+
+
 @cache
 def _titled_surname_rx() -> tuple[re.Pattern, frozenset[str]]:
     heads = frozenset(_TITLES | {w.capitalize() for w in _ROLE_NOUNS} | _ROLE_NOUNS)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .entities import TOKEN, given_names, titled_surnames
+from .entities import TOKEN, given_names, is_role_word, titled_surnames
 from .models import Entity, Quote, paragraph_spans
 from .textutil import compiled, name_key, straight_quotes
 
@@ -73,7 +73,8 @@ _SPEECH_VERBS_ONE = (
     r"sagte|sagt|erklärte|erklärt|betonte|betont|schrieb|meinte|warnte|"
     r"disse|afirmou|explicou|declarou|acrescentou|contou|destacou|ressaltou|sublinhou|"
     r"lembrou|garantiu|defendeu|escreveu|comentou|observou|alertou|denunciou|frisou|relatou|"
-    r"diz|acrescenta|ressalta"
+    r"diz|acrescenta|ressalta|falou|completou|ponderou|avaliou|argumentou|reforçou|pontuou|"
+    r"concluiu|respondeu|afirma|explica|destaca|avalia|pondera"
 )
 # Verbs whose subject is plural: "dijeron", "ont déclaré", "disseram". Their subject is a
 # group, never one person, so a name near them is not the speaker.
@@ -468,6 +469,21 @@ class _Resolver:
             words = words[1:]
         if not words:
             return None
+        # "Interior Minister Wolfgang Peschorn", "Taliban spokesman Zabihullah Mujahid":
+        # the name is what follows the last role word, the role is their affiliation
+        # (unless the whole is a name known already: "Student Union")
+        cut = next((i for i in range(len(words) - 2, -1, -1) if is_role_word(words[i])), None)
+        if cut is not None and words[cut + 1][:1].isupper() and \
+                self._named(words, learn=False) is None:
+            sp = self._named(words[cut + 1:])
+            if sp is not None and sp.type == "person":
+                role = " ".join(words[:cut + 1]) if cut >= 1 else None
+                return _Speaker(sp.name, sp.type, role) if role else sp
+        return self._named(words)
+
+    def _named(self, words: list[str], learn: bool = True) -> _Speaker | None:
+        """The speaker the words of a name (titles dropped) mean, or None; learn: a name
+        that looks like a person's is one (a new person), else only known names count."""
         name = " ".join(words)
         k = name_key(name)
         if k in self.people:
@@ -481,7 +497,8 @@ class _Resolver:
         org = self.org_named(k)
         if org is not None:
             return _Speaker(org, "organization")
-        if _looks_like_person(words) or (len(words) == 1 and words[0] in given_names()):
+        if learn and (_looks_like_person(words) or (len(words) == 1 and
+                                                    words[0] in given_names())):
             # a given name alone is how many stories name someone ("Meghan said")
             self.new_people.append(name)
             self.people[k] = name
@@ -763,16 +780,32 @@ def _kind(context: str, verb: str | None) -> str:
     return "speech"
 
 
+#: words whose period ends no sentence: "said Mr. Reeves", "la Sra. Gil"
+_ABBREVIATIONS = frozenset(
+    "Mr Mrs Ms Mx Dr Drs Rev Sen Rep Gov Gen Lt Col Sgt Capt Cmdr Adm Prof Jr Sr Sra Srta Dra "
+    "Lic Ing St Mt Ft Hon Pres Supt Det Insp Ald Cllr Mme Mlle Hr Fr Msgr Mons".split())
+
+
+def _ends_sentence(seg: str, dot: int) -> bool:
+    """Whether the period at seg[dot] ends a sentence, not an abbreviation ('Mr.')."""
+    if seg[dot] != ".":
+        return True
+    m = re.search(r"(\w+)$", seg[max(0, dot - 12):dot])
+    return not (m and m.group(1) in _ABBREVIATIONS)
+
+
 def _sentence_before(body: str, start: int, floor: int) -> str:
     """Text from the start of the sentence (or the previous quotation) up to `start`."""
     seg = body[floor:start]
-    m = list(re.finditer(r"[.!?…][”\"»’)]*\s+(?=[A-ZÀ-Þ“\"«]|$)", seg))
+    m = [x for x in re.finditer(r"[.!?…][”\"»’)]*\s+(?=[A-ZÀ-Þ“\"«]|$)", seg)
+         if _ends_sentence(seg, x.start())]
     return seg[m[-1].end():] if m else seg
 
 
 def _sentence_after(body: str, end: int, ceiling: int) -> str:
     seg = body[end:ceiling]
-    m = re.search(r"(?<=[a-z0-9áéíóúñ)])[.!?](?:\s|$)", seg)
+    m = next((x for x in re.finditer(r"(?<=[a-z0-9áéíóúñ)])[.!?](?:\s|$)", seg)
+              if _ends_sentence(seg, x.start())), None)
     return seg[: m.end()] if m else seg
 
 
@@ -1099,7 +1132,10 @@ def _trim_who(who: str) -> str:
         # a name ends at a word it cannot hold ("The university" is no name to cut):
         # "said Ana Gil on Tuesday" (the patterns ignore case, so the run went on)
         end = next((i for i, w in enumerate(words) if w[:1].islower()
-                    and w not in _NAME_PARTICLES), len(words))
+                    and w not in _NAME_PARTICLES and not (
+                        # "Taliban spokesman Zabihullah Mujahid": a role, then the name
+                        is_role_word(w) and i + 1 < len(words) and words[i + 1][:1].isupper())),
+                   len(words))
         while end > 1 and words[end - 1] in _NAME_PARTICLES:
             end -= 1
         words = words[:end]

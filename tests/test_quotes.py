@@ -227,7 +227,8 @@ def test_french_subject_first_and_inverted(body, speaker, kind):
                        "ha explicado", "ha señalado", "añade", "opina", "resalta", "matiza",
                        "detalla", "opina en cambio", "señaló, por su parte,")],
         *[(f"“Ninguém nos perguntou antes de assinar o contrato”, {verb} Beatriz Lima.",
-           "Beatriz Lima") for verb in ("disse", "afirmou", "acrescentou", "contou")],
+           "Beatriz Lima") for verb in ("disse", "afirmou", "acrescentou", "contou", "falou",
+                                        "ponderou")],
         ("Beatriz Lima chegou cedo. “Ninguém nos perguntou antes de assinar o contrato”, "
          "contou.", "Beatriz Lima"),
     ],
@@ -375,6 +376,25 @@ def test_a_surname_after_a_title_is_a_person_a_dropped_subject_may_mean():
             "El tema lo abordó ayer el Presidente Arbeláez en una entrevista. “Necesitamos "
             "recuperar la confianza de la gente en la policía”, dijo al ser consultado.")
     assert attributed(body, ["Yaritza Bolaño"])[-1][0] == "Arbeláez"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # an abbreviation's period ends no sentence
+        ("“The river will not wait for the council to vote,” Mr. Okafor said.",
+         ("Femi Okafor", None)),
+        ("Mrs. Lund spoke last. “We have asked for a crossing since 2015,” said Sen. Lund.",
+         ("Greta Lund", None)),
+        # a role before the name: the name speaks, the role is their affiliation
+        ("“Nobody will be moved before the vote in March,” Harbor Board chairwoman Greta Lund "
+         "said.", ("Greta Lund", "Harbor Board chairwoman")),
+        ("“The bridge stays closed until it is inspected,” Transport Minister Femi Okafor "
+         "told reporters.", ("Femi Okafor", "Transport Minister")),
+    ],
+)
+def test_titles_and_roles_around_a_name(body, expected):
+    assert attributed(body, ["Femi Okafor", "Greta Lund"]) == [expected]
 
 
 def test_interview_turns_labelled_and_alternating():
