@@ -420,6 +420,7 @@ class _Resolver:
         self.body = body
         self.people = {name_key(n): e.name for e in people for n in (e.name, *e.aliases)}
         self._titled = False
+        self.titled: set[str] = set()
         self.orgs = {name_key(n): e.name for e in orgs for n in (e.name, *e.aliases)}
         # how each organization may be written, longest first: "of the <form>"
         self.org_forms = sorted({(f, e.name) for e in orgs for f in (e.name, *e.aliases) if f},
@@ -443,6 +444,7 @@ class _Resolver:
             k = name_key(surname)
             if not any(key == k or key.endswith(" " + k) for key in self.people):
                 self.people[k] = surname
+                self.titled.add(surname)
 
     def resolve(self, who: str, at: int) -> _Speaker | None:
         """A speaker for the words `who` found at offset `at`, or None."""
@@ -982,7 +984,9 @@ def extract_quotes(
             last_end = sp.close_at
     quotes += _settle(candidates, interview)
     quotes.sort(key=lambda q: q.start)
-    return tuple(quotes), tuple(dict.fromkeys(resolver.new_people))
+    # a surname known only from its title ("el Presidente Boric") that speaks is a person
+    spoke = [q.speaker for q in quotes if q.speaker in resolver.titled]
+    return tuple(quotes), tuple(dict.fromkeys([*resolver.new_people, *spoke]))
 
 
 def _settle(candidates: list[tuple[Quote, bool]], turns: list[Quote] = ()) -> list[Quote]:

@@ -376,6 +376,8 @@ def test_a_surname_after_a_title_is_a_person_a_dropped_subject_may_mean():
             "El tema lo abordó ayer el Presidente Arbeláez en una entrevista. “Necesitamos "
             "recuperar la confianza de la gente en la policía”, dijo al ser consultado.")
     assert attributed(body, ["Yaritza Bolaño"])[-1][0] == "Arbeláez"
+    _, new = quotes(body, ["Yaritza Bolaño"])
+    assert new == ("Arbeláez",)  # who speaks joins the people
 
 
 @pytest.mark.parametrize(
