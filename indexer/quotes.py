@@ -218,6 +218,12 @@ _GOES_ON_ROLE = re.compile(
     r"continuó|prosigue|prosiguió|concluye|concluyó|insiste|insistió|ajoute|a ajouté|"
     r"poursuit|conclut|acrescenta|acrescentou)\s+(?:el|la|the|le|o|a)\s+[a-záéíóúñüç-]+"
     r"\s*(?:[.,;]|$)", re.I)
+# a sentence that opens with its verb, its subject left out: "Comentó que … “…”",
+# "Y agregó: “…”", "Al respecto, señaló:", "Disse que"
+_DROPPED_SUBJECT = re.compile(
+    rf"^\s*(?:[^,.;:“”\"«»]{{1,30}},\s*)?(?:(?:y|e|et|and|también|además|luego|después)\s+)?"
+    rf"(?P<verb>{_SPEECH_VERBS_ONE})"
+    rf"(?:\s*:|\s+(?:que|qu'|que:|a|al|à|ao|à|to)\b)", re.I)
 # "a spokesperson for ICE", "un portavoz de ICE": the organization speaks
 _SPOKES_FOR = re.compile(
     r"^(?:an?|un|una|the|el|la)\s+(?:spokes(?:person|man|woman)|portavoz|vocer[oa]|"
@@ -938,6 +944,10 @@ def extract_quotes(
         after = _sentence_after(body, sp.close_at, ceiling)
         resolver.note_mentions(before)
         speaker, verb, context = _attribute(before, after, sp, resolver)
+        if verb == "said-by-subject" and prev is not None and prev[1] is not None and \
+                para_index[prev[0].open_at] == para and _DROPPED_SUBJECT.match(
+                    straight_quotes(before)):
+            speaker = prev[1]  # "“…”, dijo X. Y agregó: “…”": X goes on
         kind = _kind(before + " " + after, verb)
         if kind == "sign/slogan":
             speaker = None
@@ -1078,6 +1088,8 @@ def _attribute(before: str, after: str, sp: _Span, resolver: _Resolver
     subject = resolver.subject(flat)
     if subject is not None:
         return subject, "said-by-subject", before
+    if _DROPPED_SUBJECT.match(flat):  # "Comentó que … “…”": the person last named
+        return resolver.person_before(sp.open_at), "said-by-subject", before
     return None, None, before + after
 
 

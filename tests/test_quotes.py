@@ -399,6 +399,31 @@ def test_titles_and_roles_around_a_name(body, expected):
     assert attributed(body, ["Femi Okafor", "Greta Lund"]) == [expected]
 
 
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        # a sentence that opens with its verb: the person last named
+        ("El perito Hugo Arce revisó los expedientes durante meses. Comentó que si mostrara "
+         "todo lo que tiene “habría un escándalo mucho mayor en la policía”.", "Hugo Arce"),
+        ("La vecina Rosa Prat vive junto al río. Al respecto, señaló: “Nadie vino a medir el "
+         "agua desde enero”.", "Rosa Prat"),
+        # ... but after a quotation of someone in the same paragraph, that someone goes on,
+        # whoever was named in between
+        ("“Hay que cambiar la ley de una vez”, dijo Rosa Prat sobre la renuncia del director, "
+         "Hugo Arce. Y agregó: “Nosotros seguimos evaluando a todas las autoridades”.",
+         "Rosa Prat"),
+    ],
+)
+def test_a_dropped_subject_at_the_start_of_a_sentence(body, speaker):
+    assert attributed(body, ["Hugo Arce", "Rosa Prat"])[-1][0] == speaker
+
+
+def test_a_short_term_after_a_dropped_subject_is_no_quotation():
+    got, _ = quotes("La vecina Rosa Prat vive junto al río. Admitió que el proceso es "
+                    "“complejo” y que siguen “en pañales”.", ["Rosa Prat"])
+    assert got == []
+
+
 def test_interview_turns_labelled_and_alternating():
     body = ("In this episode Ann Lee spoke with Bo Diaz about the strike.\n\n"
             "Ann Lee: When did it start?\n\nBo Diaz: Last winter, when the heaters broke.\n\n"
