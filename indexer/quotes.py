@@ -892,6 +892,55 @@ def _interview_turns(body: str, paras: list[tuple[int, int]], author: str | None
     return quotes
 
 
+#: a turn of an interview set with dashes, as the Spanish and Portuguese press does:
+#: "–¿Qué piensa ahora?" / "—Lo primero que me viene a la cabeza…"
+_DASH_TURN = re.compile(r"^[–—―][ \t\u00a0]*(?=\S)")
+MIN_DASH_TURNS = 4
+
+
+def _dash_turns(body: str, paras: list[tuple[int, int]], author: str | None,
+                resolver: _Resolver) -> list[Quote]:
+    """The turns of an interview whose paragraphs open with a dash: questions and answers
+    alternate (a question ends with "?" or follows an answer); the one interviewed is the
+    person the paragraphs before the first turn name most, and none when they name no one.
+    Paragraphs without a dash between turns are the text's, not turns."""
+    texts = [body[s:e] for s, e in paras]
+    turns = [n for n, t in enumerate(texts) if _DASH_TURN.match(t)]
+    if len(turns) < MIN_DASH_TURNS or not any(texts[n].rstrip().endswith("?")
+                                              for n in turns) or \
+            len(turns) < 0.4 * (len(texts) - turns[0]):
+        return []
+    intro = " ".join(texts[:turns[0]])
+    m = _INTERVIEW_INTRO.search(straight_quotes(intro))
+    named = m and (m.group("ee") or m.group("ee2") or m.group("ee3"))
+    ee = resolver.resolve(named, 0) if named else None
+    if ee is None:
+        counts = {}
+        for full in set(resolver.people.values()):
+            forms = {full, full.split()[-1]}
+            if any(_name_rx(f).search(intro) for f in forms):
+                counts[full] = sum(len(_name_rx(f).findall(body)) for f in forms)
+        if counts:
+            best = max(counts.values())
+            top = sorted(n for n, c in counts.items() if c == best)
+            ee = _Speaker(top[0], "person") if len(top) == 1 else None
+    er = resolver.resolve(author, 0) if author else None
+    quotes, last_kind = [], None
+    for n in turns:
+        s, e = paras[n]
+        t = texts[n]
+        start = s + _DASH_TURN.match(t).end()
+        is_q = t.rstrip().endswith("?") or bool(_PROMPT.search(t.strip())) or \
+            last_kind == "interview answer"
+        who, kind = (er, "interview question") if is_q else (ee, "interview answer")
+        last_kind = kind
+        quotes.append(Quote(
+            text=body[start:e], speaker=who.name if who else None,
+            speaker_type=who.type if who else None, affiliation=who.affiliation if who else None,
+            kind=kind, paragraph=n + 1, start=start, end=e))
+    return quotes
+
+
 # =========================================================================== main entry
 
 
@@ -915,7 +964,8 @@ def extract_quotes(
     resolver = _Resolver(body, people, organizations)
     quotes: list[Quote] = []
     interview = _interview_turns(body, paras, author, resolver) if doc_type == "interview" or \
-        sum(1 for s, e in paras if _LABEL.match(body[s:e])) >= 2 else []
+        sum(1 for s, e in paras if _LABEL.match(body[s:e])) >= 2 else \
+        _dash_turns(body, paras, author, resolver)
     covered = [(q.start, q.end) for q in interview]
     quotes += interview
 
