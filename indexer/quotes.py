@@ -66,7 +66,7 @@ _SPEECH_VERBS_ONE = (
     r"opina|resalta|resaltó|detalla|apunta|matiza|matizó|aclara|precisa|comenta|indica|"
     r"expresa|manifiesta|considera|cuenta|asevera|aseveró|enfatiza|puntualiza|remarca|"
     r"reitera|prosigue|continúa|responde|confiesa|confesó|admite|sentencia|sentenció|"
-    r"zanja|zanjó|argumenta|argumentó|ironiza|ironizó|"
+    r"zanja|zanjó|argumenta|argumentó|ironiza|ironizó|citó|cita|sumó|suma|reclamó|reclama|"
     rf"ha\s+(?:{_ES_PARTICIPLES})|"
     rf"a(?:-t-(?:il|elle))?\s+(?:{_FR_PARTICIPLES})|(?:{_FR_PRESENT})(?:-t)?-(?:il|elle)|"
     rf"{_FR_PRESENT}|"
@@ -223,7 +223,10 @@ _GOES_ON_ROLE = re.compile(
 _DROPPED_SUBJECT = re.compile(
     rf"^\s*(?:[^,.;:“”\"«»]{{1,30}},\s*)?(?:(?:y|e|et|and|también|además|luego|después)\s+)?"
     rf"(?P<verb>{_SPEECH_VERBS_ONE})"
-    rf"(?:\s*:|\s+(?:que|qu'|que:|a|al|à|ao|à|to)\b)", re.I)
+    rf"(?:\s*:|\s+(?:que|qu'|que:|a|al|à|ao|à|to)\b)"
+    # "Según entiende, “…”", "Segundo explicou, “…”": as he or she understands it
+    rf"|^\s*(?:según|segun|segundo|selon)\s+(?P<as>{_SPEECH_VERBS_ONE}|entiende|cree|piensa|"
+    rf"considera|sabe|recuerda|entendió|creía)\s*,?\s*$", re.I)
 # "a spokesperson for ICE", "un portavoz de ICE": the organization speaks
 _SPOKES_FOR = re.compile(
     r"^(?:an?|un|una|the|el|la)\s+(?:spokes(?:person|man|woman)|portavoz|vocer[oa]|"
@@ -297,7 +300,8 @@ _BEFORE_ACCORDING = re.compile(
 # "…», añadió." / "…”, dijo a los asistentes": a verb with its subject left out
 _AFTER_VERB_ONLY = re.compile(
     rf"^\s*[,.!?…]*\s*[”\"»“]?\s*[,.]?\s*(?P<verb>{_SPEECH_VERBS})\s*(?:[.,;]|$|\s+(?:a|al|"
-    rf"ante|to|en|durante|tras|luego|después|más tarde|también|later|then)\b)", re.I)
+    rf"ante|to|en|durante|tras|luego|después|más tarde|también|later|then|y|e|et|and|"
+    rf"como|como ejemplo|entonces)\b)", re.I)
 # ", " after a name, and an age if one comes first: "Ana Gil, 34, a nurse"
 _APPOSITION = re.compile(r"^\s*,\s*(?P<age>\d{1,3}\s*,\s*)?")
 # after an age, a role comes with its article: "34, a nurse" (not "61, waiting for a bus")

@@ -407,6 +407,13 @@ def test_titles_and_roles_around_a_name(body, expected):
          "todo lo que tiene “habría un escándalo mucho mayor en la policía”.", "Hugo Arce"),
         ("La vecina Rosa Prat vive junto al río. Al respecto, señaló: “Nadie vino a medir el "
          "agua desde enero”.", "Rosa Prat"),
+        ("Rosa Prat representa a los vecinos. Según entiende, “no habrá un plan de manejo "
+         "antes del invierno”.", "Rosa Prat"),
+        # a verb after the quotation, then "y" or "como": still a dropped subject
+        ("Rosa Prat recorrió el sendero. “Nadie vino a medir el agua desde enero”, contó y "
+         "sumó que nadie volvió.", "Rosa Prat"),
+        ("Rosa Prat recorrió el sendero. “Unos vecinos estaban preocupados por los "
+         "residuos”, citó como ejemplo.", "Rosa Prat"),
         # ... but after a quotation of someone in the same paragraph, that someone goes on,
         # whoever was named in between
         ("“Hay que cambiar la ley de una vez”, dijo Rosa Prat sobre la renuncia del director, "
