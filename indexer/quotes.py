@@ -74,7 +74,13 @@ _SPEECH_VERBS_ONE = (
     r"disse|afirmou|explicou|declarou|acrescentou|contou|destacou|ressaltou|sublinhou|"
     r"lembrou|garantiu|defendeu|escreveu|comentou|observou|alertou|denunciou|frisou|relatou|"
     r"diz|acrescenta|ressalta|falou|completou|ponderou|avaliou|argumentou|reforçou|pontuou|"
-    r"concluiu|respondeu|afirma|explica|destaca|avalia|pondera"
+    r"concluiu|respondeu|afirma|explica|destaca|avalia|pondera|"
+    # Czech, both genders of the past and the present: řekl/řekla, píše, tvrdí
+    r"řekl|řekla|uvedl|uvedla|dodal|dodala|prohlásil|prohlásila|napsal|napsala|upozornil|"
+    r"upozornila|poznamenal|poznamenala|vysvětlil|vysvětlila|sdělil|sdělila|potvrdil|"
+    r"potvrdila|odpověděl|odpověděla|zdůraznil|zdůraznila|přiznal|přiznala|konstatoval|"
+    r"konstatovala|říká|píše|tvrdí|míní|dodává|uvádí|vysvětluje|zdůrazňuje|hodnotí|"
+    r"přirovnává|komentuje|líčí|přidává\s+se|myslí\s+si"
 )
 # Verbs whose subject is plural: "dijeron", "ont déclaré", "disseram". Their subject is a
 # group, never one person, so a name near them is not the speaker.

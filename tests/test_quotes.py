@@ -470,6 +470,12 @@ def test_dashes_that_do_not_alternate_questions_are_no_interview():
     assert quotes(body)[0] == []
 
 
+@pytest.mark.parametrize("verb", ["řekla", "uvedla", "dodala", "tvrdí", "přidává se"])
+def test_czech_speech_verbs(verb):
+    body = f"„Nikdo se nás na ten plán předem nezeptal,“ {verb} Jana Horáková."
+    assert attributed(body, ["Jana Horáková"]) == [("Jana Horáková", None)]
+
+
 def test_interview_turns_labelled_and_alternating():
     body = ("In this episode Ann Lee spoke with Bo Diaz about the strike.\n\n"
             "Ann Lee: When did it start?\n\nBo Diaz: Last winter, when the heaters broke.\n\n"
