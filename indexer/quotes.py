@@ -129,12 +129,15 @@ _OBJECT_BEFORE = re.compile(r"\b(?:told|tells|tell|telling|asked|asks|asking|ask
 # before the name ("Mrs. Ruiz", "Prince Harry", "la portavoz Ana Gil", "spokeswoman Kim Lee"),
 # or a pronoun right after their own speech verb ("Dana said she", "Harry added that his").
 _MALE_BEFORE = (r"Mr|Sr|Señor|Don|Prince|King|Duke|Lord|Sir|Monsieur|M|Herr|Father|Brother|"
-                r"Dom|Senhor|(?:[Ee]l|del|al|[Ll]e|du|au)\s+[a-záéíóúñç]+|"
-                r"spokesman|congressman|chairman|councilman|businessman|alderman|actor")
+                r"Dom|Senhor|spokesman|congressman|chairman|councilman|businessman|alderman|"
+                r"actor")
 _FEMALE_BEFORE = (r"Mrs|Ms|Miss|Sra|Srta|Señora|Doña|Princess|Queen|Duchess|Lady|Dame|Madame|"
-                  r"Mme|Mlle|Frau|Sister|Dona|Senhora|(?:[Ll]a|à\s+la)\s+[a-záéíóúñç]+|"
-                  r"spokeswoman|congresswoman|chairwoman|councilwoman|businesswoman|"
-                  r"alderwoman|actress")
+                  r"Mme|Mlle|Frau|Sister|Dona|Senhora|spokeswoman|congresswoman|chairwoman|"
+                  r"councilwoman|businesswoman|alderwoman|actress")
+# ... or a Spanish or French article before a role word: "el alcalde Tomás Vidal", "la
+# portavoz Ana Gil" (not "el martes Ana Gil": the word must be a role's)
+_ARTICLE_GENDER = {"el": "m", "del": "m", "al": "m", "le": "m", "du": "m", "au": "m",
+                   "la": "f"}
 _SELF_PRONOUN = (r"\s+(?:also\s+|later\s+|then\s+)?(?:said|says|added|adds|told\s+\w+|"
                  r"recalled|explained|admitted|revealed|insisted|wrote|noted|argued|claimed|"
                  r"acknowledged)\s+(?:that\s+)?(?P<pronoun>he|his|him|she|her)\b")
@@ -570,6 +573,10 @@ class _Resolver:
             for g, rx in (("m", _MALE_BEFORE), ("f", _FEMALE_BEFORE)):
                 if compiled(rf"(?<![\w-])(?:{rx})\.?\s+(?:{forms})(?![\w-])").search(text):
                     said.add(g)
+            for m in compiled(rf"(?<![\w-])(el|del|al|le|du|au|la)\s+([a-záéíóúñçè-]+)\s+"
+                              rf"(?:{forms})(?![\w-])", re.I).finditer(text):
+                if is_role_word(m.group(2)):
+                    said.add(_ARTICLE_GENDER[m.group(1).lower()])
             self.genders[name] = said.pop() if len(said) == 1 else None
         return self.genders[name]
 

@@ -338,6 +338,9 @@ def test_a_given_name_alone_speaks_and_a_sentence_opener_is_not_the_name():
         ("El alcalde Tomás Vidal llegó tarde. La concejala Rosa Prat habló primero.\n\n"
          "«No vamos a cerrar el comedor este invierno», dijo él.",
          ["Tomás Vidal", "Rosa Prat"], "Tomás Vidal"),
+        # an article before a weekday says nothing of the name after it
+        ("El martes Rosa Prat llegó tarde al pleno.\n\n«No vamos a cerrar el comedor este "
+         "invierno», dijo ella.", ["Rosa Prat"], "Rosa Prat"),
         # the only person named is one the pronoun cannot mean: no one, not a guess
         ("Mr. Reyes left the hall early.\n\n“We will be back with more people next week,” "
          "she said.", ["Tom Reyes"], None),
