@@ -138,7 +138,7 @@ _FEMALE_BEFORE = (r"Mrs|Ms|Miss|Sra|Srta|Señora|Doña|Princess|Queen|Duchess|La
 # portavoz Ana Gil" (not "el martes Ana Gil": the word must be a role's)
 _ARTICLE_GENDER = {"el": "m", "del": "m", "al": "m", "le": "m", "du": "m", "au": "m",
                    "la": "f"}
-_SELF_PRONOUN = (r"\s+(?:also\s+|later\s+|then\s+)?(?:said|says|added|adds|told\s+\w+|"
+_SELF_PRONOUN = (r"\s+(?:also\s+|later\s+|then\s+)?(?:said|says|added|adds|"
                  r"recalled|explained|admitted|revealed|insisted|wrote|noted|argued|claimed|"
                  r"acknowledged)\s+(?:that\s+)?(?P<pronoun>he|his|him|she|her)\b")
 _PRONOUN_ORG = {"it", "the group", "the organization", "the organisation", "the coalition",
