@@ -913,6 +913,10 @@ def _interview_turns(body: str, paras: list[tuple[int, int]], author: str | None
 #: "–¿Qué piensa ahora?" / "—Lo primero que me viene a la cabeza…"
 _DASH_TURN = re.compile(r"^[–—―][ \t\u00a0]*(?=\S)")
 MIN_DASH_TURNS = 4
+# "—No vamos a cerrar —dijo Ana Gil—.": a chronicle's dialogue, each line tagged with its
+# speaker, not an interview's turns
+_DIALOGUE_TAG = re.compile(rf"[–—―]\s*(?:{_SPEECH_VERBS}|pregunta|preguntó|responde|"
+                           rf"respondió|asks|asked)\b", re.I)
 
 
 def _dash_turns(body: str, paras: list[tuple[int, int]], author: str | None,
@@ -925,8 +929,9 @@ def _dash_turns(body: str, paras: list[tuple[int, int]], author: str | None,
     turns = [n for n, t in enumerate(texts) if _DASH_TURN.match(t)]
     if len(turns) < MIN_DASH_TURNS or not any(texts[n].rstrip().endswith("?")
                                               for n in turns) or \
-            len(turns) < 0.4 * (len(texts) - turns[0]):
-        return []
+            len(turns) < 0.4 * (len(texts) - turns[0]) or \
+            any(_DIALOGUE_TAG.search(texts[n], 1) for n in turns):
+        return []  # (dialogue whose dashes name who speaks is no interview)
     intro = " ".join(texts[:turns[0]])
     m = _INTERVIEW_INTRO.search(straight_quotes(intro))
     named = m and (m.group("ee") or m.group("ee2") or m.group("ee3"))

@@ -467,6 +467,14 @@ def test_an_interview_set_with_dashes():
     ]
 
 
+def test_dialogue_tagged_with_its_speakers_is_no_interview():
+    body = ("Marta Quiroga y su vecino Hugo Arce esperaban en la puerta.\n\n"
+            "—¿Abrirán hoy? —preguntó Arce.\n\n—No lo creo —respondió Quiroga—. Ayer "
+            "tampoco.\n\n—¿Y mañana?\n\n—Quién sabe —dijo ella.")
+    got, _ = quotes(body, ["Marta Quiroga", "Hugo Arce"])
+    assert not [g for g in got if g[2].startswith("interview")]
+
+
 def test_dashes_that_do_not_alternate_questions_are_no_interview():
     body = ("Lo que pide el sindicato:\n\n–Más personal en cada turno de noche.\n\n"
             "–Un aumento del salario base.\n\n–Pausas pagadas.\n\n–Menos horas extra.")
