@@ -1082,20 +1082,32 @@ def titled_surnames(text: str) -> list[str]:
 
     >>> titled_surnames("El asunto lo abordó el Presidente Boric. Mayor Hale said the Lake.")
     ['Boric', 'Hale']
+    >>> titled_surnames("Ana Gil met the mayor. Firefighters came. President Trump's tariffs.")
+    ['Trump']
     """
     text = straight_quotes(text)
     word, heads = _titled_surname_rx()
-    out = []
+    lower = None  # the words the text writes in lower case, made once if needed
+    out: dict[str, None] = {}
     for m in word.finditer(text):
         before = text[max(0, m.start() - 30):m.start()].split("\n")[-1].split()
-        if not before or before[-1].rstrip(".") not in heads:
+        if not before:
             continue
-        n = m.group("n")
+        head = before[-1]
+        if head.endswith(".") and not (len(head) <= 5 and head[:-1] in _TITLES):
+            continue  # "the mayor. Firefighters": a sentence ends, no title is before it
+        if head.rstrip(".") not in heads:
+            continue
+        n = re.sub(r"['’]s?$", "", m.group("n"))  # "Trump's tariffs", "Adams’ office"
+        if n in out or len(n) < 2:
+            continue
+        if lower is None:
+            lower = set(re.findall(r"(?<![\w-])[a-zß-öø-ÿā-ž][\w'’-]*", text))
         if n in _NOT_NAME_WORDS or n.lower() in _ROLE_NOUNS or n in _TITLES or \
-                re.search(rf"(?<![\w-]){re.escape(n.lower())}(?![\w-])", text):
+                n.lower() in lower:
             continue  # a word written in lower case elsewhere is no name
-        out.append(n)
-    return list(dict.fromkeys(out))
+        out[n] = None
+    return list(out)
 
 
 def _names_by_given_name(text: str, toks: list[_Tok]) -> list[str]:

@@ -50,13 +50,15 @@ _FR_PRESENT = (r"explique|estime|souligne|précise|ajoute|affirme|indique|racont
                r"rappelle|poursuit|confie|insiste|répond|martèle|dénonce|regrette|reconnaît|"
                r"écrit|témoigne|prévient|conclut|commente")
 # One speaker's verbs (and English ones, which do not tell one speaker from many)
-_SPEECH_VERBS_ONE = (
+_EN_SPEECH_VERBS = (
     r"said|says|say|told|tells|added|adds|explained|explains|stated|states|noted|notes|wrote|"
     r"writes|asked|asks|argued|argues|recalled|insisted|warned|warns|continued|declared|"
     r"tweeted|posted|announced|expressed|assured|affirmed|indicated|commented|maintained|"
     r"denounced|emphasized|stressed|acknowledged|admitted|confirmed|replied|responded|urged|"
     r"claimed|complained|lamented|shouted|cried|pleaded|testified|reads|read|asserted|"
-    r"asserting|saying|telling|adding|writing|explaining|"
+    r"asserting|saying|telling|adding|writing|explaining"
+)
+_SPEECH_VERBS_ONE = _EN_SPEECH_VERBS + "|" + (
     r"dijo|dice|afirmó|afirma|aseguró|asegura|señaló|señala|explicó|explica|declaró|declara|"
     r"agregó|añadió|indicó|comentó|expresó|sostuvo|manifestó|advirtió|denunció|destacó|"
     r"subrayó|recordó|precisó|reconoció|admitió|insistió|relató|contó|lamentó|consideró|"
@@ -82,6 +84,7 @@ _SPEECH_VERBS_ONE = (
     r"konstatovala|říká|píše|tvrdí|míní|dodává|uvádí|vysvětluje|zdůrazňuje|hodnotí|"
     r"přirovnává|komentuje|líčí|přidává\s+se|myslí\s+si"
 )
+_EN_SPEECH = frozenset(_EN_SPEECH_VERBS.split("|"))
 # Verbs whose subject is plural: "dijeron", "ont déclaré", "disseram". Their subject is a
 # group, never one person, so a name near them is not the speaker.
 _SPEECH_VERBS_MANY = (
@@ -121,10 +124,10 @@ _PRONOUN_PERSON = {"he", "she", "him", "her", "él", "ella", "il", "elle", "er",
 # what a pronoun says of the person it refers to ("sie" is also "they": nothing)
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "él": "m", "il": "m", "er": "m",
                    "she": "f", "her": "f", "ella": "f", "elle": "f"}
-# a name after these is who was spoken to or about, not who speaks next: "Meghan told
-# Winfrey ... “…,” she said" is Meghan's
-_OBJECT_BEFORE = re.compile(r"\b(?:told|tells|tell|telling|asked|asks|asking|ask|thanked|"
-                            r"(?:dijo|preguntó|contó) a|(?:a dit|a demandé) à)\s+$", re.I)
+# a name after these is who was spoken to, not who speaks next: "Meghan told Winfrey ...
+# “…,” she said" is Meghan's (not "asked": the one asked answers)
+_OBJECT_BEFORE = re.compile(r"\b(?:told|tells|tell|telling|(?:dijo|contó) a|a dit à)\s+$",
+                            re.I)
 # What the text says of a person's gender where it names them: an honorific or a gendered role
 # before the name ("Mrs. Ruiz", "Prince Harry", "la portavoz Ana Gil", "spokeswoman Kim Lee"),
 # or a pronoun right after their own speech verb ("Dana said she", "Harry added that his").
@@ -220,22 +223,48 @@ _ROLE_THEN_NAME = re.compile(rf"\s*(?:(?!{_NOT_MODIFIER}\b)[a-zß-ÿ]+\s+)?"
                              r"(?:(?:of|at|for|in|de|del|en)\s+[^,.;:!?\"()]{1,40})?,?\s*")
 _NAME_THEN_ROLE = re.compile(r"\s*,\s*[^,.;:!?\"()]{0,50}")
 _ROLE_REF = re.compile(r"^(?:the|el|la|le|der|die)\s+([a-záéíóúñü-]+)$", re.I)
-# "“…”, añade el científico": a verb that goes on, and a role no one was introduced with,
-# after a quotation of someone: still that someone
+# "“…”, añade el científico": a verb that goes on, and a word for an expert that no one was
+# introduced with, after a quotation of someone: still that someone. (An office is someone's
+# own: "añade el alcalde" after the minister is the mayor, whom the text may not name.)
 _GOES_ON_ROLE = re.compile(
     r"^\s*[,.!?…]*\s*[”\"»“]?\s*[,.]?\s*(?:añade|agrega|añadió|agregó|adds|added|continúa|"
     r"continuó|prosigue|prosiguió|concluye|concluyó|insiste|insistió|ajoute|a ajouté|"
-    r"poursuit|conclut|acrescenta|acrescentou)\s+(?:el|la|the|le|o|a)\s+[a-záéíóúñüç-]+"
-    r"\s*(?:[.,;]|$)", re.I)
+    r"poursuit|conclut|acrescenta|acrescentou)\s+(?P<art>el|la|the|le|o)\s+"
+    r"(?P<noun>[a-záéíóúñüç-]+)\s*(?:[.,;]|$)", re.I)
+_EXPERT_NOUNS = frozenset(
+    "científico científica experto experta investigador investigadora especialista académico "
+    "académica analista economista sociólogo socióloga historiador historiadora jurista "
+    "scientist expert researcher specialist analyst academic scholar economist sociologist "
+    "historian scientifique chercheur chercheuse spécialiste expert experte analyste "
+    "cientista pesquisador pesquisadora especialista analista".split())
+
+
+def _goes_on(after: str, prev: _Speaker, resolver: _Resolver) -> bool:
+    """Whether '“…”, añade el científico' after a quotation of `prev` is still theirs."""
+    m = _GOES_ON_ROLE.match(after)
+    if not m or prev.type != "person" or m.group("noun").lower() not in _EXPERT_NOUNS:
+        return False
+    said = {"el": "m", "le": "m", "o": "m", "la": "f"}.get(m.group("art").lower())
+    return said is None or resolver.gender(prev.name) in (None, said)
 # a sentence that opens with its verb, its subject left out: "Comentó que … “…”",
 # "Y agregó: “…”", "Al respecto, señaló:", "Disse que"
 _DROPPED_SUBJECT = re.compile(
     rf"^\s*(?:[^,.;:“”\"«»]{{1,30}},\s*)?(?:(?:y|e|et|and|también|además|luego|después)\s+)?"
     rf"(?P<verb>{_SPEECH_VERBS_ONE})"
-    rf"(?:\s*:|\s+(?:que|qu'|que:|a|al|à|ao|à|to)\b)"
+    rf"(?:\s*:|\s+(?:que|qu'|que:|a|al|à|ao)\b)"
     # "Según entiende, “…”", "Segundo explicou, “…”": as he or she understands it
     rf"|^\s*(?:según|segun|segundo|selon)\s+(?P<as>{_SPEECH_VERBS_ONE}|entiende|cree|piensa|"
     rf"considera|sabe|recuerda|entendió|creía)\s*,?\s*$", re.I)
+
+
+def _dropped_subject(sentence: str) -> bool:
+    """Whether a sentence opens with a speech verb whose subject is left out, as Romance
+    languages do ("Comentó que …"); English does not ("Asked to comment, a spokesman …",
+    "Says a customer: …" have theirs)."""
+    m = _DROPPED_SUBJECT.match(sentence)
+    return bool(m) and (m.group("verb") or m.group("as")).lower() not in _EN_SPEECH
+
+
 # "a spokesperson for ICE", "un portavoz de ICE": the organization speaks
 _SPOKES_FOR = re.compile(
     r"^(?:an?|un|una|the|el|la)\s+(?:spokes(?:person|man|woman)|portavoz|vocer[oa]|"
@@ -449,6 +478,7 @@ class _Resolver:
         self.affiliations: dict[str, str] = {}
         self.last_person: _Speaker | None = None
         self.genders: dict[str, str | None] = {}
+        self.flat = straight_quotes(body)
         self.last_org_speaker: _Speaker | None = None
         self.last_org: _Speaker | None = None
 
@@ -519,12 +549,22 @@ class _Resolver:
         if org is not None:
             return _Speaker(org, "organization")
         if learn and (_looks_like_person(words) or (len(words) == 1 and
-                                                    words[0] in given_names())):
+                                                    self.alone_a_name(words[0]))):
             # a given name alone is how many stories name someone ("Meghan said")
             self.new_people.append(name)
             self.people[k] = name
             return _Speaker(name, "person")
         return None
+
+    def alone_a_name(self, word: str) -> bool:
+        """Whether one word is a person's given name here: in the lexicon, not also a
+        place's, a club's or a brand's ("Jordan said in a statement", "Chelsea said"), and
+        not written in the text as a place ("in Santiago", "desde Victoria"; "from Harry" and
+        "de María" are how people are written too)."""
+        if word not in given_names() or word in _GIVEN_NAMES_ALSO_PLACES:
+            return False
+        return not compiled(rf"\b(?:in|near|en|desde|hacia|em|nach)\s+{re.escape(word)}"
+                            rf"\b(?!['’])").search(self.flat)
 
     def org_named(self, k: str) -> str | None:
         """The organization whose name (or its start) is the name key `k`."""
@@ -562,14 +602,22 @@ class _Resolver:
         return last
 
     def gender(self, name: str) -> str | None:
-        """'m' or 'f' where the text says so of `name` (and never the other), else None."""
+        """'m' or 'f' where the text says so of `name` (and never the other), else None:
+        an honorific or a gendered role before the name says so once; a pronoun right after
+        their speech verb ("Dana said she") must say so twice, as it may be someone else's
+        ("Biden said she would make a great president")."""
         if name not in self.genders:
-            forms = "|".join(re.escape(f) for f in sorted({name, name.split()[-1]}, key=len,
-                                                          reverse=True))
-            text = straight_quotes(self.body)
-            said = set()
-            for m in compiled(rf"(?<![\w-])(?:{forms})(?![\w-]){_SELF_PRONOUN}").finditer(text):
-                said.add(_PRONOUN_GENDER[m.group("pronoun").lower()])
+            surname = name.split()[-1] if name.split() else name
+            shared = sum(1 for full in set(self.people.values())
+                         if full.split() and full.split()[-1] == surname) > 1
+            # a surname two people share ("Mr. Smith" and "Jane Smith") is no one's alone
+            forms = "|".join(re.escape(f) for f in sorted({name} if shared else
+                                                          {name, surname},
+                                                          key=len, reverse=True))
+            text = self.flat
+            said: set[str] = set()
+            pronouns = [_PRONOUN_GENDER[m.group("pronoun").lower()] for m in compiled(
+                rf"(?<![\w-])(?:{forms})(?![\w-]){_SELF_PRONOUN}").finditer(text)]
             for g, rx in (("m", _MALE_BEFORE), ("f", _FEMALE_BEFORE)):
                 if compiled(rf"(?<![\w-])(?:{rx})\.?\s+(?:{forms})(?![\w-])").search(text):
                     said.add(g)
@@ -577,6 +625,10 @@ class _Resolver:
                               rf"(?:{forms})(?![\w-])", re.I).finditer(text):
                 if is_role_word(m.group(2)):
                     said.add(_ARTICLE_GENDER[m.group(1).lower()])
+            if len(set(pronouns)) == 1 and len(pronouns) >= 2:
+                said.add(pronouns[0])
+            elif len(set(pronouns)) > 1:
+                said.update(pronouns)  # the text's pronouns disagree: it does not say
             self.genders[name] = said.pop() if len(said) == 1 else None
         return self.genders[name]
 
@@ -807,8 +859,8 @@ def _kind(context: str, verb: str | None) -> str:
 
 #: words whose period ends no sentence: "said Mr. Reeves", "la Sra. Gil"
 _ABBREVIATIONS = frozenset(
-    "Mr Mrs Ms Mx Dr Drs Rev Sen Rep Gov Gen Lt Col Sgt Capt Cmdr Adm Prof Jr Sr Sra Srta Dra "
-    "Lic Ing St Mt Ft Hon Pres Supt Det Insp Ald Cllr Mme Mlle Hr Fr Msgr Mons".split())
+    "Mr Mrs Ms Mx Dr Drs Rev Sen Rep Gov Gen Lt Col Sgt Capt Cmdr Adm Prof Sr Sra Srta Dra "
+    "Lic Ing Hon Pres Supt Det Insp Ald Cllr Mme Mlle Msgr Mons".split())
 
 
 def _ends_sentence(seg: str, dot: int) -> bool:
@@ -819,12 +871,20 @@ def _ends_sentence(seg: str, dot: int) -> bool:
     return not (m and m.group(1) in _ABBREVIATIONS)
 
 
+_SENTENCE_END = re.compile(r"[.!?…][”\"»’)]*\s+(?=[A-ZÀ-Þ“\"«]|$)")
+#: how far back a sentence before a quotation is looked for: no sentence is longer, and a
+#: paragraph of thousands of quoted terms is not read again for each
+MAX_SENTENCE = 3000
+
+
 def _sentence_before(body: str, start: int, floor: int) -> str:
     """Text from the start of the sentence (or the previous quotation) up to `start`."""
-    seg = body[floor:start]
-    m = [x for x in re.finditer(r"[.!?…][”\"»’)]*\s+(?=[A-ZÀ-Þ“\"«]|$)", seg)
-         if _ends_sentence(seg, x.start())]
-    return seg[m[-1].end():] if m else seg
+    seg = body[max(floor, start - MAX_SENTENCE):start]
+    ends = [x for x in _SENTENCE_END.finditer(seg)]
+    for x in reversed(ends):
+        if _ends_sentence(seg, x.start()):
+            return seg[x.end():]
+    return seg
 
 
 def _sentence_after(body: str, end: int, ceiling: int) -> str:
@@ -913,6 +973,16 @@ def _interview_turns(body: str, paras: list[tuple[int, int]], author: str | None
 #: "–¿Qué piensa ahora?" / "—Lo primero que me viene a la cabeza…"
 _DASH_TURN = re.compile(r"^[–—―][ \t\u00a0]*(?=\S)")
 MIN_DASH_TURNS = 4
+# an answer in the first person: "me", "nosotros", "I", "we", "je", "eu", "ich" (written as
+# they are, so that "US" is no "us")
+_FIRST_PERSON_WORDS = (
+    "me my mine we we're our yo mi mí mis mío mía nosotros nosotras nos nuestro nuestra nuestros "
+    "nuestras conmigo je j' moi mon ma mes nous notre eu meu minha nós nosso nossa ich mich "
+    "mir mein meine wir uns unser unsere").split()
+_FIRST_PERSON = re.compile(
+    r"(?<![\w'’])(?:I|I'm|I've|I'd|I'll|us|[a-záéíóúñ]{2,}(?:amos|emos|imos)|"
+    + "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in _FIRST_PERSON_WORDS)
+    + r")(?![\w'’])")
 # "—No vamos a cerrar —dijo Ana Gil—.": a chronicle's dialogue, each line tagged with its
 # speaker, not an interview's turns
 _DIALOGUE_TAG = re.compile(rf"[–—―]\s*(?:{_SPEECH_VERBS}|pregunta|preguntó|responde|"
@@ -922,8 +992,9 @@ _DIALOGUE_TAG = re.compile(rf"[–—―]\s*(?:{_SPEECH_VERBS}|pregunta|pregunt�
 def _dash_turns(body: str, paras: list[tuple[int, int]], author: str | None,
                 resolver: _Resolver) -> list[Quote]:
     """The turns of an interview whose paragraphs open with a dash: questions and answers
-    alternate (a question ends with "?" or follows an answer); the one interviewed is the
-    person the paragraphs before the first turn name most, and none when they name no one.
+    alternate (a question ends with "?" or follows an answer), and the answers speak in the
+    first person; the one interviewed is the one person the paragraphs before the first turn
+    name (no one when they name several: a coach who speaks of a player names both).
     Paragraphs without a dash between turns are the text's, not turns."""
     texts = [body[s:e] for s, e in paras]
     turns = [n for n, t in enumerate(texts) if _DASH_TURN.match(t)]
@@ -932,30 +1003,29 @@ def _dash_turns(body: str, paras: list[tuple[int, int]], author: str | None,
             len(turns) < 0.4 * (len(texts) - turns[0]) or \
             any(_DIALOGUE_TAG.search(texts[n], 1) for n in turns):
         return []  # (dialogue whose dashes name who speaks is no interview)
+    kinds, last = [], None
+    for n in turns:
+        t = texts[n]
+        last = "interview question" if t.rstrip().endswith("?") or \
+            bool(_PROMPT.search(t.strip())) or last == "interview answer" else "interview answer"
+        kinds.append(last)
+    answers = [texts[n] for n, k in zip(turns, kinds, strict=True) if k == "interview answer"]
+    if sum(1 for a in answers if _FIRST_PERSON.search(a)) < max(1, len(answers) / 2):
+        return []  # answers that never say "I" or "we": a list or an explainer, not a person
     intro = " ".join(texts[:turns[0]])
     m = _INTERVIEW_INTRO.search(straight_quotes(intro))
     named = m and (m.group("ee") or m.group("ee2") or m.group("ee3"))
     ee = resolver.resolve(named, 0) if named else None
-    if ee is None:
-        counts = {}
-        for full in set(resolver.people.values()):
-            forms = {full, full.split()[-1]}
-            if any(_name_rx(f).search(intro) for f in forms):
-                counts[full] = sum(len(_name_rx(f).findall(body)) for f in forms)
-        if counts:
-            best = max(counts.values())
-            top = sorted(n for n, c in counts.items() if c == best)
-            ee = _Speaker(top[0], "person") if len(top) == 1 else None
+    if ee is None:  # the one person the opening names, if it names only one
+        named_in = [full for full in set(resolver.people.values())
+                    if any(_name_rx(f).search(intro) for f in {full, full.split()[-1]})]
+        ee = _Speaker(named_in[0], "person") if len(named_in) == 1 else None
     er = resolver.resolve(author, 0) if author else None
-    quotes, last_kind = [], None
-    for n in turns:
+    quotes = []
+    for n, kind in zip(turns, kinds, strict=True):
         s, e = paras[n]
-        t = texts[n]
-        start = s + _DASH_TURN.match(t).end()
-        is_q = t.rstrip().endswith("?") or bool(_PROMPT.search(t.strip())) or \
-            last_kind == "interview answer"
-        who, kind = (er, "interview question") if is_q else (ee, "interview answer")
-        last_kind = kind
+        start = s + _DASH_TURN.match(texts[n]).end()
+        who = er if kind == "interview question" else ee
         quotes.append(Quote(
             text=body[start:e], speaker=who.name if who else None,
             speaker_type=who.type if who else None, affiliation=who.affiliation if who else None,
@@ -1017,7 +1087,7 @@ def extract_quotes(
         resolver.note_mentions(before)
         speaker, verb, context = _attribute(before, after, sp, resolver)
         if verb == "said-by-subject" and prev is not None and prev[1] is not None and \
-                para_index[prev[0].open_at] == para and _DROPPED_SUBJECT.match(
+                para_index[prev[0].open_at] == para and _dropped_subject(
                     straight_quotes(before)):
             speaker = prev[1]  # "“…”, dijo X. Y agregó: “…”": X goes on
         kind = _kind(before + " " + after, verb)
@@ -1027,7 +1097,7 @@ def extract_quotes(
                 and prev[2] == "sign/slogan":
             kind = "sign/slogan"
         elif speaker is None and prev is not None and prev[1] is not None and \
-                prev[1].type == "person" and _GOES_ON_ROLE.match(straight_quotes(after)) and \
+                _goes_on(straight_quotes(after), prev[1], resolver) and \
                 para - para_index[prev[0].open_at] in (0, 1):
             speaker, kind = prev[1], prev[2]  # "añade el científico", of no one else
         elif speaker is None and verb is None and prev is not None and prev[1] is not None and (
@@ -1077,14 +1147,15 @@ def _settle(candidates: list[tuple[Quote, bool]], turns: list[Quote] = ()) -> li
     def norm(t: str) -> str:
         return re.sub(r"\W+", " ", straight_quotes(t)).strip().casefold()
 
+    # the quotations a repeated one may take its speaker from, normalised once
+    pool = [(o, norm(o.text)) for o in [o for o, _ in candidates] + list(turns)
+            if o.speaker or o.kind == "sign/slogan"]
     out = []
     for q, short in candidates:
         if q.speaker is None:
             key = norm(q.text)
-            pool = [o for o, _ in candidates] + list(turns)
-            source = next((o for o in pool if o is not q and len(key) > 8 and
-                           (o.speaker or o.kind == "sign/slogan") and key in norm(o.text)),
-                          None)
+            source = next((o for o, text in pool if o is not q and key in text),
+                          None) if len(key) > 8 else None
             if source is not None:
                 q = Quote(q.text, source.speaker, source.speaker_type, source.affiliation,
                           source.kind, q.paragraph, q.start, q.end)
@@ -1130,6 +1201,9 @@ def _attribute(before: str, after: str, sp: _Span, resolver: _Resolver
             if _ROLE_REF.match(who):
                 return None, verb, after
     m = _AFTER_VERB_ONLY.match(flat_after)
+    if m and m.group("verb").lower() in _EN_SPEECH and re.match(r"\s+(?:a|an|the)\b",
+                                                                 flat_after[m.end("verb"):]):
+        m = None  # "“…,” added a spokeswoman": someone the text does not name
     if m:
         if _many_speak(m.group("verb")):
             return None, m.group("verb"), after  # "«…», dijeron.": they, not the last person
@@ -1160,8 +1234,8 @@ def _attribute(before: str, after: str, sp: _Span, resolver: _Resolver
     subject = resolver.subject(flat)
     if subject is not None:
         return subject, "said-by-subject", before
-    if _DROPPED_SUBJECT.match(flat):  # "Comentó que … “…”": the person last named
-        return resolver.person_before(sp.open_at), "said-by-subject", before
+    if _dropped_subject(flat):  # "Comentó que … “…”": the person named before the sentence
+        return resolver.person_before(sp.open_at - len(before)), "said-by-subject", before
     return None, None, before + after
 
 
@@ -1229,6 +1303,18 @@ def _trim_who(who: str) -> str:
         words = words[:end]
     return " ".join(words)
 
+
+#: given names that are as often a country, state, city, club, brand or common word: alone
+#: before "said" they are no one's name
+_GIVEN_NAMES_ALSO_PLACES = frozenset(
+    """Jordan Victoria Chelsea Florence Madison Virginia Carolina Austin Santiago Rosario
+    Mercedes Dolores Aurora Young Lee Warren Hunter Georgia Paris Charlotte Savannah Dallas
+    Houston Chase Jackson Lincoln Washington Milan Valencia Lourdes Guadalupe Trinidad
+    Asunción Concepción Alexandria Regina Augusta Orlando Marion Kent Mason Tyler Sydney
+    Adelaide Carmen Beatriz Isabel Francisco Salvador Cristóbal Pedro Pablo Luis Martin Will
+    Mark Bill Grant Rose Dawn Hope Joy Faith Amber Crystal Ruby Summer April May June Penny
+    Sandy Art Page Bush Ford Price Chance Angel Sky Rich Frank Hall Brooks Cruz Paz Luz Fe
+    Sol Mar Monte Rio Río""".split())
 
 #: capitalised words that open a sentence before its subject: "And Harry said", "Pero Ana dijo"
 _LEADING_WORDS = frozenset("And But Then So Also Later Still Yet Y Pero Luego Entonces También "
