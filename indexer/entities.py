@@ -22,7 +22,7 @@ from importlib import resources as importlib_resources
 
 from .corpus import GazetteerEntry
 from .models import Entity
-from .textutil import fold_same_length, name_key, straight_quotes
+from .textutil import TITLE_ABBREVIATIONS, fold_same_length, name_key, straight_quotes
 
 # =========================================================================== shared
 
@@ -1094,7 +1094,7 @@ def titled_surnames(text: str) -> list[str]:
         if not before:
             continue
         head = before[-1]
-        if head.endswith(".") and not (len(head) <= 5 and head[:-1] in _TITLES):
+        if head.endswith(".") and head[:-1] not in TITLE_ABBREVIATIONS:
             continue  # "the mayor. Firefighters": a sentence ends, no title is before it
         if head.rstrip(".") not in heads:
             continue

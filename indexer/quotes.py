@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from .entities import TOKEN, given_names, is_role_word, titled_surnames
 from .models import Entity, Quote, paragraph_spans
-from .textutil import compiled, name_key, straight_quotes
+from .textutil import TITLE_ABBREVIATIONS, compiled, name_key, straight_quotes
 
 MIN_UNATTRIBUTED_WORDS = 4  # shorter quoted bits without a speaker are terms, not quotations
 
@@ -857,18 +857,12 @@ def _kind(context: str, verb: str | None) -> str:
     return "speech"
 
 
-#: words whose period ends no sentence: "said Mr. Reeves", "la Sra. Gil"
-_ABBREVIATIONS = frozenset(
-    "Mr Mrs Ms Mx Dr Drs Rev Sen Rep Gov Gen Lt Col Sgt Capt Cmdr Adm Prof Sr Sra Srta Dra "
-    "Lic Ing Hon Pres Supt Det Insp Ald Cllr Mme Mlle Msgr Mons".split())
-
-
 def _ends_sentence(seg: str, dot: int) -> bool:
     """Whether the period at seg[dot] ends a sentence, not an abbreviation ('Mr.')."""
     if seg[dot] != ".":
         return True
     m = re.search(r"(\w+)$", seg[max(0, dot - 12):dot])
-    return not (m and m.group(1) in _ABBREVIATIONS)
+    return not (m and m.group(1) in TITLE_ABBREVIATIONS)
 
 
 _SENTENCE_END = re.compile(r"[.!?…][”\"»’)]*\s+(?=[A-ZÀ-Þ“\"«]|$)")

@@ -6,6 +6,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
+#: titles whose period ends no sentence: "said Mr. Reeves", "la Sra. Gil", "Sen. Lund"
+#: ("Jr.", "St." do end sentences often: "Martin Luther King Jr. Ana Gil …")
+TITLE_ABBREVIATIONS = frozenset(
+    "Mr Mrs Ms Mx Dr Drs Rev Sen Rep Gov Gen Lt Col Sgt Capt Cmdr Adm Prof Sr Sra Srta Dra "
+    "Lic Ing Hon Pres Supt Det Insp Ald Cllr Mme Mlle Msgr Mons".split())
+
 
 def translator(table: dict[int, str | None]):
     """str.translate(table) as a function, faster on text that is not all ASCII.
