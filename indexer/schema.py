@@ -30,7 +30,7 @@ from .clean import normalize_for_index
 from .models import Document, Entity, PartialDate, Quote, Removal
 
 #: Bump when fields or analysis change: an index with another version is rebuilt.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 #: Languages with their own stemmed field; other languages go to the unstemmed `text_xx`.
 STEMMED_LANGUAGES = ("en", "es", "fr", "de", "pt")
@@ -161,15 +161,21 @@ def pair_analyzer(language: str | None = None):
 
 
 def pair_field(fieldname: str) -> str | None:
-    """The field of `fieldname`'s common-word pairs, if it has one: each language's text
-    field has one; the exact field has none (its phrases are found from its words: pairs for
-    it too would double what the pairs cost the build, for the less used way of searching).
+    """The field of `fieldname`'s common-word pairs, if it has one: each language's text,
+    title and quotation fields have one; the exact fields have none (their phrases are found
+    from their words: pairs for the exact text too would double what the pairs cost the
+    build, for the less used way of searching).
 
-    >>> pair_field("text_es"), pair_field("text_xx"), pair_field("text_exact")
-    ('pairs_es', 'pairs_xx', None)
+    >>> pair_field("text_es"), pair_field("title_xx"), pair_field("quote_en")
+    ('pairs_es', 'pairs_title_xx', 'pairs_quote_en')
+    >>> pair_field("text_exact"), pair_field("title_exact"), pair_field("pairs_en")
+    (None, None, None)
     """
     kind, _, suffix = fieldname.partition("_")
-    return f"pairs_{suffix}" if kind == "text" and suffix in (*STEMMED_LANGUAGES, OTHER) else None
+    if suffix not in (*STEMMED_LANGUAGES, OTHER):
+        return None
+    return {"text": f"pairs_{suffix}", "title": f"pairs_title_{suffix}",
+            "quote": f"pairs_quote_{suffix}"}.get(kind)
 
 
 def text_field(language: str) -> str:
@@ -283,6 +289,8 @@ def build_schema() -> Schema:
         fields[f"pairs_{lang}"] = _pairs(lang if lang != OTHER else None)
         fields[f"title_{lang}"] = _text(ana, field_boost=TITLE_BOOST)
         fields[f"quote_{lang}"] = _text(ana)
+        fields[f"pairs_title_{lang}"] = _pairs(lang if lang != OTHER else None)
+        fields[f"pairs_quote_{lang}"] = _pairs(lang if lang != OTHER else None)
     return Schema(**fields)
 
 
@@ -313,10 +321,12 @@ def quote_record(doc: Document, q: Quote, n: int, shared: dict) -> dict[str, obj
     f.update({
         "record": "quote", "doc_id": doc.id, "id": f"{doc.id}#q{n}",
         "quote_text": q.text, "quote_exact": normalize_for_index(q.text),
-        quote_field(lang): normalize_for_index(q.text), "speaker_type": q.speaker_type,
+        "speaker_type": q.speaker_type,
         "affiliation": q.affiliation, "quote_kind": q.kind, "paragraph": q.paragraph,
         "start": q.start, "end": q.end, "language": lang,
     })
+    # (the same string in a field and its pairs: the writer analyses it once)
+    f[quote_field(lang)] = f[pair_field(quote_field(lang))] = f["quote_exact"]
     if q.speaker:
         f["speaker"] = q.speaker
         f["speaker_text"] = q.speaker
@@ -351,13 +361,17 @@ def document_fields(doc: Document) -> dict[str, object]:
         f[name] = f[pair_field(name)] = "\n\n".join(parts)
     f["text_exact"] = normalize_for_index(doc.body)
     titles = [t for t in (doc.title, doc.original_title) if t]
+    title_by_field: dict[str, str] = {}
     if doc.title:
         f["title"] = doc.title
-        f[title_field(doc.language)] = normalize_for_index(doc.title)
+        title_by_field[title_field(doc.language)] = normalize_for_index(doc.title)
     if doc.original_title:
         f["original_title"] = doc.original_title
         orig_field = title_field(doc.original_language or doc.language)
-        f[orig_field] = (f.get(orig_field, "") + "\n" + normalize_for_index(doc.original_title))
+        title_by_field[orig_field] = (title_by_field.get(orig_field, "") + "\n" +
+                                      normalize_for_index(doc.original_title))
+    for name, title in title_by_field.items():
+        f[name] = f[pair_field(name)] = title
     if titles:
         f["title_exact"] = normalize_for_index("\n".join(titles))
     if doc.outlet:

@@ -6,7 +6,7 @@ import pytest
 from whoosh.qparser import QueryParser
 
 from indexer import build, schema
-from indexer.models import Document, Entity, PartialDate, Removal
+from indexer.models import Document, Entity, PartialDate, Quote, Removal
 
 from .conftest import write_corpus
 
@@ -76,13 +76,33 @@ def test_terms_of_repeated_words_as_the_analyzer_makes_them():
     assert schema.terms_of(tokens, "es") == [t.text for t in schema.analyzer("es")(text)]
 
 
-def test_every_text_field_has_its_pairs_field():
+def test_every_stemmed_field_has_its_pairs_field():
     sch = schema.build_schema()
-    assert schema.pair_field("text_exact") is None
-    for name in schema.STEMMED_TEXT_FIELDS:
+    for name in ("text_exact", "title_exact", "quote_exact", "speaker_text"):
+        assert schema.pair_field(name) is None
+    names = (schema.STEMMED_TEXT_FIELDS + schema.STEMMED_TITLE_FIELDS +
+             schema.STEMMED_QUOTE_FIELDS)
+    assert len({schema.pair_field(n) for n in names}) == len(names)
+    for name in names:
         pairs = sch[schema.pair_field(name)]
         assert not pairs.scorable and not pairs.stored
         assert pairs.format.supports("positions")
+
+
+def test_titles_and_quotations_go_to_their_pairs_fields_too():
+    doc = Document(
+        id="d", path="d.txt", format="text", content_hash="h",
+        body="Workers joined the union.\n\n\"We are on the line,\" said Ana Ruiz.",
+        title="A strike at the port", original_title="Una huelga en el puerto",
+        outlet="El Sol", url=None, author=None, doc_type="news article", date=None,
+        language="en", language_confidence=0.99, paragraph_languages=("en", "en"),
+        original_language="es", translated=True, organizations=(), people=(),
+        provenance={}, removed=(), quotes=(Quote("We are on the line", "Ana Ruiz", "person",
+                                                 None, "speech", 2, 1, 19),))
+    doc_rec, quote_rec = schema.record_fields(doc)
+    assert doc_rec["title_en"] == doc_rec["pairs_title_en"] == "A strike at the port"
+    assert doc_rec["title_es"] == doc_rec["pairs_title_es"] == "\nUna huelga en el puerto"
+    assert quote_rec["quote_en"] == quote_rec["pairs_quote_en"] == "We are on the line"
 
 
 def test_fields_route_by_language():

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from indexer import build
+from indexer import build, schema
 from indexer import search as search_module
 from indexer.errors import DocumentNotFoundError, ParameterError
 from indexer.search import (
@@ -686,6 +686,31 @@ def test_other_names_the_registries_give_find_what_they_name(tmp_path):
         r = index.search(make_query(outlet="HCX"))
         assert r.total == 0 and "no outlet of that name" in r.notes[0]
         assert index.search(make_query(q="outlet:HCX")).total == 0
+
+
+def test_title_and_quotation_phrases_are_found_from_common_word_pairs(tmp_path):
+    """A phrase with a common word, in a title or in a quotation, is read from that
+    field's pairs (as in the text) and finds what the words' positions give."""
+    corpus_dir = write_corpus(tmp_path / "c", {
+        "a.txt": "A Strike at the Port\n\nDock workers stopped work at dawn on Monday.\n\n"
+                 "\"We are on the line for all of them,\" said Rosa Perales, a crane driver.",
+        "b.txt": "The Port at a Strike\n\nThe harbor board met on Tuesday about the port.\n\n"
+                 "\"All of them are on the line,\" said Omar Vidal, the board's chairman.",
+    })
+    build.build_index(corpus_dir, tmp_path / "i")
+    sch = schema.build_schema()
+    for field, phrase in (("title_en", "strike at the port"), ("quote_en", "on the line")):
+        read = {f for f, _ in search_module._phrase_units(
+            sch, field, [t.encode() for t in schema.terms_of(phrase.split(), "en")])}
+        assert schema.pair_field(field) in read
+    with CorpusIndex(tmp_path / "i") as index:
+        assert ids(index.search(make_query(q='title:"strike at the port"'))) == ["a"]
+        assert ids(index.search(make_query(q='title:"the port at a"'))) == ["b"]
+        said = index.search_quotes(make_quote_query(q='"are on the line for"'))
+        assert [h.speaker for h in said.hits] == ["Rosa Perales"]
+        said = index.search_quotes(make_quote_query(q='"of them are on"'))
+        assert [h.speaker for h in said.hits] == ["Omar Vidal"]
+        assert index.search_quotes(make_quote_query(q='"on the line of"')).total == 0
 
 
 def test_quotations_of_one_document_come_in_reading_order_either_way(tmp_path):
