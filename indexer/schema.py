@@ -308,7 +308,7 @@ def record_fields(doc: Document) -> list[dict[str, object]]:
     shared = {k: v for k, v in out[0].items() if k in (
         "outlet", "language", "original_language", "translated", "doc_type", "year", "month",
         "date", "date_start", "date_end", "date_precision", "sort_newest", "sort_oldest",
-        "title", "url", "format")}
+        "title", "url", "format", "outlet_text", "author")}  # (outlet:, author: find them)
     for n, q in enumerate(doc.quotes, 1):
         out.append(quote_record(doc, q, n, shared))
     return out

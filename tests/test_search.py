@@ -682,6 +682,11 @@ def test_other_names_the_registries_give_find_what_they_name(tmp_path):
         assert [h.speaker for h in said.hits] == ["Tenants United for Fair Housing"]
         said = index.search_quotes(make_quote_query(speaker="TUFH"))
         assert [h.speaker for h in said.hits] == ["Tenants United for Fair Housing"]
+        # the outlet's names in the query text, on quotations as on documents
+        for q in ("outlet:HCL", 'outlet:"Harbor City Ledger" heating'):
+            said = index.search_quotes(make_quote_query(q=q))
+            assert [h.speaker for h in said.hits] == ["Tenants United for Fair Housing"]
+        assert index.search_quotes(make_quote_query(q="outlet:HCL ferry")).total == 0
         # a name the registries do not give still finds nothing, and says so
         r = index.search(make_query(outlet="HCX"))
         assert r.total == 0 and "no outlet of that name" in r.notes[0]
@@ -711,6 +716,23 @@ def test_title_and_quotation_phrases_are_found_from_common_word_pairs(tmp_path):
         said = index.search_quotes(make_quote_query(q='"of them are on"'))
         assert [h.speaker for h in said.hits] == ["Omar Vidal"]
         assert index.search_quotes(make_quote_query(q='"on the line of"')).total == 0
+
+
+def test_author_field_queries_find_quotations_by_their_documents_author(tmp_path):
+    corpus_dir = write_corpus(tmp_path / "c", {
+        "a.txt": "Ferry Fares Rise\n\nBy Dana Whitfield\n\nThe ferry operator raised fares "
+                 "by a fifth on Monday.\n\n\"Commuters cannot pay this,\" said Ivo Marsh, "
+                 "a councillor.",
+        "b.txt": "Ferry Strike Ends\n\nBy Luis Ortega\n\nThe crews went back to work on "
+                 "Friday.\n\n\"We won the vote fairly,\" said Rhea Stone, a deckhand.",
+    })
+    build.build_index(corpus_dir, tmp_path / "i")
+    with CorpusIndex(tmp_path / "i") as index:
+        assert ids(index.search(make_query(q="author:Whitfield"))) == ["a"]
+        said = index.search_quotes(make_quote_query(q="author:Whitfield"))
+        assert [h.speaker for h in said.hits] == ["Ivo Marsh"]
+        said = index.search_quotes(make_quote_query(q='author:"Luis Ortega" vote'))
+        assert [h.speaker for h in said.hits] == ["Rhea Stone"]
 
 
 def test_quotations_of_one_document_come_in_reading_order_either_way(tmp_path):
