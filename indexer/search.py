@@ -48,6 +48,7 @@ from whoosh.matching.combo import ArrayUnionMatcher, CombinationMatcher
 from whoosh.matching.mcore import NullMatcherClass
 from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.qparser import plugins as qplugins
+from whoosh.qparser import syntax as qsyntax
 from whoosh.reading import ReaderClosed, SegmentReader, TermNotFound
 from whoosh.scoring import BM25FScorer, WeightLengthScorer
 from whoosh.system import _INT_SIZE as _UINT_SIZE
@@ -793,6 +794,47 @@ class _Parser(qparser.QueryParser):
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
 
 
+class _PlusMinus(qplugins.PlusMinusPlugin):
+    """Whoosh's + and -, with three faults mended. A group whose every part is banned
+    (`-amazon`, `-amazon -ice`) is NOT those parts: Whoosh made an AndNot of nothing and
+    them, which became them, so `-amazon` searched for amazon. A group in parentheses gets
+    its own + and -: Whoosh read them only at the top and dropped them inside, so
+    `x (-amazon)` searched for x and amazon. Under the default AND, `+` changes nothing:
+    Whoosh made `amazon +ice` ice with amazon optional."""
+
+    def do_plusminus(self, parser, group):
+        for i, node in enumerate(group.nodes):
+            if isinstance(node, qsyntax.GroupNode) and not isinstance(
+                    node, (qsyntax.Wrapper, qsyntax.BinaryGroup)):
+                group.nodes[i] = self.do_plusminus(parser, node)
+        required: list = []
+        optional: list = []
+        banned: list = []
+        into = optional
+        for node in group:
+            if isinstance(node, self.Plus):
+                into = required
+            elif isinstance(node, self.Minus):
+                into = banned
+            else:
+                into.append(node)
+                into = optional
+        if not (required or banned):
+            return group
+        if isinstance(group, qsyntax.AndGroup):
+            wanted = qsyntax.AndGroup(required + optional)
+        elif required:
+            wanted = qsyntax.AndMaybeGroup([qsyntax.AndGroup(required),
+                                            qsyntax.OrGroup(optional)])
+        else:
+            wanted = qsyntax.OrGroup(optional)
+        if not banned:
+            return wanted
+        if not (required or optional):
+            return qsyntax.NotGroup([qsyntax.OrGroup(banned)])
+        return qsyntax.AndNotGroup([wanted, qsyntax.OrGroup(banned)])
+
+
 def _parser(sch, fields: tuple[str, ...]) -> qparser.QueryParser:
     parser = _Parser(None, sch, group=qparser.AndGroup)  # (what MultifieldParser makes)
     parser.add_plugin(qplugins.MultifieldPlugin(list(fields)))
@@ -804,8 +846,7 @@ def _parser(sch, fields: tuple[str, ...]) -> qparser.QueryParser:
     parser.add_plugin(qplugins.FuzzyTermPlugin())
     # + and - only where a word starts: "low-wage" is the two words (a phrase, as the field
     # analyses it), not "low NOT wage"
-    parser.add_plugin(qplugins.PlusMinusPlugin(plusexpr=_WORD_START + r"\+",
-                                               minusexpr=_WORD_START + "-"))
+    parser.add_plugin(_PlusMinus(plusexpr=_WORD_START + r"\+", minusexpr=_WORD_START + "-"))
     return parser
 
 

@@ -109,6 +109,19 @@ def test_not_and_minus(ix):
     assert without.total == search(ix, q="Amazon -ICE").total
     assert 0 < without.total < with_ice
     assert SEED_000 not in ids(without)
+    # a query of banned words alone, or a banned group in parentheses, bans them
+    everything = search(ix, per_page=100).total
+    alone = search(ix, q="-Amazon", per_page=100)
+    assert alone.total == search(ix, q="NOT Amazon").total == everything - with_ice
+    assert alone.parsed_query == "NOT amazon"
+    assert search(ix, q="-Amazon -ICE").total == search(ix, q="NOT (Amazon OR ICE)").total
+    assert search(ix, q="Amazon (-ICE)").total == without.total
+    assert search(ix, q='-"facial recognition"').total == (
+        everything - search(ix, q='"facial recognition"').total)
+    # under the default AND, + changes nothing
+    assert search(ix, q="Amazon +ICE").total == search(ix, q="Amazon ICE").total
+    said = ix.search_quotes(make_quote_query(q="-Amazon"))
+    assert said.total == ix.search_quotes(make_quote_query(q="NOT Amazon")).total > 0
 
 
 def test_phrase_and_proximity(ix):
