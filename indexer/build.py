@@ -99,6 +99,7 @@ def prepare(raw: RawDocument, resources: corpus.Resources) -> Document:
     text, _encoding = corpus.decode(raw.data, raw.format)
     page = None
     front: dict[str, str] = {}
+    heading = None
     if raw.format == "html":
         soup = clean.parse_html(text)
         page = metadata.read_page_meta(soup)
@@ -106,6 +107,7 @@ def prepare(raw: RawDocument, resources: corpus.Resources) -> Document:
     elif raw.format == "markdown":
         front, md = clean.split_front_matter(clean.normalize_display(text))
         cleaned = clean.clean_text(clean.markdown_to_text(md))
+        heading = clean.markdown_title(md)
     else:
         cleaned = clean.clean_text(text)
     if len(cleaned.text.strip()) < 2:
@@ -126,7 +128,8 @@ def prepare(raw: RawDocument, resources: corpus.Resources) -> Document:
         lang, prov["language"] = page.html_lang.split("-")[0].lower(), "html-meta"
     para_langs = language.detect_paragraph_languages(paragraphs, lang)
 
-    meta = metadata.extract_metadata(cleaned, resources, facts, page, front, language=lang)
+    meta = metadata.extract_metadata(cleaned, resources, facts, page, front, language=lang,
+                                     heading=heading)
     registry = metadata.OutletRegistry(resources.outlets)
     trans = language.infer_translation(
         lang, facts.translated, facts.original_language,

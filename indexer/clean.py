@@ -740,6 +740,31 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return meta, text[m.end():]
 
 
+def markdown_title(text: str) -> str | None:
+    """The title a Markdown text gives itself: a level-1 heading (`# Title`, or a line
+    underlined with `===`) among its first five lines, before any other heading.
+
+    >>> markdown_title("# Dock Strike *Spreads*\\n\\nCrane drivers walked out.")
+    'Dock Strike Spreads'
+    >>> markdown_title("Dock Strike\\n===========\\n\\nText.")
+    'Dock Strike'
+    >>> print(markdown_title("Crane drivers walked out.\\n\\n## Background\\n\\n# Notes"))
+    None
+    """
+    lines = [ln for ln in text.split("\n") if ln.strip()][:6]
+    for i, line in enumerate(lines[:5]):
+        if re.match(r"^\s*(```|~~~)", line):
+            return None
+        m = re.match(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$", line)
+        if m:
+            return markdown_to_text(m.group(2)) or None if len(m.group(1)) == 1 else None
+        if i + 1 < len(lines) and re.fullmatch(r"\s{0,3}=+\s*", lines[i + 1]):
+            return markdown_to_text(line.strip()) or None
+        if i + 1 < len(lines) and re.fullmatch(r"\s{0,3}-+\s*", lines[i + 1]):
+            return None  # a level-2 heading first
+    return None
+
+
 def markdown_to_text(text: str) -> str:
     """Markdown to plain text: markup dropped, paragraphs kept.
 

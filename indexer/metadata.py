@@ -170,8 +170,10 @@ def extract_metadata(
     page: PageMeta | None = None,
     front: dict[str, str] | None = None,
     language: str = "en",
+    heading: str | None = None,
 ) -> Metadata:
-    """All metadata for one document; every field records where it came from."""
+    """All metadata for one document; every field records where it came from. heading: the
+    title the text's markup gives it (a Markdown `# Title`)."""
     facts = facts or SourceFacts()
     front = front or {}
     prov: dict[str, str] = {}
@@ -202,7 +204,7 @@ def extract_metadata(
         site_names |= {host, host.split(".")[0]}
     title = pick(
         "title", (facts.title, "manifest"), (front.get("title"), "front-matter"),
-        (_page_title(page, site_names), "html-meta"),
+        (_page_title(page, site_names), "html-meta"), (heading, "text"),
         (find_headline(lines, site_names), "text"),
     )
     if title is None:
@@ -450,7 +452,12 @@ def _masthead(text: str) -> str | None:
     if is_widget_line(first) or _is_dateline(first) or _PRESS_RELEASE.match(first) or \
             _NOT_HEADLINE.match(first) or (first.isupper() and len(words) > 1):
         return None
-    # a headline would be longer and followed by text; a masthead is followed by more lines
+    # a masthead stands above a headline, a dateline or a byline; a short headline stands
+    # above its text ("Workers Rally Against Cuts", then "Hundreds of workers rallied ...")
+    second = lines[1].split()
+    if len(second) > 30 or (len(second) >= 6 and re.search(r"(?<!\.\.)[.:;,]['\"”’)]?$",
+                                                           lines[1])):
+        return None
     return first
 
 

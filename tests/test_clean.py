@@ -407,6 +407,28 @@ def test_markdown_without_front_matter():
     assert meta == {} and body.startswith("# Title")
 
 
+@pytest.mark.parametrize(
+    ("markdown", "title"),
+    [
+        ("# Rent Strike\n\nTenants stopped paying on Monday.", "Rent Strike"),
+        ("\n  # Rent *Strike* Ends #\n\nText.", "Rent Strike Ends"),
+        ("Rent Strike Ends\n================\n\nText.", "Rent Strike Ends"),
+        ("Tenants stopped paying.\n\n## Why\n\nRents rose.", None),  # a section first
+        ("Background\n----------\n\n# Notes", None),
+        ("```\n# not a heading\n```\n\n# Later", None),
+        ("One.\n\nTwo.\n\nThree.\n\nFour.\n\nFive.\n\n# Appendix", None),
+    ],
+)
+def test_markdown_title_is_an_opening_level_one_heading(markdown, title):
+    assert clean.markdown_title(markdown) == title
+
+
+def test_a_markdown_heading_is_the_title_however_short(prepare):
+    doc = prepare("# Deal Defended\n\nThe port authority defended the contract on Tuesday, "
+                  "saying it saved jobs.", fmt="markdown")
+    assert doc.title == "Deal Defended" and doc.provenance["title"] == "text"
+
+
 # --------------------------------------------------------------------------- bylines, timestamps
 
 

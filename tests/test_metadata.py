@@ -206,6 +206,13 @@ def test_headline_skips_the_site_name():
          "© 2018 Index Newspapers, LLC. All rights reserved."], "The Stranger"),
         ("Valley Ledger\n\nHeadline of the story\n\nBody.",
          ["© 2019 Valley Ledger. All rights reserved."], "Valley Ledger"),
+        # a short headline in title case above its text is not a masthead
+        ("Tenants Win Rent Freeze\n\nThe council voted on Monday to freeze rents for a "
+         "year.\n\nMore text.", [], None),
+        ("Dock Strike Spreads\n\nROTTERDAM — Crane drivers walked out on Friday, joining "
+         "the strike.\n\nMore text.", [], None),
+        ("Harbor Gazette\n\nDock Strike Spreads to Second Port\n\nCrane drivers walked "
+         "out on Friday.", [], "Harbor Gazette"),
         # a copyright holder alone is weak evidence; a pronoun is never an outlet
         ("Headline of the story\n\nBody.", ["© 2019 Some Media Group"], None),
         ("He has contacted the ministry for comment.", [], None),
@@ -257,6 +264,16 @@ def test_doc_type_from_url_and_manifest():
 )
 def test_bylines(lines, expected):
     assert metadata.find_byline(lines) == expected
+
+
+@pytest.mark.parametrize("headline", ["Workers Rally Against Cuts", "Protest at Depot",
+                                      "Tenants Win Rent Freeze"])
+def test_a_short_title_case_headline_above_its_text_is_the_title_not_the_outlet(
+        prepare, headline):
+    doc = prepare(f"{headline}\n\nHundreds of warehouse workers rallied on Monday against "
+                  f"cuts.\n\n\"We are not going anywhere,\" said Tom Baker.")
+    assert doc.title == headline
+    assert doc.outlet is None
 
 
 def test_manifest_facts_win_and_say_so(resources):
