@@ -563,9 +563,40 @@ def _page_author(pm: PageMeta | None, outlet: str | None) -> str | None:
             if m:
                 names = [m.group(1)]
                 break
-    names = [_squash(n) for n in names if n and (not outlet or _key(n) != _key(outlet))]
+    names = [a for n in names if n for a in _author_names(n, outlet)]
     unique = list(dict.fromkeys(n for n in names if n))
     return ", ".join(unique) if unique else None
+
+
+_AUTHOR_RESIDUE = re.compile(r"\s+(?:@\w|\d|(?:hace|updated|actualizado|publicado|published)\b)",
+                             re.I)
+
+
+def _author_names(value: str, outlet: str | None) -> list[str]:
+    """The person names of a page's author value, without what a byline element carries
+    beside them: a date, a time, a count, a handle, trailing dashes, the outlet's name.
+
+    >>> _author_names("Lucas Nolan 22 Dec 2016 651", None)
+    ['Lucas Nolan']
+    >>> _author_names("César Salza 1 de diciembre de 2017 3:00 AM PST", None)
+    ['César Salza']
+    >>> _author_names("Williams Perdomo @wperdomod -", None)
+    ['Williams Perdomo']
+    >>> _author_names("Rob Picheta, CNN", "CNN"), _author_names("CNN", "CNN")
+    (['Rob Picheta'], [])
+    >>> _author_names("Ana Gil Dec. 9, 2018", None), _author_names("Louis XIV", None)
+    (['Ana Gil'], ['Louis XIV'])
+    """
+    name = _squash(value)
+    dated = [d.start() for rx in _DATE_RXS if (d := rx.search(name)) and d.start() > 0]
+    if dated:
+        name = name[:min(dated)]
+    m = _AUTHOR_RESIDUE.search(name)
+    if m:
+        name = name[:m.start()]
+    parts = re.split(r"\s*,\s*", name.strip(" -–—|·•,;:"))
+    return [p.strip(" -–—|·•,;:") for p in parts
+            if p.strip(" -–—|·•,;:") and not (outlet and _key(p) == _key(outlet))]
 
 
 # =========================================================================== titles

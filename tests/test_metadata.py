@@ -154,6 +154,27 @@ def test_h1_is_the_headline_only_when_metadata_agrees(no_resources):
     assert meta.title == "Budget passes after long night"
 
 
+@pytest.mark.parametrize(
+    ("head", "body", "author"),
+    [
+        # a byline element's date, time, view count and handle are not the author's name
+        ("", "<div class='byline'>By Maren Holt 14 Mar 2020 1,204</div>", "Maren Holt"),
+        ("", "<p class='author'>Por Iván Soto @ivansoto -</p>", "Iván Soto"),
+        ("<meta name='author' content='Teo Brandt, The Courier'>"
+         "<meta property='og:site_name' content='The Courier'>", "", "Teo Brandt"),
+        ("<meta name='author' content='Lía Ponce 3 de mayo de 2021 10:15 AM'>", "", "Lía Ponce"),
+    ],
+)
+def test_page_author_is_the_names_alone(no_resources, head, body, author):
+    page = (f"<html><head>{head}</head><body>{body}<p>The ferry operator raised fares by a "
+            f"fifth on Monday, and commuters complained.</p></body></html>")
+    soup = clean.parse_html(page)
+    pm = metadata.read_page_meta(soup)
+    meta = metadata.extract_metadata(clean.clean_html(soup, *metadata.stated_facts(pm)),
+                                     no_resources, page=pm)
+    assert meta.author == author
+
+
 def test_registry_recognises_outlet_by_domain(resources):
     page = ("<html><head><link rel='canonical' href='https://www.newsweek.com/x-123'>"
             "<meta property='og:site_name' content='World'></head><body><p>Text.</p></body></html>")
