@@ -698,9 +698,11 @@ def _write_error(index_dir: Path, exc: OSError) -> IndexWriteError:
 
 
 def names_of(resources: corpus.Resources) -> dict[str, dict[str, list[str]]]:
-    """facet (outlet, organization, person) -> each registered name -> its other names."""
+    """facet (outlet, organization, person) -> each registered name -> its other names (an
+    outlet's domains among them: outlet=nytimes.com)."""
     return {
-        "outlet": {o.name: list(o.aliases) for o in resources.outlets},
+        "outlet": {o.name: list(dict.fromkeys((*o.aliases, *o.domains)))
+                   for o in resources.outlets},
         "organization": {e.name: list(e.aliases) for e in resources.organizations},
         "person": {e.name: list(e.aliases) for e in resources.people},
     }

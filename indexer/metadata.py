@@ -489,7 +489,7 @@ def _page_outlet(pm: PageMeta, url: str | None) -> str | None:
         if _types(o) & {"newsmediaorganization", "organization"} and "publisher" not in o:
             for n in _name_of(o.get("name")):
                 vote(n, 1)
-    vote(pm.first("og:site_name"), 3)
+    vote(_without_tagline(pm.first("og:site_name")), 3)
     vote(pm.first("application-name", "al:iphone:app_name", "al:android:app_name"), 1)
     suffix = _title_suffix(pm.title_tag)
     vote(suffix, 2)
@@ -504,6 +504,26 @@ def _page_outlet(pm: PageMeta, url: str | None) -> str | None:
         return None
     best, _ = votes.most_common(1)[0]
     return display[best]
+
+
+def _without_tagline(name: str | None) -> str | None:
+    """A site name without the slogan some sites put after it.
+
+    >>> _without_tagline("Aktuálně.cz - Víte, co se právě děje")
+    'Aktuálně.cz'
+    >>> _without_tagline("Harbor Gazette | news for the whole bay")
+    'Harbor Gazette'
+    >>> _without_tagline("Tech - Workers - Coalition"), _without_tagline("El Sol - Diario")
+    ('Tech - Workers - Coalition', 'El Sol - Diario')
+    """
+    parts = re.split(r"\s+[-|–—:]\s+", name or "", maxsplit=1)
+    if len(parts) == 2:
+        head, tail = parts
+        words = tail.split()
+        if 1 <= len(head.split()) <= 4 and len(words) >= 3 and \
+                sum(w[:1].islower() for w in words) >= 2:
+            return head
+    return name
 
 
 def _title_suffix(title: str | None) -> str | None:

@@ -175,6 +175,16 @@ def test_page_author_is_the_names_alone(no_resources, head, body, author):
     assert meta.author == author
 
 
+def test_a_site_names_slogan_is_not_part_of_the_outlet(no_resources):
+    page = ("<html><head><meta property='og:site_name' content='Bay Courier – all the news "
+            "from the harbor'><title>Ferry fares rise again</title></head><body><p>The ferry "
+            "operator raised fares by a fifth on Monday.</p></body></html>")
+    soup = clean.parse_html(page)
+    pm = metadata.read_page_meta(soup)
+    meta = metadata.extract_metadata(clean.clean_html(soup), no_resources, page=pm)
+    assert meta.outlet == "Bay Courier"
+
+
 def test_registry_recognises_outlet_by_domain(resources):
     page = ("<html><head><link rel='canonical' href='https://www.newsweek.com/x-123'>"
             "<meta property='og:site_name' content='World'></head><body><p>Text.</p></body></html>")

@@ -667,7 +667,8 @@ def test_other_names_the_registries_give_find_what_they_name(tmp_path):
     filter or a field query, finds the documents (and quotations) of its canonical name."""
     corpus_dir = write_corpus(tmp_path / "c", {
         "outlets.toml": '[[outlet]]\nname = "Harbor City Ledger"\naliases = ["HCL", '
-                        '"The Ledger"]\n\n[[outlet]]\nname = "Smith & Vega Weekly"\n',
+                        '"The Ledger"]\ndomains = ["hcledger.example"]\n\n'
+                        '[[outlet]]\nname = "Smith & Vega Weekly"\n',
         "organizations.toml": '[[organization]]\nname = "Tenants United for Fair Housing"\n'
                               'aliases = ["TUFH"]\n',
         "sources.toml": '["a"]\noutlet = "Harbor City Ledger"\n\n'
@@ -685,6 +686,7 @@ def test_other_names_the_registries_give_find_what_they_name(tmp_path):
         assert r.notes == ("outlet 'HCL' read as 'Harbor City Ledger'",)
         assert [v.value for v in r.facets["outlet"] if v.selected] == ["Harbor City Ledger"]
         assert ids(index.search(make_query(outlet="the ledger"))) == ["a"]
+        assert ids(index.search(make_query(outlet="hcledger.example"))) == ["a"]
         assert ids(index.search(make_query(q="outlet:HCL strike"))) == ["a"]
         assert ids(index.search(make_query(q='outlet:"The Ledger"'))) == ["a"]
         # "&" and "and" are the same in a name
