@@ -75,6 +75,8 @@ MAX_EXPANSION = 2_000
 #: (a field not in its Positions format) the work multiplies with each repeated word:
 #: `"the the ... the"~50` (10 words) took 0.2 s on 28 documents.
 MAX_SLOP = 20
+#: a fuzzy word's edits at most (palantri~2)
+MAX_EDITS = 2
 #: Candidate documents in a segment from which a phrase's positions are compared in arrays
 #: (_phrase_matches_arrays): below it, one document at a time is faster (measured).
 PHRASE_ARRAYS_FROM = 160
@@ -858,6 +860,9 @@ def _contains_terms(q: wq.Query) -> bool:
     return any(_contains_terms(c) for c in q.children())
 
 
+_ZERO_SLOP = re.compile(r'("[^"]*")~0+(\d*)(?!\d)')
+
+
 def compile_query(text: str, exact: bool, sch, quotes: bool = False,
                   names: Callable[[str, str], list[str]] | None = None) -> _Compiled:
     """Query text -> a Whoosh query, never raising: malformed syntax degrades to words.
@@ -865,6 +870,8 @@ def compile_query(text: str, exact: bool, sch, quotes: bool = False,
     quotes=True searches quotation records instead of documents. names: as _rewrite's.
     """
     norm = normalize_query_text(text)
+    # "a b"~0 is the phrase ("a b"~1 for Whoosh, which reads ~0 as a word 0); ~05 is ~5
+    norm = _ZERO_SLOP.sub(lambda m: m.group(1) + (f"~{m.group(2)}" if m.group(2) else ""), norm)
     rewritten, ranges, notes = _rewrite(norm, exact, quotes, names)
     notes += _phrase_pattern_notes(norm)
     if quotes:
@@ -2425,10 +2432,7 @@ def bounded(q: wq.Query, reader,
                      f"use filters (outlet, date, language) with fewer words")
 
     def walk(node: wq.Query) -> wq.Query:
-        if isinstance(node, wq.Wildcard) and node.text[:1] in ("*", "?"):
-            raise ParameterError(
-                "q", f"'{node.text}' starts with a wildcard, which would test every word in "
-                     f"the index; put at least one letter before * or ?")
+        _check_leaf(node)
         if isinstance(node, (wq.Wildcard, wq.Prefix, wq.FuzzyTerm)):
             words: list[bytes] = []
             expansion = (fuzzy_words(vocabulary(node.fieldname), node.text, node.maxdist,
@@ -2440,13 +2444,13 @@ def bounded(q: wq.Query, reader,
                     raise ParameterError(
                         "q", f"'{describe_query(node)}' stands for more than "
                              f"{MAX_EXPANSION:,} different words; make it more specific "
-                             f"(more letters before the wildcard)")
+                             + ("(a longer word, or ~1)" if isinstance(node, wq.FuzzyTerm)
+                                else "(more letters before the wildcard)"))
             spend(node.fieldname, words)
             return _Expanded(node, tuple(words))
         if isinstance(node, wq.Term):
             spend(node.fieldname, [node.text])
         elif isinstance(node, wq.Phrase):
-            _check_slop(node)
             spend(node.fieldname, node.words)
         return _with_children(node, walk)
 
@@ -2461,15 +2465,30 @@ def _field_words(reader, fieldname: str) -> list[str]:
             for w in reader.lexicon(fieldname)]
 
 
-def _check_slop(node: wq.Query) -> None:
-    """ParameterError (naming q) for a phrase of node whose words may be more than MAX_SLOP
-    apart."""
-    for leaf in [node] if isinstance(node, wq.Phrase) else node.leaves():
-        if isinstance(leaf, wq.Phrase) and (leaf.slop or 1) > MAX_SLOP:
-            raise ParameterError(
-                "q", f"'{describe_query(leaf)}': a phrase's words can be at most {MAX_SLOP} "
-                     f"apart (~{MAX_SLOP}); for words anywhere in the same document, join "
-                     f"them with AND")
+def _check_query(node: wq.Query) -> None:
+    """ParameterError (naming q) for a part of node that no search runs (_check_leaf): the
+    same refusals for a document's matches and highlights as for a search."""
+    for leaf in [node] if node.is_leaf() else node.leaves():
+        _check_leaf(leaf)
+
+
+def _check_leaf(node: wq.Query) -> None:
+    """ParameterError (naming q) for a word starting with a wildcard (it would test every
+    word of the index), a fuzzy word of more than MAX_EDITS edits, a phrase whose words may
+    be more than MAX_SLOP apart."""
+    if isinstance(node, wq.Wildcard) and node.text[:1] in ("*", "?"):
+        raise ParameterError(
+            "q", f"'{node.text}' starts with a wildcard, which would test every word in "
+                 f"the index; put at least one letter before * or ?")
+    if isinstance(node, wq.FuzzyTerm) and node.maxdist > MAX_EDITS:
+        raise ParameterError(
+            "q", f"'{node.text}~{node.maxdist}': a fuzzy word can be at most {MAX_EDITS} "
+                 f"edits off (~1 or ~2); more would match most words of its length")
+    if isinstance(node, wq.Phrase) and (node.slop or 1) > MAX_SLOP:
+        raise ParameterError(
+            "q", f"'{describe_query(node)}': a phrase's words can be at most {MAX_SLOP} "
+                 f"apart (~{MAX_SLOP}); for words anywhere in the same document, join "
+                 f"them with AND")
 
 
 def _with_children(node: wq.Query, fn: Callable[[wq.Query], wq.Query]) -> wq.Query:
@@ -3957,7 +3976,7 @@ class CorpusIndex:
         s = self._searcher()
         doc = self.document(doc_id)
         compiled = compile_query(text, exact, s.schema)
-        _check_slop(compiled.query)
+        _check_query(compiled.query)
         spec = _spec(compiled.query)
         paragraphs = doc.paragraphs
         spans = document_spans(paragraphs, list(doc.paragraph_languages), doc.language, spec,
@@ -3980,7 +3999,7 @@ class CorpusIndex:
         spec = _Spec()
         if text.strip():
             q = compile_query(text, exact, s.schema).query
-            _check_slop(q)
+            _check_query(q)
             spec = _spec(q)
         paragraphs = doc.paragraphs
         spans = document_spans(paragraphs, list(doc.paragraph_languages), doc.language, spec,

@@ -198,6 +198,25 @@ def test_a_phrases_words_may_be_at_most_max_slop_apart(big_client):
             as_text=True)
 
 
+@pytest.mark.parametrize(("q", "says"), [
+    ("strike~3", "at most 2 edits off"),
+    ("*ike", "starts with a wildcard"),
+])
+def test_what_a_search_refuses_a_documents_matches_refuse_too(big_client, q, says):
+    for url in (f"/api/search?q={quote(q)}", f"/api/quotes?q={quote(q)}",
+                f"/api/documents/doc001?q={quote(q)}"):
+        error = get_json(big_client, url, 400)["error"]
+        assert error["parameter"] == "q" and says in error["message"], url
+    page = big_client.get(f"/doc/doc001?q={quote(q)}")
+    assert page.status_code == 400 and says in page.get_data(as_text=True)
+
+
+def test_a_phrase_with_slop_0_is_the_phrase(big_client):
+    plain = get_json(big_client, "/api/search?q=%22strike%20union%22")
+    zero = get_json(big_client, "/api/search?q=%22strike%20union%22~0")
+    assert zero["total"] == plain["total"] and zero["parsed_query"] == plain["parsed_query"]
+
+
 # --------------------------------------------------------------------------- openapi, errors
 
 
