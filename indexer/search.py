@@ -1353,6 +1353,11 @@ def _named_filters(data: _ReaderData, query):
             out.extend(found or [value])
         if values:
             changes[attr] = tuple(dict.fromkeys(out))
+    here = data._label_numbers("language")
+    for code in getattr(query, "languages", ()):
+        if code not in here:
+            notes.append(f"lang {code!r}: no records in that language in this index (it has "
+                         f"{', '.join(sorted(v for v in here if v))})")
     return (replace(query, **changes) if changes else query), notes
 
 

@@ -231,6 +231,17 @@ def test_filters_that_leave_nothing_show_no_hits(ix):
     assert ix.search_quotes(make_quote_query(q="amazon", outlet=["No Such Outlet"])).hits == ()
 
 
+def test_a_language_no_record_has_says_so(ix):
+    r = search(ix, q="amazon", lang=["xx"])
+    assert r.total == 0
+    (note,) = r.notes
+    assert note.startswith("lang 'xx': no records in that language in this index (it has de, "
+                           "en, es, fr, pt")
+    assert search(ix, q="amazon", lang=["en"]).notes == ()
+    said = ix.search_quotes(make_quote_query(q="amazon", lang=["xx"]))
+    assert said.total == 0 and "no records in that language" in said.notes[0]
+
+
 @pytest.mark.parametrize(("lo", "hi"), [
     ("2019-08-01", "2019-08-31"), ("2019-08-11", "2019-08-11"), ("2018-07-10", "2018-07-10"),
     ("2018-01-01", "2018-12-31"), ("0001-01-01", "2019-01-01"), ("2019-11-26", "9999-12-31"),
