@@ -265,6 +265,15 @@ def _dropped_subject(sentence: str) -> bool:
     return bool(m) and (m.group("verb") or m.group("as")).lower() not in _EN_SPEECH
 
 
+# "Vance's lawyer": a name's possessive
+_POSSESSIVE = re.compile(r"(?<=\w)[’']s\b")
+# someone the text does not name: "a spokesperson", "one protester", "una vecina"
+_INDEFINITE = re.compile(r"(?:an?|one|un|una|uno|une|ein|eine|einer|um|uma)\s+"
+                         r"(?-i:[a-zß-ÿ])[^\s,.;:]*[,.;:]?$", re.I)
+# a sentence ending in a colon, its opening (a role and a comma, then a name) kept:
+# "El director ejecutivo, Carlos Ruiz, defendió el contrato:"
+_COLON_CLAUSE = re.compile(r"^\s*(?P<opening>(?P<role>(?:(?:the|el|la|le|o|a|der|die)\s+)"
+                           r"[^,.;:“”\"«»]{2,50},\s*)?[^.;:“”\"«»]{2,200}):\s*$", re.I)
 # "a spokesperson for ICE", "un portavoz de ICE": the organization speaks
 _SPOKES_FOR = re.compile(
     r"^(?:an?|un|una|the|el|la)\s+(?:spokes(?:person|man|woman)|portavoz|vocer[oa]|"
@@ -297,6 +306,9 @@ _WHO = (rf"(?:(?:an?|un|una|the|el|la)\s+(?:spokes(?:person|man|woman)|portavoz|
         rf"(?:the\s+|la\s+|el\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}"
         rf"|(?:the|el|la|le|der|die)\s+[a-záéíóúñü-]+|{_NAME_WORD}(?:\s+(?:de|del|la|van|von|da|"
         rf"di|&|for|of|and)?\s*{_NAME_WORD}){{0,6}}|he|she|it|they|él|ella|il|elle|er|sie)")
+# a name right after "the <role>" that _WHO stopped at: "dijo la senadora| Ana Torres"
+_THEN_NAME = re.compile(
+    rf"\s+{_NAME_WORD}(?:\s+(?:de|del|la|van|von|da|di)?\s*{_NAME_WORD}){{0,4}}")
 # A sentence whose subject is a known speaker and whose verb reports words:
 # "Mijente, an activist group, has accused both companies of having “…”"
 _REPORTING = re.compile(
@@ -518,8 +530,8 @@ class _Resolver:
         # "And Harry said": a sentence's first word is not the name's
         while words and (words[0].rstrip(".") in _TITLE_WORDS or words[0] in _LEADING_WORDS):
             words = words[1:]
-        if not words:
-            return None
+        if not words or any(_POSSESSIVE.search(w) for w in words):
+            return None  # "Teodoro Vance's lawyer": someone of theirs, not them
         # "Interior Minister Wolfgang Peschorn", "Taliban spokesman Zabihullah Mujahid":
         # the name is what follows the last role word, the role is their affiliation
         # (unless the whole is a name known already: "Student Union")
@@ -722,7 +734,8 @@ class _Resolver:
         for full, kind in names:
             for form in (full, full.split()[-1] if kind == "person" else full):
                 m = _name_rx(form).search(sentence)
-                if m and _REPORTING.search(sentence[m.end(): m.end() + 120]) and (
+                if m and not _POSSESSIVE.match(sentence, m.end()) and \
+                        _REPORTING.search(sentence[m.end(): m.end() + 120]) and (
                         best is None or m.start() < best[0]):
                     best = (m.start(), full, kind, m.end())
         if best is None:
@@ -731,6 +744,26 @@ class _Resolver:
         tail = sentence[best[3]:]
         aff = self.affiliation(tail) if best[2] == "person" and _THEN_VERB.match(tail) else None
         return _Speaker(best[1], best[2], aff)
+
+    def colon_subject(self, sentence: str) -> _Speaker | None:
+        """The known person a sentence ending in a colon opens with, who goes on in the
+        quotation it introduces: "Carlos Ruiz defended the deal: “…”", "El director
+        ejecutivo, Carlos Ruiz, defendió el contrato: «…»" (not "Ruiz's lawyer …:")."""
+        m = _COLON_CLAUSE.match(sentence)
+        if m is None:
+            return None
+        opening = m.group("opening")
+        best = None
+        for full in set(self.people.values()):
+            for form in (full, full.split()[-1]):
+                found = _name_rx(form).match(opening, len(m.group("role") or ""))
+                if found and not _POSSESSIVE.match(opening, found.end()) and (
+                        best is None or len(form) > len(best[1])):
+                    best = (full, form)
+        if best is None:
+            return None
+        role = (m.group("role") or "").strip(" ,")
+        return _Speaker(best[0], "person", role[:1].lower() + role[1:] if role else None)
 
     def note(self, sp: _Speaker | None) -> None:
         if sp is None:
@@ -1186,9 +1219,15 @@ def _attribute(before: str, after: str, sp: _Span, resolver: _Resolver
             named = _named_after_role(m, resolver, sp.close_at)
             if named is not None:
                 return named, verb, after
+            then = _ROLE_REF.match(who) and _THEN_NAME.match(flat_after, m.end("who"))
+            if then:  # "declaró la senadora Ana Torres": the name, the role its affiliation
+                named = resolver.resolve(who + then.group(), sp.close_at)
+                if named is not None and named.type == "person":
+                    return named, verb, after
             sp_ = resolver.resolve(who, sp.close_at)
-            if sp_ is None and _group_subject(m.group("who")):
-                return None, verb, after  # "the employees wrote": never a name from elsewhere
+            if sp_ is None and (_group_subject(m.group("who")) or _INDEFINITE.match(who)):
+                # "the employees wrote", "a spokesperson said": never a name from elsewhere
+                return None, verb, after
             if sp_ is not None or who.lower() in _PRONOUN_PERSON | _PRONOUN_ORG:
                 sp_ = _with_own_affiliation(sp_, flat_after, m.start("who"), who, resolver)
                 return sp_, verb, after
@@ -1218,14 +1257,15 @@ def _attribute(before: str, after: str, sp: _Span, resolver: _Resolver
         if sp_ is not None:
             return (_with_own_affiliation(sp_, flat, m.start("who"), who, resolver), verb,
                     before)
-        if _group_subject(m.group("who")):
-            # "In a letter to Jeff Bezos, organizers wrote:": the group, not a name before it
+        if _group_subject(m.group("who")) or _INDEFINITE.match(who):
+            # "In a letter to Jeff Bezos, organizers wrote:", "A neighbour said:": the group or
+            # someone unnamed, not a name before it
             return None, verb, before
         if not _ROLE_REF.match(who) and who.lower() not in _PRONOUN_PERSON | _PRONOUN_ORG:
             pass  # an unknown subject: try the sentence's known speakers below
         else:
             return None, verb, before
-    subject = resolver.subject(flat)
+    subject = resolver.subject(flat) or resolver.colon_subject(flat)
     if subject is not None:
         return subject, "said-by-subject", before
     if _dropped_subject(flat):  # "Comentó que … “…”": the person named before the sentence

@@ -161,6 +161,46 @@ def test_an_unnamed_group_is_not_a_nearby_name(body):
 @pytest.mark.parametrize(
     "body",
     [
+        # someone unnamed speaks after a quotation of a named person: not that person
+        "“The depot stays open,” said Dana Kowalski, a shop steward.\n\nShe went on: “We "
+        "are here every night.”\n\n“The company does not comment on staffing,” a "
+        "spokeswoman said.",
+        "«El depósito sigue abierto», dijo Dana Kowalski.\n\nY agregó: «Estaremos aquí cada "
+        "noche».\n\n«La empresa no comenta sobre su plantilla», señaló una portavoz.",
+        "“The depot stays open,” said Dana Kowalski.\n\nShe went on: “We are here every "
+        "night.”\n\nOne driver said: “Nobody asked us about any of this.”",
+    ],
+)
+def test_someone_unnamed_is_not_the_last_speaker(body):
+    assert [s for s, _ in attributed(body, ["Dana Kowalski"])][-1] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker", "affiliation"),
+    [
+        # a clause ending in a colon, opened by a known person, introduces their words
+        ("Teodoro Vance defended the levy: “Every cent goes to the harbor schools.”",
+         "Teodoro Vance", None),
+        ("La alcaldesa, Irene Solís, justificó el impuesto: «Cada euro va a las escuelas».",
+         "Irene Solís", "la alcaldesa"),
+        ("Vance then turned to the budget: “We cannot pay twice for the same bridge.”",
+         "Teodoro Vance", None),
+        # the person's relative is not the person
+        ("Teodoro Vance's lawyer read a statement: “My client will not resign over this.”",
+         None, None),
+        # a name after "the <role>" that follows the verb
+        ("«Es una vergüenza», declaró la concejala Irene Solís.", "Irene Solís",
+         "la concejala"),
+    ],
+)
+def test_who_opens_a_clause_or_follows_a_role(body, speaker, affiliation):
+    found, _ = extract_quotes(body, (Entity("Teodoro Vance"), Entity("Irene Solís")), ())
+    assert [(q.speaker, q.affiliation) for q in found] == [(speaker, affiliation)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
         "“We will not load these trucks again,” said Dana Kowalski, who represents the workers.",
         "Dana Kowalski, an organizer with the drivers, said: “We will not load these trucks "
         "again.”",
@@ -524,11 +564,11 @@ def test_czech_speech_verbs(verb):
         # a given name that is as often a country or a club
         ("Drones were shot down overnight.\n\n“Our air force intercepted several objects "
          "that entered our airspace,” Jordan said in a statement.", [], None),
-        # "St." and "Jr." end sentences: not the sentence of "Tom Reed said" (and "was
-        # pleased:" says no one spoke)
+        # "St." and "Jr." end sentences: not the sentence of "Tom Reed said", but Ana Gil's,
+        # whose clause ends in the colon that opens the quotation
         ("Tom Reed said the school would be renamed for Martin Luther King Jr. Ana Gil, the "
          "principal, was pleased: “It is an honor for all of our students.”",
-         ["Tom Reed", "Ana Gil"], None),
+         ["Tom Reed", "Ana Gil"], "Ana Gil"),
         # a possessive is no part of the name
         ("Farmers say President Trump's tariffs have cut their income in half.\n\n“We will "
          "not back down on this,” Trump said at a rally on Friday.", [], "Trump"),
