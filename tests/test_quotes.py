@@ -149,6 +149,11 @@ def attributed(body: str, people=(), orgs=()):
         "trabalhadores.",
         "Dana Kowalski kam zuerst. „Wir laden diese Lastwagen nicht mehr“, sagten die "
         "Beschäftigten.",
+        # two people at once are no one person
+        "Dana Kowalski and her husband spoke to reporters. “We will not load these trucks "
+        "again,” the couple said.",
+        "Dana Kowalski habló con su marido. «No vamos a cargar esos camiones», insistió la "
+        "pareja.",
         # a role word near a name is not that person's role
         "A night-shift engineer sent a letter to Dana Kowalski. “We will not load these trucks "
         "again,” the engineer wrote.",
