@@ -72,7 +72,7 @@ def export():
     for name in ("page", "per_page"):
         if name in request.args:
             raise ParameterError(name, f"{name} does not apply: an export holds every result")
-    sq = search_query(request.args, extra=("format",))
+    sq = search_query(request.args, extra=("format",), without=("page", "per_page"))
     ix = get_index()
     rows = ix.iter_hits(sq)
     # The search runs when the first row is asked for: ask now, so that a query the index

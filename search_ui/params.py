@@ -96,12 +96,12 @@ def quote_toggle(qq: QuoteQuery, name: str, value: str) -> str:
     return quote_query_string(qq, **{name: new, "page": 1})
 
 
-def search_query(args: MultiDict, strict: bool = True, extra: tuple[str, ...] = ()
-                 ) -> SearchQuery:
-    """Validate request arguments; strict (the API) refuses unknown parameters, pages ignore
-    them."""
+def search_query(args: MultiDict, strict: bool = True, extra: tuple[str, ...] = (),
+                 without: tuple[str, ...] = ()) -> SearchQuery:
+    """Validate request arguments; strict (the API) refuses unknown parameters (those of
+    `without` too), pages ignore them."""
     if strict:
-        _check(args, SEARCH_PARAMS + extra)
+        _check(args, tuple(p for p in SEARCH_PARAMS + extra if p not in without))
 
     def one(name: str, default=None):
         return _one(args, name, default)

@@ -172,6 +172,13 @@ def test_export_bad_parameters(client, query, parameter):
     assert get_json(client, f"/api/export?{query}", 400)["error"]["parameter"] == parameter
 
 
+def test_an_exports_unknown_parameter_lists_only_what_an_export_takes(client):
+    message = get_json(client, "/api/export?pge=2", 400)["error"]["message"]
+    listed = message.split("the parameters are ")[1].split(", ")
+    assert "format" in listed and "q" in listed
+    assert "page" not in listed and "per_page" not in listed
+
+
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 @pytest.mark.parametrize("q", ["*tion", '"strike union"~99999999999'])
 def test_export_of_a_refused_query_is_a_400_not_a_stream_cut_off(big_client, fmt, q):
