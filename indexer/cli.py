@@ -30,14 +30,31 @@ index_option = click.option(
 
 
 class Group(click.Group):
-    """Turns library errors into `Error: ...` and an exit code, for every command."""
+    """Turns library errors into `Error: ...` and an exit code, for every command; with
+    --json, also the error as the HTTP API gives it, on standard output, for a script."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except CorpusSearchError as exc:
             click.echo(f"Error: {exc}", err=True)
+            if ctx.meta.get(_JSON):
+                error: dict[str, object] = {"message": str(exc)}
+                if getattr(exc, "parameter", None):
+                    error["parameter"] = exc.parameter
+                click.echo(json.dumps({"error": error}, ensure_ascii=False))
             ctx.exit(exc.exit_code)
+
+
+_JSON = "corpus_search.json"  # ctx.meta: the command was asked for JSON
+
+
+def json_option(help: str):  # noqa: A002 - click's name
+    """--json, remembered where Group's error handling can see it."""
+    def remember(ctx: click.Context, _param, value: bool) -> bool:
+        ctx.meta[_JSON] = value
+        return value
+    return click.option("--json", "as_json", is_flag=True, help=help, callback=remember)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,7 +101,7 @@ class _Progress:
 @click.option("--rebuild", is_flag=True, help="Start over instead of updating what changed.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes preparing documents in parallel (default: one per CPU).")
-@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+@json_option("Print the build report as JSON.")
 def index_cmd(corpus_dir: str, index_dir: str, rebuild: bool, workers: int | None,
               as_json: bool) -> None:
     """Build or update the index from the corpus folder."""
@@ -117,7 +134,7 @@ def index_cmd(corpus_dir: str, index_dir: str, rebuild: bool, workers: int | Non
 @main.command()
 @click.argument("doc_id")
 @index_option
-@click.option("--json", "as_json", is_flag=True, help="Print every field as JSON.")
+@json_option("Print every field as JSON.")
 def show(doc_id: str, index_dir: str, as_json: bool) -> None:
     """Show one document: every stored field, where it came from, and what was removed."""
     with CorpusIndex(index_dir) as ix:
@@ -168,7 +185,7 @@ def show(doc_id: str, index_dir: str, as_json: bool) -> None:
 
 @main.command()
 @index_option
-@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@json_option("Print the statistics as JSON.")
 def stats(index_dir: str, as_json: bool) -> None:
     """Documents per outlet, language, year and type; index size."""
     with CorpusIndex(index_dir) as ix:
@@ -218,7 +235,7 @@ def _emphasise(fragment: str) -> str:
 @click.option("--page", default="1", show_default=True, help="Page number.")
 @click.option("--per-page", default="10", show_default=True, help="Hits per page (1-100).")
 @click.option("--exact", is_flag=True, help="Match word forms as written (no stemming).")
-@click.option("--json", "as_json", is_flag=True, help="Print the HTTP API's JSON object.")
+@json_option("Print the HTTP API's JSON object.")
 @index_option
 def search(query, outlet, org, person, lang, doc_type, date_from, date_to, translated,
            original_lang, sort, page, per_page, exact, as_json, index_dir) -> None:
@@ -285,7 +302,7 @@ def _print_results(r: SearchResults) -> None:
 @click.option("--page", default="1", show_default=True, help="Page number.")
 @click.option("--per-page", default="10", show_default=True, help="Hits per page (1-100).")
 @click.option("--exact", is_flag=True, help="Match the wording as written (no stemming).")
-@click.option("--json", "as_json", is_flag=True, help="Print the HTTP API's JSON object.")
+@json_option("Print the HTTP API's JSON object.")
 @index_option
 def quotes(query, speaker, outlet, kind, lang, date_from, date_to, translated, sort, page,
            per_page, exact, as_json, index_dir) -> None:
@@ -459,7 +476,7 @@ def _exit_reason(status: int) -> str:
               help="Corpus folder whose registry and gazetteers extraction uses.")
 @click.option("--no-registry", is_flag=True,
               help="Measure without the outlet registry and gazetteers.")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@json_option("Print the figures as JSON.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list missed organizations/people.")
 def evaluate(folder: str, corpus_dir: str, no_registry: bool, as_json: bool,
              verbose: bool) -> None:
@@ -486,7 +503,7 @@ def evaluate(folder: str, corpus_dir: str, no_registry: bool, as_json: bool,
               help="Folder the annotated paths are relative to.")
 @click.option("--corpus", "corpus_dir", default=DEFAULT_CORPUS, show_default=True,
               type=click.Path(file_okay=False), help="Corpus whose registries extraction uses.")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@json_option("Print the figures as JSON.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list wrong kinds.")
 def evaluate_quotes_cmd(annotations: str, root: str, corpus_dir: str, as_json: bool,
                         verbose: bool) -> None:

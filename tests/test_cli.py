@@ -193,6 +193,20 @@ def test_search_bad_parameters_exit_2(runner, corpus_index, args, message):
     result = runner.invoke(main, ["search", "x", "--index", str(corpus_index), *args])
     assert result.exit_code == 2
     assert result.stderr.startswith(message)
+    # with --json, the error as the HTTP API gives it too, on standard output
+    result = runner.invoke(main, ["search", "x", "--index", str(corpus_index), "--json", *args])
+    assert result.exit_code == 2 and result.stderr.startswith(message)
+    error = json.loads(result.stdout)["error"]
+    assert message == "Error: " + error["message"][:len(message) - 7]
+    assert error["parameter"] == args[0].lstrip("-").replace("-", "_")
+
+
+@pytest.mark.parametrize("command", [["search", "x"], ["quotes", "x"], ["stats"],
+                                     ["show", "nope"]])
+def test_json_commands_give_errors_as_json(runner, command):
+    result = runner.invoke(main, [*command, "--index", "/nonexistent", "--json"])
+    assert result.exit_code == 1 and result.stderr.startswith("Error: no index in /nonexistent")
+    assert json.loads(result.stdout) == {"error": {"message": result.stderr[7:].strip()}}
 
 
 # --------------------------------------------------------------------------- serve
