@@ -391,6 +391,10 @@ def main(argv: list[str] | None = None) -> None:
             results["runs"] = json.loads(a.out.read_text()).get("runs", {})
         except ValueError:
             pass
+    missing = [n for n in a.n if str(n) not in results["runs"]] if a.reuse_build else []
+    if missing:  # (it would build them again, taking an hour at 100,000, and say so only then)
+        p.error(f"--reuse-build keeps the build figures of the last run in {a.out}, which has "
+                f"none for N = {', '.join(map(str, missing))}; give the --out of that run")
     for n in a.n:
         data = a.data / f"n{n}-s{a.seed}"
         if (data / "DIRTY").exists():  # an interrupted run left changed files: start over

@@ -307,3 +307,14 @@ def test_a_benchmark_run_refuses_an_empty_http_load(tmp_path):
                           timeout=60)
     assert proc.returncode == 2 and "--http-mixes must be at least 1" in proc.stderr
     assert "Traceback" not in proc.stderr and not any(tmp_path.iterdir())
+
+
+def test_reuse_build_without_an_earlier_run_says_so_before_building(tmp_path, capsys):
+    from bench import run
+
+    with pytest.raises(SystemExit) as stop:
+        run.main(["--n", "30", "--reuse-build", "--data", str(tmp_path / "data"),
+                  "--out", str(tmp_path / "results.json")])
+    assert stop.value.code == 2
+    assert "has none for N = 30; give the --out of that run" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()  # nothing generated, nothing built
