@@ -144,14 +144,19 @@ def test_page_metadata_votes_past_a_section_name_in_og_site_name(no_resources):
         "html-meta"}
 
 
+def page_metadata(page: str, resources, **kw):
+    """A page's metadata as build.prepare extracts it."""
+    soup = clean.parse_html(page)
+    pm = metadata.read_page_meta(soup)
+    return metadata.extract_metadata(clean.clean_html(soup, *metadata.stated_facts(pm)),
+                                     resources, page=pm, **kw)
+
+
 def test_h1_is_the_headline_only_when_metadata_agrees(no_resources):
     page = ("<html><head><meta property='og:title' content='Budget passes after long night'>"
             "<title>Budget passes after long night - The Courier</title></head>"
             "<body><h1>The Courier</h1><p>Body text.</p></body></html>")
-    soup = clean.parse_html(page)
-    pm = metadata.read_page_meta(soup)
-    meta = metadata.extract_metadata(clean.clean_html(soup), no_resources, page=pm)
-    assert meta.title == "Budget passes after long night"
+    assert page_metadata(page, no_resources).title == "Budget passes after long night"
 
 
 @pytest.mark.parametrize(
@@ -168,21 +173,14 @@ def test_h1_is_the_headline_only_when_metadata_agrees(no_resources):
 def test_page_author_is_the_names_alone(no_resources, head, body, author):
     page = (f"<html><head>{head}</head><body>{body}<p>The ferry operator raised fares by a "
             f"fifth on Monday, and commuters complained.</p></body></html>")
-    soup = clean.parse_html(page)
-    pm = metadata.read_page_meta(soup)
-    meta = metadata.extract_metadata(clean.clean_html(soup, *metadata.stated_facts(pm)),
-                                     no_resources, page=pm)
-    assert meta.author == author
+    assert page_metadata(page, no_resources).author == author
 
 
 def test_a_site_names_slogan_is_not_part_of_the_outlet(no_resources):
     page = ("<html><head><meta property='og:site_name' content='Bay Courier – all the news "
             "from the harbor'><title>Ferry fares rise again</title></head><body><p>The ferry "
             "operator raised fares by a fifth on Monday.</p></body></html>")
-    soup = clean.parse_html(page)
-    pm = metadata.read_page_meta(soup)
-    meta = metadata.extract_metadata(clean.clean_html(soup), no_resources, page=pm)
-    assert meta.outlet == "Bay Courier"
+    assert page_metadata(page, no_resources).outlet == "Bay Courier"
 
 
 def test_registry_recognises_outlet_by_domain(resources):
