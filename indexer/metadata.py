@@ -28,6 +28,7 @@ from .textutil import (
     squash,
     straight_quotes,
     strip_accents,
+    words,
 )
 
 # =========================================================================== page metadata
@@ -678,46 +679,55 @@ def find_headline(lines: list[str], site_names: set[str] = frozenset()) -> str |
     """
     in_contact = False
     for ln in lines[:14]:
-        words = ln.split()
+        found = [m.group() for m in words(ln)]
         if re.match(r"^(media |press )?contacts?\s*:|^contacto( de prensa)?\s*:", ln, re.I):
             in_contact = True
             continue
         if in_contact:
             # a contact block: name, role, organization, phone, e-mail, each on its own line
             if re.search(r"@|\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}|^\+?\d[\d\s().-]{6,}$", ln) or \
-                    len(words) <= 6:
+                    len(found) <= 6:
                 continue
             in_contact = False
         if _key(ln) in site_names:
             continue
-        if len(words) > 40:
+        if len(found) > 40:
             return None  # the text opens with a paragraph: no headline line
-        if len(words) < 3 or _NOT_HEADLINE.match(ln) or _is_dateline(ln):
+        if len(found) < 3 or _NOT_HEADLINE.match(ln) or _is_dateline(ln):
             continue
-        if not re.match(r"[\w\"'“‘¿¡#«(]", ln) or ln[0].islower() or \
-                sum(len(w) > 1 and w[0].isalpha() for w in words) < 3:
+        if not re.match(r"[\w\"'“‘¿¡#«(「『]", ln) or ln[0].islower() or \
+                sum(len(w) > 1 and w[0].isalpha() for w in found) < 3:
             continue  # "at 1:00 pm", "| News |"
-        if re.search(r"[.;,]$", ln) and not ln.endswith("..."):
+        if re.search(r"[.;,。，；、]$", ln) and not ln.endswith("..."):
             continue
-        if re.match(r"^[^:]{1,40}:\s", ln) and len(words) > 12:
+        if re.match(r"^[^:：]{1,40}[:：]\s?", ln) and len(found) > 12:
             continue  # "Name: answer" turns of an interview
         return ln.strip()
     return None
 
 
 def _first_sentence(lines: list[str]) -> str | None:
+    """The first sentence of at least six words, cut after twenty.
+
+    >>> _first_sentence(["Monday", "Dock workers at the port stopped work. More."])
+    'Dock workers at the port stopped work.'
+    >>> _first_sentence(["周一凌晨，港口的码头工人停止了工作。工会说。"])
+    '周一凌晨，港口的码头工人停止了工作。'
+    """
     for ln in lines:
-        if len(ln.split()) >= 6 and not _is_dateline(ln):
-            m = re.match(r"(.+?[.!?])(\s|$)", ln)
+        if len(words(ln)) >= 6 and not _is_dateline(ln):
+            m = re.match(r"(.+?(?:[.!?](?=\s|$)|[。！？]))", ln)
             s = m.group(1) if m else ln
-            words = s.split()
-            return " ".join(words[:20]) + ("…" if len(words) > 20 else "")
+            found = words(s)
+            if len(found) <= 20:
+                return squash(s)
+            return squash(s[:found[19].end()]) + "…"
     return None
 
 
 def _is_dateline(line: str) -> bool:
     """A short line that is mostly a date, time or category list."""
-    if len(line.split()) > 16:
+    if len(words(line)) > 16:
         return False
     found = list(iter_text_dates(line, "en"))
     if found:
@@ -773,6 +783,10 @@ _DATE_RXS = [
     re.compile(rf"\b{_YEAR}/(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})\b"),
     # 18.ago.2019, 18-Aug-2019
     re.compile(rf"\b(?P<d>\d{{1,2}})[./-]{_MONTH_RX}[./-]{_YEAR}\b", re.I),
+    # 2019年6月21日 (Chinese, Japanese; digits full width too), 2019년 6월 21일 (Korean): no
+    # word boundary before the year, "于2019年" runs on from a word
+    re.compile(r"(?<!\d)(?P<y>[12１２]\d{3})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*"
+               r"(?P<d>\d{1,2})\s*[日일]"),
 ]
 _MONTH_YEAR_RX = re.compile(rf"\b{_MONTH_RX}\s+(?:de\s+|of\s+)?{_YEAR}\b", re.I)
 _DAY_FIRST_LANGS = {"es", "fr", "de", "pt", "it", "cs", "nl", "ca", "ru", "pl"}
@@ -800,6 +814,8 @@ def iter_text_dates(text: str, language: str = "en"):
     [(None, 7, 10)]
     >>> [(d.year, d.month, d.day) for d in iter_text_dates("el 3/9/2019", "es")]
     [(2019, 9, 3)]
+    >>> [(d.year, d.month, d.day) for d in iter_text_dates("于２０１９年６月２１日", "zh")]
+    [(2019, 6, 21)]
     """
     plain = _strip_accents(text)  # same length: only combining marks are dropped... usually
     if len(plain) != len(text):

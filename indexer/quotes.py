@@ -3,8 +3,9 @@
 Two sources of quotations:
 - interview turns: "Name: ..." labels, "Q:"/"A:", or an intro naming interviewer and
   interviewee followed by alternating turns (questions end with "?");
-- quotation marks: “…”, "…", «…», „…“, ‘…’ — across paragraph breaks when the next paragraph
-  reopens the quote, and with the broken spacing machine translation leaves (`conditions, ”said`).
+- quotation marks: “…”, "…", «…», „…“, ‘…’, 「…」, 『…』 — across paragraph breaks
+  when the next paragraph reopens the quote, and with the broken spacing machine
+  translation leaves (`conditions, ”said`).
 
 A quotation's speaker comes from the words around it: "…," said X / X said / according to X /
 X told … / a role that refers back to someone introduced with it ("the pastor") / a pronoun
@@ -28,7 +29,14 @@ from dataclasses import dataclass
 
 from .entities import TOKEN, given_names, is_role_word, titled_surnames
 from .models import Entity, Quote, paragraph_spans
-from .textutil import TITLE_ABBREVIATIONS, compiled, name_key, straight_quotes
+from .textutil import (
+    TITLE_ABBREVIATIONS,
+    UNSPACED_SCRIPTS,
+    UNSPACED_WORD,
+    compiled,
+    name_key,
+    straight_quotes,
+)
 
 MIN_UNATTRIBUTED_WORDS = 4  # shorter quoted bits without a speaker are terms, not quotations
 
@@ -385,7 +393,7 @@ _THEN_VERB = re.compile(r"\s*,\s*(?:\d{1,3}\s*,\s*)?[^,.;“”\"«»()]{3,90}?,
 
 # Scraped and machine-translated text mixes straight and curly marks: either closes either.
 _OPEN_CLOSE = {"“": "”\"", "„": "“”\"", "«": "»", '"': '"”', "‹": "›", "‘": "’'",
-               "'": "'’"}
+               "'": "'’", "「": "」", "『": "』"}
 
 
 @dataclass
@@ -409,7 +417,7 @@ def _is_opener(text: str, i: int) -> bool:
     ch = text[i]
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    if ch in "“„«‹":
+    if ch in "“„«‹「『":
         return True
     if ch == '"':
         return (before.isspace() or before in "([{—–-:;,/") and not after.isspace()
@@ -472,8 +480,21 @@ def find_quote_spans(body: str) -> list[_Span]:
     return spans
 
 
+_UNSPACED_RUN = re.compile(f"[{UNSPACED_SCRIPTS}]+")
+
+
 def _words(text: str) -> int:
-    return len(TOKEN.findall(text))
+    """Words of a quotation; a run of an unspaced script (Chinese, Japanese) counts a word
+    every UNSPACED_WORD characters.
+
+    >>> _words("We will not pay"), _words("我们不会让步"), _words("「港湾局が回答する」")
+    (4, 3, 4)
+    """
+    if text.isascii():
+        return len(TOKEN.findall(text))
+    runs = _UNSPACED_RUN.findall(text)
+    return len(TOKEN.findall(_UNSPACED_RUN.sub(" ", text))) + sum(
+        -(-len(r) // UNSPACED_WORD) for r in runs)
 
 
 class _Resolver:

@@ -28,18 +28,25 @@ from whoosh.support.charset import accent_map
 
 from .clean import normalize_for_index
 from .models import Document, Entity, PartialDate, Quote, Removal
+from .textutil import UNSPACED_SCRIPTS
 
 #: Bump when fields or analysis change: an index with another version is rebuilt.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 #: Languages with their own stemmed field; other languages go to the unstemmed `text_xx`.
 STEMMED_LANGUAGES = ("en", "es", "fr", "de", "pt")
 OTHER = "xx"
 TITLE_BOOST = 2.0
 
+# A character of a script written without spaces (Chinese, Japanese) is a token of its own,
+# so a word in them is found as the phrase of its characters (text fields turn a query word of
+# several tokens into a phrase), which is exact wherever the word stands; a whole clause as
+# one token would find nothing.
+_WORD_CHAR = rf"[^\W{UNSPACED_SCRIPTS}]"
 # Words, numbers, and dotted abbreviations (U.S.); '#' and '@' are not part of a token, so
-# "#NoTech4ICE" and "NoTech4ICE" are the same term.
-TOKEN_PATTERN = r"\w+(?:\.?\w+)*"
+# "#NoTech4ICE" and "NoTech4ICE" are the same term. Words come first in the alternation:
+# most text has no character of the unspaced scripts, and the regex engine tries in order.
+TOKEN_PATTERN = rf"{_WORD_CHAR}+(?:\.?{_WORD_CHAR}+)*|[{UNSPACED_SCRIPTS}]"
 
 
 def analyzer(language: str | None = None):
@@ -51,6 +58,8 @@ def analyzer(language: str | None = None):
     ['clerig', 'y', 'laic']
     >>> [t.text for t in analyzer()("Clérigos y laicos")]
     ['clerigos', 'y', 'laicos']
+    >>> [t.text for t in analyzer()("亚马逊员工 protest")]
+    ['亚', '马', '逊', '员', '工', 'protest']
     """
     chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
     if language:

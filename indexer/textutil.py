@@ -69,6 +69,29 @@ def straight_quotes(s: str) -> str:
     return _straight(s)
 
 
+#: Scripts written without spaces between words: Chinese characters, Japanese kana (full and
+#: half width), as a regex character class's contents.
+UNSPACED_SCRIPTS = ("\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+                    "\U00020000-\U0002fa1f")
+#: Average characters a word of those scripts (two in Chinese; kana words are longer).
+UNSPACED_WORD = 2
+_PSEUDO_WORD = re.compile(rf"[^\s{UNSPACED_SCRIPTS}]+|[{UNSPACED_SCRIPTS}]{{1,{UNSPACED_WORD}}}")
+
+
+def words(line: str) -> list[re.Match]:
+    """The words of a line, split at whitespace; a run of an unspaced script (which has no
+    spaces between its words) counts as a word every UNSPACED_WORD characters. For rules
+    that count words ("a headline has at least three", "cut after twenty") and must hold in
+    every script.
+
+    >>> [m.group() for m in words("Dock workers strike")]
+    ['Dock', 'workers', 'strike']
+    >>> [m.group() for m in words("港口工人罢工 2019")]
+    ['港口', '工人', '罢工', '2019']
+    """
+    return list(_PSEUDO_WORD.finditer(line))
+
+
 def squash(s: str) -> str:
     """Runs of whitespace to one space, none at the ends: re.sub(r"\\s+", " ", s).strip(),
     at the speed of str.split (both take whitespace as str.isspace does).

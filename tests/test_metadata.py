@@ -209,6 +209,12 @@ def test_registry_recognises_outlet_by_domain(resources):
           "the workers at the plant and beyond, in a long opening paragraph."], None),
         (["'They Time Our Breaks': A Worker on Organizing", "Intro."],
          "'They Time Our Breaks': A Worker on Organizing"),
+        # scripts without spaces: a short line of characters is a headline, a sentence is not
+        (["２０２０年３月２日", "市议会批准新预算", "周一，市议会以七票对两票通过了新预算。"],
+         "市议会批准新预算"),
+        (["周一，市议会以七票对两票通过了新预算。", "议员们随后休会。"], None),
+        (["市议会", "周一，市议会以七票对两票通过了新预算，反对者表示将继续抗议，并要求公开"
+          "所有的会议记录以及预算草案的全部附件，以便市民能够监督每一笔开支的去向和用途。"], None),
     ],
 )
 def test_headline_of_plain_text(lines, expected):

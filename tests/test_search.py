@@ -1420,3 +1420,40 @@ def test_a_far_phrase_is_refused_wherever_a_query_is_read(ix):
     near = f'"amazon workers"~{search_module.MAX_SLOP}'
     assert search(ix, q=near).total >= search(ix, q='"amazon workers"').total
     ix.all_matches(SEED_000, near)
+
+
+def test_words_of_unspaced_scripts_are_found_wherever_they_stand(tmp_path):
+    """Chinese and Japanese run words together: a word is found inside a clause, as the
+    phrase of its characters, and marked in the snippet; the same characters apart are not
+    that word. Their headlines, dates and 「quotations」 are found too."""
+    corpus_dir = write_corpus(tmp_path / "c", {
+        "zh.txt": "港口工人罢工\n\n2019年6月21日\n\n周一凌晨，港口的码头工人停止了工作，"
+                  "要求提高工资。工会主席说：“我们不会让步，直到港务局回应为止。”"
+                  "市议会定于周三讨论此事。",
+        "ja.txt": "港の労働者がストライキ\n\n２０１９年６月２４日\n\n月曜日の朝、港の労働者たちは"
+                  "賃上げを求めて仕事を止めた。組合の委員長は「港湾局が回答するまでストを続ける」"
+                  "と述べた。",
+        "en.txt": "Dock Strike\n\nDock workers at the port stopped work on Monday, asking "
+                  "for higher pay; the union said the strike would go on.",
+    })
+    build.build_index(corpus_dir, tmp_path / "i")
+    with CorpusIndex(tmp_path / "i") as index:
+        r = index.search(make_query(q="港务局"))
+        assert ids(r) == ["zh"]
+        assert any("<mark>港务局</mark>" in s for s in r.hits[0].snippets)
+        assert (r.hits[0].title, r.hits[0].date) == ("港口工人罢工", "2019-06-21")
+        r = index.search(make_query(q="港湾局"))
+        assert ids(r) == ["ja"]
+        assert (r.hits[0].title, r.hits[0].date) == ("港の労働者がストライキ", "2019-06-24")
+        assert ids(index.search(make_query(q="ストライキ"))) == ["ja"]
+        assert ids(index.search(make_query(q="title:罢工"))) == ["zh"]
+        # 港 and 局 are both in the Chinese text, but never as the word 港局
+        assert index.search(make_query(q="港局")).total == 0
+        # a word of an unspaced script beside a Latin one, both required
+        assert ids(index.search(make_query(q="港口 罢工"))) == ["zh"]
+        assert index.search(make_query(q="港口 strike")).total == 0
+        assert sorted(ids(index.search(make_query(q="港")))) == ["ja", "zh"]
+        said = index.search_quotes(make_quote_query(q="回应"))
+        assert [h.text for h in said.hits] == ["我们不会让步，直到港务局回应为止。"]
+        said = index.search_quotes(make_quote_query(q="回答"))
+        assert [h.text for h in said.hits] == ["港湾局が回答するまでストを続ける"]
