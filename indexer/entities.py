@@ -428,6 +428,10 @@ def _named_groups(text: str) -> list[_Found]:
             if name and (len(words) >= 2 or (len(name) >= 4 and rx is _GROUP_NAMED)):
                 found(name, *m.span("o"))
     for m in _ORG_APPOSITIVE.finditer(text):
+        after = text[m.end():m.end() + 40]
+        role = re.match(r"\s+([\w-]+)", after)
+        if re.match(r"['’]s\b", after) or (role and is_role_word(role.group(1))):
+            continue  # "X, the union's negotiator", "X, a union leader": X is a person
         words = re.split(r"\s+(?:of|de|with|con|from)\s+", m.group("o"))[-1].split()
         while words and (words[0] in _SENTENCE_STARTERS or words[0].lower() in CONNECTORS):
             words = words[1:]
@@ -803,7 +807,8 @@ _ROLE_NOUNS = set(
     epidemióloga epidemiólogo cantante compositor compositora poeta actriz dramaturga
     dramaturgo cineasta pintor pintora bailarina chef historiador historiadora
     infectologista epidemiologista cantora compositora vereador vereadora
-    portavoz vocero vocera organizador organizadora activista estudiante trabajador trabajadora
+    negotiator steward member portavoz vocero vocera organizador organizadora activista
+    estudiante trabajador trabajadora
     empleado empleada ingeniero ingeniera abogado abogada profesor profesora investigador
     investigadora científico científica analista funcionario funcionaria directora fundador
     fundadora presidenta gerente líder pastora sacerdote rabino senadora congresista alcalde

@@ -320,6 +320,10 @@ _WHO = (rf"(?:(?:an?|un|una|the|el|la)\s+(?:spokes(?:person|man|woman)|portavoz|
 # a name right after "the <role>" that _WHO stopped at: "dijo la senadora| Ana Torres"
 _THEN_NAME = re.compile(
     rf"\s+{_NAME_WORD}(?:\s+(?:de|del|la|van|von|da|di)?\s*{_NAME_WORD}){{0,4}}")
+# "said the union's lead negotiator, Omar Vidal": after "the union", its role, then a name
+_POSSESSIVE_ROLE = re.compile(
+    rf"[’']s(?P<role>(?:\s+[a-zß-ÿ][\w-]*){{1,4}}?)(?:\s*,?\s+(?P<name>{_NAME_WORD}"
+    rf"(?:\s+(?:de|del|la|van|von|da|di)?\s*{_NAME_WORD}){{0,4}}))?(?=\s*[,.;:!?]|\s*$)")
 # A sentence whose subject is a known speaker and whose verb reports words:
 # "Mijente, an activist group, has accused both companies of having “…”"
 _REPORTING = re.compile(
@@ -837,6 +841,8 @@ class _Resolver:
         if _GROUP.match(" ".join(rest.split()[:1])):
             return None  # "After meeting Ana Gil, members of the union marched"
         org = self.org_in(rest)
+        if org is None and stated:
+            return _described(_affiliation(tail))  # "Omar Vidal, the union's negotiator,"
         if org is None or re.search(r"[,;:()“”\"«»]|[.!?]\s", rest[: org[0]]):
             return None
         if stated and not _CLOSED.match(rest, org[1]):
@@ -863,7 +869,8 @@ class _Resolver:
             for form in {name, name.split()[-1]}:
                 for m in _name_rx(form).finditer(self.body):
                     tail = straight_quotes(self.body[m.end(): m.end() + 250])
-                    aff = self.affiliation(tail, stated=True)
+                    aff = self.affiliation(tail, stated=True) or (
+                        _role_before(self.body, m.start()) if tail.startswith(",") else None)
                     if aff:
                         found.append((m.start(), aff))
             self.stated[name] = sorted(found)
@@ -1243,6 +1250,13 @@ def _attribute(before: str, after: str, sp: _Span, resolver: _Resolver
             named = _named_after_role(m, resolver, sp.close_at)
             if named is not None:
                 return named, verb, after
+            owner = _ROLE_REF.match(who) and _POSSESSIVE_ROLE.match(flat_after, m.end("who"))
+            if owner:  # "said the union's lead negotiator, Omar Vidal": not the union
+                named = resolver.resolve(owner.group("name") or "", sp.close_at)
+                if named is None or named.type != "person":
+                    return None, verb, after  # its negotiator, unnamed
+                role = " ".join(flat_after[m.start("who"):owner.end("role")].split())
+                return _Speaker(named.name, "person", named.affiliation or role), verb, after
             then = _ROLE_REF.match(who) and _THEN_NAME.match(flat_after, m.end("who"))
             if then:  # "declaró la senadora Ana Torres": the name, the role its affiliation
                 named = resolver.resolve(who + then.group(), sp.close_at)
@@ -1308,8 +1322,56 @@ def _named_after_role(m: re.Match, resolver: _Resolver, at: int) -> _Speaker | N
     sp = resolver.resolve(between, at)
     if sp is None or sp.type != "person":
         return None
-    return _Speaker(sp.name, "person", role[:1].lower() + role[1:] if resolver.org_in(role)
-                    else None)
+    if not resolver.org_in(role):
+        role = _whole_role(m.string, m.start("who"), role)
+    return _Speaker(sp.name, "person", role[:1].lower() + role[1:] if role else None)
+
+
+def _described(phrase: str | None) -> str | None:
+    """A phrase that describes a person by an office or role, else None: it opens with an
+    article or a possessive and has a role word within its first words ("the union's lead
+    negotiator", "la portavoz de la naviera"; not "a woman in the crowd", "the next day").
+
+    >>> _described("the union's lead negotiator"), _described("the next day")
+    ("the union's lead negotiator", None)
+    """
+    if not phrase:
+        return None
+    words = re.findall(r"[\w-]+", phrase)
+    if len(words) > 12 or not _DESCRIPTION.match(phrase + " ") or \
+            not any(is_role_word(w) for w in words[:6]):
+        return None
+    return phrase
+
+
+def _role_before(body: str, start: int) -> str | None:
+    """The role a sentence gives a person just before naming them, between commas ("A
+    spokeswoman for the operator, Dana Whitfield, said the ..."), else None.
+
+    >>> body = "It rained. A spokeswoman for the operator, Dana Whitfield, said so."
+    >>> _role_before(body, body.index("Dana"))
+    'a spokeswoman for the operator'
+    """
+    before = straight_quotes(body[max(0, start - 200):start])
+    m = re.search(r"(?:^|[.;:!?]\s+|\n)\s*([^,.;:!?\n]{3,120}),\s*$", before)
+    if not m or (m.start() == 0 and start > 200 and not before.startswith(("\n", "."))):
+        return None
+    role = _described(" ".join(m.group(1).split()))
+    return role[:1].lower() + role[1:] if role else None
+
+
+def _whole_role(text: str, start: int, role: str) -> str | None:
+    """A role before a person's name that names no known organization, whole, when it
+    names an office ("La portavoz de | la naviera, Elena Martín, dijo": the match began at
+    "la naviera"); None when no word of it is a role ("A woman in the crowd, Ana Gil").
+
+    >>> _whole_role("Ayer, la portavoz de la naviera, Elena", 21, "la naviera")
+    'la portavoz de la naviera'
+    >>> _whole_role("A neighbour, Ana Gil", 0, "A neighbour") is None
+    True
+    """
+    head = re.search(r"(?:^|[.;:!?]\s+|,\s+)((?:[\w'’-]+\s+){0,4})$", text[:start])
+    return _described(" ".join(((head.group(1) if head else "") + role).split()))
 
 
 def _many_speak(verb: str | None) -> bool:

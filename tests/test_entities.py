@@ -181,6 +181,10 @@ def test_a_shorter_name_also_found_on_its_own_follows_the_alias_rules(text, expe
         "dozens of members of the Jewish community were arrested",
         "Andrés Molina, a staff attorney with the group, said it.",
         "Mijente Immigrant Defense Project",  # two known names run together
+        # a person described by a group: "the union's negotiator", "a union leader"
+        "Omar Vidal, the union's lead negotiator, was less happy.",
+        "Rhea Stone, a coalition organizer, spoke first. Ivo Marsh, the company spokesman, "
+        "did not.",
     ],
 )
 def test_organization_false_friends(text):

@@ -174,6 +174,10 @@ def test_an_unnamed_group_is_not_a_nearby_name(body):
         "noche».\n\n«La empresa no comenta sobre su plantilla», señaló una portavoz.",
         "“The depot stays open,” said Dana Kowalski.\n\nShe went on: “We are here every "
         "night.”\n\nOne driver said: “Nobody asked us about any of this.”",
+        # the union's negotiator, unnamed, is neither the union nor the last person named
+        "Harbor Workers United met the operator on Monday. “The depot stays open,” said Dana "
+        "Kowalski.\n\n“Nobody asked the crews about these hours,” said the union's lead "
+        "negotiator.",
     ],
 )
 def test_someone_unnamed_is_not_the_last_speaker(body):
@@ -324,10 +328,26 @@ HARBOR_QUOTE = "“We are not going anywhere until the contract is gone,” she 
         ("A spokeswoman for Harbor Freight Lines, Greta Lind, said the company “will respect "
          "every local ordinance.”", ["Greta Lind"], ["Harbor Freight Lines"],
          ("Greta Lind", "a spokeswoman for Harbor Freight Lines")),
-        # not affiliations: the verb's own words, an age, a list, others, a role with no
-        # known organization away from the quotation
+        # a role before the name, of no known organization: the role as written, whole
         ("A spokeswoman, Greta Lind, said the company “will respect every local ordinance.”",
-         ["Greta Lind"], [], ("Greta Lind", None)),
+         ["Greta Lind"], [], ("Greta Lind", "a spokeswoman")),
+        ("El portavoz de la cooperativa, Iñaki Olano, dijo: «Pagaremos a todos antes del "
+         "verano».", ["Iñaki Olano"], [], ("Iñaki Olano", "el portavoz de la cooperativa")),
+        # ... stated where the person is first named, for a quotation further on
+        ("A spokeswoman for the ferry operator, Greta Lind, said the boats were ready.\n\n"
+         "“We will run the first crossing in March,” Lind said.", ["Greta Lind"], [],
+         ("Greta Lind", "a spokeswoman for the ferry operator")),
+        ("Ivo Marsh, the tenants' lead negotiator, left the room early.\n\n“Nobody asked the "
+         "families what they can pay,” Marsh said.", ["Ivo Marsh"], [],
+         ("Ivo Marsh", "the tenants' lead negotiator")),
+        # a possessive role after the verb: the person it names, not the owner
+        ("“Nobody asked the crews what they think of these hours,” said the union's lead "
+         "negotiator, Omar Vidal.", ["Omar Vidal"], ["Harbor Workers United"],
+         ("Omar Vidal", "the union's lead negotiator")),
+        # not affiliations: the verb's own words, an age, a list, others, a description that
+        # names no role
+        ("A woman in the crowd, Greta Lind, said the company “will respect every local "
+         "ordinance.”", ["Greta Lind"], [], ("Greta Lind", None)),
         ("“I have driven this route since the plant opened,” said Tomás Ruiz, 52, who has "
          "driven a truck since 1990.", ["Tomás Ruiz"], [], ("Tomás Ruiz", None)),
         ("“I have driven this route since the plant opened,” said Tomás Ruiz, 52, a truck "
