@@ -593,10 +593,13 @@ _FIELD_NAMES = {
     "type": "type", "doc_type": "type", "year": "year", "date": "date",
     "translated": "translated",
 }
+#: how a value looks, for the note on a field given none ({0}: the field as written)
+_FIELD_EXAMPLES = {"date": "2019-08, {0}[2019-01 TO 2019-06]", "year": "2019",
+                   "lang": "es", "original": "es", "type": "interview", "translated": "true"}
 _INTERNAL = {"outlet": "outlet_text", "org": "org_text", "person": "people_text",
              "author": "author", "lang": "language", "original": "original_language",
              "type": "doc_type", "year": "year", "translated": "translated"}
-_FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]+):(?=\S)")
+_FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]+):(?P<space>[ \t]*)")
 
 
 def _read_value(text: str, i: int) -> int:
@@ -734,13 +737,29 @@ def _rewrite(text: str, exact: bool, quotes: bool = False,
     for m in _FIELD_PREFIX.finditer(text):
         if m.start() < pos:
             continue
+        in_phrase = any(a < m.start() < b for a, b in quoted)  # "re:Invent" in a phrase
         kind = _FIELD_NAMES.get(m.group(1).lower())
-        if kind is None:
-            if not any(a < m.start() < b for a, b in quoted):  # "re:Invent" in a phrase
+        if kind is None or in_phrase:
+            if not (in_phrase or m.group("space") or m.end() == len(text)):
                 notes.append(_unknown_field_note(m.group(1)))
             continue
         end = _read_value(text, m.end())
         value = text[m.end():end]
+        written = f"{m.group(1)}:"
+        spaced_off = m.group("space") and (_FIELD_PREFIX.match(value) or (
+            _date_range(value) is None if kind == "date" else
+            kind in _INTERNAL and kind not in _NAMED_KINDS and kind != "author" and
+            _field_value(kind, value) is None))  # "date: amazon": amazon is no date
+        if not value.strip('"()') or value.startswith(")") or spaced_off:
+            example = _FIELD_EXAMPLES.get(kind, 'word, {0}"two words"').format(written)
+            notes.append(f"{written} has no value, so it was left out: put what to look for "
+                         f"right after the colon ({written}{example})")
+            out.append(text[pos:m.start()] + " ")
+            pos = m.end() if value.startswith(")") or spaced_off else end
+            continue
+        if m.group("space"):
+            notes.append(f"{written} {value} read as {written}{value} (a field's value comes "
+                         f"right after the colon)")
         out.append(text[pos:m.start()])
         pos = end
         if kind == "date":

@@ -388,6 +388,32 @@ def test_unknown_and_internal_field_names_are_words(ix):
         assert r.parsed_query
 
 
+def test_a_field_with_its_value_after_a_space_reads_the_value(ix):
+    """`title: facial` is read as title:facial (said in a note); a word ending in a colon
+    that names no field stays a word, as before."""
+    r = search(ix, q="title: facial")
+    assert ids(r) == ids(search(ix, q="title:facial")) and r.total > 0
+    assert r.notes == ("title: facial read as title:facial (a field's value comes right "
+                       "after the colon)",)
+    r = search(ix, q='outlet:  "la opinion"', sort="oldest")
+    assert ids(r) == ids(search(ix, q='outlet:"la opinion"', sort="oldest"))
+    assert search(ix, q="Note: amazon").notes == ()
+    assert search(ix, q="Note: amazon").total == search(ix, q="note amazon").total
+
+
+@pytest.mark.parametrize(("q", "field", "same_as"), [
+    ("title:", "title:", ""), ("amazon outlet:", "outlet:", "amazon"),
+    ('title:"" amazon', "title:", "amazon"), ("(person:) amazon", "person:", "amazon"),
+    ("title:() amazon", "title:", "amazon"),
+    ('title: outlet:"la opinion"', "title:", 'outlet:"la opinion"'),
+    ("date: amazon", "date:", "amazon")])
+def test_a_field_without_a_value_is_left_out_with_a_note(ix, q, field, same_as):
+    r = search(ix, q=q)
+    assert r.notes[0].startswith(f"{field} has no value, so it was left out: put what to "
+                                 f"look for right after the colon ({field}")
+    assert ids(r) == ids(search(ix, q=same_as))
+
+
 @pytest.mark.parametrize(
     ("curly", "straight"),
     [
