@@ -3846,9 +3846,13 @@ class CorpusIndex:
             groups["original_language"] = wq.Term("original_language", sq.original_language)
         if sq.translated is not None:
             groups["translated"] = wq.Term("translated", sq.translated)
-        date = _date_group(sq.date_from, sq.date_to, date_ranges)
-        if date is not None:
-            groups["year"] = date
+        # from/to is the year facet's selection, left out of its counts so the other years
+        # stay on offer; a date: of the query text is part of what is searched, and narrows
+        # the year facet too
+        for key, date in (("year", _date_group(sq.date_from, sq.date_to, ())),
+                          ("date_in_query", _date_group(None, None, date_ranges))):
+            if date is not None:
+                groups[key] = date
         return groups
 
     @staticmethod

@@ -546,6 +546,14 @@ def test_date_field_in_query_text(ix):
     assert set(ids(r)) == {SEED_000, SEED_002}
     assert "date:[2018-07-01 TO 2018-07-31]" in r.parsed_query
     assert search(ix, q="date:yesterday").notes
+    # a date: of the query text narrows the year facet as every other facet; from/to is the
+    # year facet's own selection, and leaves the other years on offer
+    r = search(ix, q="amazon date:2019")
+    assert [v.value for v in r.facets["year"]] == ["2019"]
+    assert r.facets["year"][0].count == r.total
+    r = search(ix, q="amazon", date_from="2019", date_to="2019")
+    assert len(r.facets["year"]) > 1 and [v.value for v in r.facets["year"] if v.selected] == [
+        "2019"]
 
 
 def test_what_a_query_cannot_mean_is_said_in_a_note(ix):
