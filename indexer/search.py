@@ -1283,9 +1283,31 @@ def _window_at(text: str, s0: int, width: int = 240) -> tuple[int, int]:
     return start, end
 
 
-def _snippet(text: str, spans: list[tuple[int, int]], width: int = 240) -> str:
-    start, end = _window(text, spans, width)
-    body = mark(text, spans, start, end)
+def _snippet(text: str, spans: list[tuple[int, int]], width: int = 240, at: int = 0,
+             bounds: tuple[list[int], list[int]] | None = None) -> str:
+    """The window around spans[at] with every match inside it marked, and whole: a match
+    the window would cut (a phrase running past its end, a word starting before it) widens
+    it. spans: all of the text's, ascending and apart (find_spans), looked up by binary
+    search in bounds (their starts and ends) when given.
+
+    >>> _snippet("a " * 50 + "x y" + " b" * 150, [(90, 91), (100, 103)], 40, at=1)
+    '…a a <mark>a</mark> a a a a <mark>x y</mark> b b b b b b b b b b b b…'
+    >>> _snippet("start " + "p " * 30 + "and more", [(6, 65)], 20)
+    'start <mark>p p p p p p p p p p p p p p p p p p p p p p p p p p p p p p</mark>…'
+    """
+    starts, ends = bounds or ([s for s, _ in spans], [e for _, e in spans])
+    start, end = _window_at(text, spans[at][0], width)
+    lo = bisect.bisect_right(ends, start)  # the first match that ends after start
+    if lo < len(spans) and starts[lo] < start:
+        start = starts[lo]
+    hi = bisect.bisect_left(starts, end)  # the first match that starts at end or later
+    if hi > lo and ends[hi - 1] > end:
+        end = ends[hi - 1]
+        space = [i for i in (text.find(c, end, end + _SNAP) for c in " \n\t") if i != -1]
+        end = min(space) if space else end
+        hi = bisect.bisect_left(starts, end)
+        end = max(end, ends[hi - 1])
+    body = mark(text, spans[lo:hi], start, end)
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
 
 
@@ -1331,7 +1353,7 @@ def _snippets(paragraphs: list[str], spans: list[list[tuple[int, int]]],
         if len(first) > 240:
             cut = cut[: cut.rfind(" ")] + "…" if " " in cut else cut + "…"
         return (html.escape(cut, quote=False),) if cut else ()
-    return tuple(_snippet(paragraphs[i], spans[i][j:]) for *_, i, j in chosen)
+    return tuple(_snippet(paragraphs[i], spans[i], at=j) for *_, i, j in chosen)
 
 
 # =========================================================================== facets

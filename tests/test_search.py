@@ -1231,9 +1231,38 @@ def test_snippets_of_a_paragraph_with_many_matches():
     assert at == sorted(at) and at[0] == 0 and at[-1] > len(para) - 300
 
 
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(picks=st.lists(st.integers(0, 5), min_size=1, max_size=150),
+       width=st.integers(20, 300), query=st.sampled_from(["strike", '"general strike"',
+                                                          'strike "general strike now"']))
+def test_a_snippet_marks_every_match_it_shows_and_cuts_none(picks, width, query):
+    """Whatever window a match opens, the matches before it in the window are marked too,
+    and a phrase the window's edge would cut widens the window instead."""
+    from indexer.search import _snippet, _spec, compile_query, find_spans
+
+    vocabulary = ["strike", "general", "now", None, None, None]  # None: a filler word
+    para = " ".join(vocabulary[k] or f"w{i}" for i, k in enumerate(picks))
+    spec = _spec(compile_query(query, False, schema.build_schema()).query)
+    spans = find_spans(para, "text_en", spec)
+
+    def marked_right(snip: str, start: int, at: int) -> bool:
+        end = start + len(re.sub(r"</?mark>", "", snip).strip("…"))
+        shown = [(s, e) for s, e in spans if s < end and e > start]
+        return (all(start <= s and e <= end for s, e in shown)  # none cut
+                and re.findall(r"<mark>(.*?)</mark>", snip) == [para[s:e] for s, e in shown]
+                and start <= spans[at][0] < end)
+
+    for at in range(len(spans)):
+        snip = _snippet(para, spans, width, at=at)
+        plain = re.sub(r"</?mark>", "", snip).strip("…")
+        # where the snippet stands (the same words can stand at several places)
+        places = [m.start() for m in re.finditer(f"(?={re.escape(plain)})", para)]
+        assert any(marked_right(snip, start, at) for start in places)
+
+
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(text=st.text(st.sampled_from(list("aeiouyáéíóúñçßÄöøœﬁ ÉÑ.-'’_1 \n\tstrnglmkdwUSA#@")),
-                    max_size=80),
+@given(text=st.text(st.sampled_from(list("aeiouyáéíóúñçßÄöøœﬁ ÉÑ.-'’_1 \n\tstrnglmkdwUSA#@"
+                                         "港スー。")), max_size=80),
        lang=st.sampled_from(["en", "es", "fr", "de", "pt", "xx", "exact"]))
 def test_highlighting_analyses_text_exactly_as_the_index_does(text, lang):
     from indexer import schema
