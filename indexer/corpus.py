@@ -196,8 +196,10 @@ def decode(data: bytes, fmt: str = "text") -> tuple[str, str]:
     >>> decode(b"A stray" + bytes(1) + b" NUL in a long enough line of text")
     ('A stray NUL in a long enough line of text', 'utf-8')
     """
-    if not data.strip():
+    if not data:
         raise DocumentError("empty file")
+    if not data.strip():
+        raise DocumentError("no text: the file holds only whitespace")
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -278,7 +280,7 @@ def _too_many_controls(controls: int, size: int) -> bool:
 def _checked(text: str) -> str:
     """Reject decoded text with too many control characters (a binary file in disguise)."""
     if not text.strip():
-        raise DocumentError("empty file")
+        raise DocumentError("no text: the file holds only whitespace")
     sample = text[:20000]
     if _too_many_controls(len(_CONTROL.findall(sample)), len(sample)):
         raise DocumentError("binary file (control characters)")

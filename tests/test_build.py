@@ -310,7 +310,7 @@ def test_bad_documents_are_skipped_with_their_reason_and_the_rest_lands(tmp_path
     r = build.build_index(corpus_dir, tmp_path / "i", max_bytes=1_000_000)
     reasons = {s.path: s.reason for s in r.skipped}
     assert reasons == {
-        "empty.txt": "empty file", "blank.md": "empty file",
+        "empty.txt": "empty file", "blank.md": "no text: the file holds only whitespace",
         "binary.txt": "binary file (PNG image)",
         "nul.txt": "binary file (contains NUL bytes)",
         "big.txt": "too large: 1.5 MB, the limit is 1.0 MB",

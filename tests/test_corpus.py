@@ -130,7 +130,7 @@ def test_latin1_declared_as_utf8_still_decodes():
     ("data", "reason"),
     [
         (b"", "empty file"),
-        (b"   \n\t ", "empty file"),
+        (b"   \n\t ", "no text: the file holds only whitespace"),
         (b"%PDF-1.7 binary", "binary file (PDF)"),
         (b"\x89PNG\r\n\x1a\n....", "binary file (PNG image)"),
         (b"PK\x03\x04zipdata", "binary file (ZIP"),
