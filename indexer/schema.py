@@ -287,6 +287,7 @@ def build_schema() -> Schema:
         "speaker_type": STORED(),
         "speaker_text": _text(exact),
         "affiliation": STORED(),
+        "affiliation_text": _text(exact),  # the speaker's role or organization, as written
         "quote_kind": ID(stored=True),
         "paragraph": STORED(),
         "start": STORED(),
@@ -339,6 +340,8 @@ def quote_record(doc: Document, q: Quote, n: int, shared: dict) -> dict[str, obj
     if q.speaker:
         f["speaker"] = q.speaker
         f["speaker_text"] = q.speaker
+    if q.affiliation:
+        f["affiliation_text"] = q.affiliation
     return f
 
 

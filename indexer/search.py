@@ -588,7 +588,7 @@ _FIELD_NAMES = {
     "outlet": "outlet", "source": "outlet", "publication": "outlet",
     "org": "org", "organization": "org", "organisation": "org", "orgs": "org",
     "person": "person", "people": "person", "speaker": "person", "by": "person",
-    "author": "author",
+    "author": "author", "affiliation": "affiliation",
     "lang": "lang", "language": "lang", "original": "original",
     "type": "type", "doc_type": "type", "year": "year", "date": "date",
     "translated": "translated",
@@ -693,7 +693,8 @@ def _unknown_field_note(name: str) -> str:
 
 
 #: the field names the notes list (each of _FIELD_NAMES's kinds once)
-_FIELD_LIST = ("title", "text", "outlet", "org", "person", "author", "lang", "original",
+_FIELD_LIST = ("title", "text", "outlet", "org", "person", "author", "affiliation", "lang",
+               "original",
                "type", "year", "date", "translated")
 
 
@@ -780,8 +781,20 @@ def _rewrite(text: str, exact: bool, quotes: bool = False,
             fields = title_fields if kind == "title" and not quotes else text_fields
             out.append("(" + " OR ".join(f"{f}:{value}" for f in fields) + ")")
             continue
+        if kind == "affiliation":
+            if quotes:  # the role or organization a speaker is given
+                out.append(_with_names("affiliation_text", value, []))
+            else:
+                notes.append("documents have no affiliation (their quotations' speakers "
+                             "do); affiliation: searched as text")
+                out.append("(" + " OR ".join(f"{f}:{value}" for f in text_fields) + ")")
+            continue
         if kind in ("person", "org") and quotes:  # on a quotation: who said it
-            out.append(_with_names("speaker_text", value, names("speaker", value)))
+            who = _with_names("speaker_text", value, names("speaker", value))
+            if kind == "org":  # ... or the organization the speaker speaks for
+                of = _with_names("affiliation_text", value, names("organization", value))
+                who = f"({who} OR {of})"
+            out.append(who)
             continue
         norm = _field_value(kind, value)
         if norm is None:
@@ -796,7 +809,8 @@ def _rewrite(text: str, exact: bool, quotes: bool = False,
 
 _ALLOWED_FIELDS = (schema.STEMMED_TEXT_FIELDS + schema.STEMMED_TITLE_FIELDS +
                    schema.STEMMED_QUOTE_FIELDS + schema.EXACT_TEXT_FIELDS +
-                   ("quote_exact", "speaker_text") + tuple(sorted(set(_INTERNAL.values()))))
+                   ("quote_exact", "speaker_text", "affiliation_text") +
+                   tuple(sorted(set(_INTERNAL.values()))))
 _SPECIAL = re.compile(r'[()\[\]{}"^~*?:+\-!\\]')
 
 
@@ -932,7 +946,7 @@ def _describe_ranges(ranges: list[tuple[dt.date, dt.date]]) -> str:
 # How a query reads back to a person: internal field names become user ones, the per-language
 # copies of a word collapse to one.
 _DISPLAY_FIELD = {"outlet_text": "outlet", "org_text": "org", "people_text": "person",
-                  "speaker_text": "speaker",
+                  "speaker_text": "speaker", "affiliation_text": "affiliation",
                   "author": "author", "language": "lang", "original_language": "original",
                   "doc_type": "type", "year": "year", "translated": "translated"}
 

@@ -57,8 +57,9 @@ SEARCH_PARAMETERS += [_param(long, f"The same as {short}, by its facet's name.",
                              _BY_NAME[short]["schema"]["items"], multi=True)
                       for long, short in FACET_PARAMS.items()]
 QUOTE_PARAMETERS = [
-    _param("q", "Words of the quotation (the same syntax as /api/search; speaker: and org: "
-                "match who said it). Empty: every quotation, newest first.",
+    _param("q", "Words of the quotation (the same syntax as /api/search; speaker: matches "
+                "who said it, org: who said it or whom the speaker speaks for, affiliation: "
+                "the speaker's role as written). Empty: every quotation, newest first.",
            {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
     _param("speaker", "Speaker (a canonical person or organization name, as in the speaker "
                       "facet); several are OR'ed." + _TYPED, _STR, multi=True),

@@ -13,7 +13,7 @@ from indexer.cli import main
 from indexer.evaluate import evaluate_quotes
 from indexer.models import Entity
 from indexer.quotes import extract_quotes, find_quote_spans
-from indexer.search import CorpusIndex, make_quote_query
+from indexer.search import CorpusIndex, make_query, make_quote_query
 
 from .conftest import DATA, REPO, write_corpus
 
@@ -746,7 +746,7 @@ def test_speaker_filter_and_facet(qix):
     assert r.total >= 6 and {h.speaker for h in r.hits} == {"Mijente"}
     speakers = {v.value: v for v in r.facets["speaker"]}
     assert speakers["Mijente"].selected and "Cata Santiago" in speakers  # own selection ignored
-    people = {v.value for v in qix.search(__import__("indexer").make_query(
+    people = {v.value for v in qix.search(make_query(
         per_page=1)).facets["person"]}
     person_speakers = {h.speaker for h in qix.search_quotes(make_quote_query(per_page=100)).hits
                        if h.speaker_type == "person"}
@@ -874,3 +874,32 @@ def test_a_name_after_the_verb_ends_where_its_capitals_end(body, people, speaker
     after it and named no one."""
     found, _ = quotes(body, people=people)
     assert [s for _, s, _ in found] == [speaker]
+
+
+def test_org_and_affiliation_find_whom_a_speaker_speaks_for(tmp_path):
+    """On quotations, org: finds the organization's own words and those of the people who
+    speak for it (their affiliation), by any name the registry gives it; affiliation:
+    searches the roles as written."""
+    c = write_corpus(tmp_path / "c", {
+        "organizations.toml": '[[organization]]\nname = "Harbor Freight Lines"\n'
+                              'aliases = ["HFL"]\n',
+        "a.txt": "Ferry Contract Approved After a Long Night\n\nThe harbor board approved the "
+                 "contract with Harbor Freight Lines on Tuesday.\n\nA spokeswoman for Harbor "
+                 "Freight Lines, Greta Lind, said: “We will run the first boats in March.”\n\n"
+                 "“Nobody asked the crews about these hours,” said the union's lead "
+                 "negotiator, Omar Vidal.",
+        "b.txt": "Harbor Freight Lines Answers\n\n“Our crews were consulted at every step,” "
+                 "Harbor Freight Lines said in a statement on Wednesday.",
+    })
+    build.build_index(c, tmp_path / "i")
+    with CorpusIndex(tmp_path / "i") as ix:
+        r = ix.search_quotes(make_quote_query(q="org:HFL"))
+        assert sorted(h.speaker for h in r.hits) == ["Greta Lind", "Harbor Freight Lines"]
+        r = ix.search_quotes(make_quote_query(q="affiliation:negotiator"))
+        assert [(h.speaker, h.affiliation) for h in r.hits] == [
+            ("Omar Vidal", "the union's lead negotiator")]
+        # person: (speaker:) is who said it, not whom they speak for
+        r = ix.search_quotes(make_quote_query(q="person:HFL"))
+        assert [h.speaker for h in r.hits] == ["Harbor Freight Lines"]
+        r = ix.search(make_query(q="affiliation:spokeswoman"))
+        assert r.notes[0].startswith("documents have no affiliation")
