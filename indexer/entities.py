@@ -22,7 +22,7 @@ from importlib import resources as importlib_resources
 
 from .corpus import GazetteerEntry
 from .models import Entity
-from .textutil import TITLE_ABBREVIATIONS, fold_same_length, name_key, straight_quotes
+from .textutil import TITLE_ABBREVIATIONS, compiled, fold_same_length, name_key, straight_quotes
 
 # =========================================================================== shared
 
@@ -457,6 +457,7 @@ def _named_groups(text: str) -> list[_Found]:
                 break
         while words and words[-1].lower() in CONNECTORS:
             words.pop()
+        words = words[:_person_after_org(words, text)]
         if not words or words[0] in _NOT_ORG_FIRST:
             continue
         rest = frag[end:].lstrip()
@@ -466,6 +467,31 @@ def _named_groups(text: str) -> list[_Found]:
             continue  # "members of the Jewish community": an adjective, not a name
         found(" ".join(words), *m.span("o"))
     return out
+
+
+def _person_after_org(words: list[str], text: str) -> int:
+    """Where the name of the person a role introduces begins, right after the name of their
+    organization ("el diputado de Convergencia Social Diego Ibáñez"): a given name and one
+    or two more capitalised words ending the run, the last of them found on its own
+    elsewhere in the text (the story's later "Ibáñez"), and at least two words of the
+    organization before them; len(words) when there is none ("la directora de la
+    Fundación Pablo Neruda": Neruda never stands alone).
+
+    >>> _person_after_org("Convergencia Social Diego Ibáñez".split(), "... Ibáñez dijo")
+    2
+    >>> _person_after_org("Centro Cultural Pablo Neruda".split(), "el Centro Cultural Pablo Neruda")
+    4
+    """
+    for i in range(2, len(words) - 1):
+        tail = words[i:]
+        if len(tail) > 3 or words[i] not in given_names() or \
+                words[i - 1].lower() in CONNECTORS or \
+                any(w.lower() in CONNECTORS or not _is_cap(w) for w in tail):
+            continue
+        alone = compiled(rf"(?<!{re.escape(tail[-2])} ){re.escape(tail[-1])}\b")
+        if alone.search(text):
+            return i
+    return len(words)
 
 
 def _long_form_before(prefix: str, acr: str) -> str | None:
@@ -781,6 +807,7 @@ _SPEECH = set(
     dijo dice afirmó aseguró señaló explicó declaró agregó añadió indicó comentó expresó
     sostuvo manifestó advirtió denunció destacó subrayó recordó precisó reconoció admitió
     insistió relató contó lamentó consideró opinó apuntó respondió informó anunció
+    planteó criticó defendió valoró estimó
     explique explique estime souligne précise ajoute affirme indique raconte confie déclare
     rappelle poursuit assure selon
     sagte sagt erklärte erklärt betonte betont sagten kritisierte kritisiert meinte
@@ -1050,7 +1077,11 @@ def find_people(
     found += _names_with_relative_clause(text, toks)
 
     for raw in found:
-        name = _clean_person(raw)
+        # "Convergencia Social Diego Ibáñez", the party known: the person after it
+        words = raw.split()
+        cut = next((len(k.split()) for k in org_keys if name_key(raw).startswith(k + " ")
+                    and len(words) - len(k.split()) >= 2), 0)
+        name = _clean_person(" ".join(words[cut:]))
         if not name or name_key(name) in org_keys or any(
                 k.endswith(" " + name_key(name)) for k in org_keys):
             continue

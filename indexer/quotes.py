@@ -77,6 +77,7 @@ _SPEECH_VERBS_ONE = _EN_SPEECH_VERBS + "|" + (
     r"expresa|manifiesta|considera|cuenta|asevera|aseveró|enfatiza|puntualiza|remarca|"
     r"reitera|prosigue|continúa|responde|confiesa|confesó|admite|sentencia|sentenció|"
     r"zanja|zanjó|argumenta|argumentó|ironiza|ironizó|citó|cita|sumó|suma|reclamó|reclama|"
+    r"planteó|plantea|criticó|critica|defendió|defiende|valoró|valora|estimó|estima|"
     rf"ha\s+(?:{_ES_PARTICIPLES})|"
     rf"a(?:-t-(?:il|elle))?\s+(?:{_FR_PARTICIPLES})|(?:{_FR_PRESENT})(?:-t)?-(?:il|elle)|"
     rf"{_FR_PRESENT}|"
@@ -331,7 +332,13 @@ _REPORTING = re.compile(
     r"argues|arguing|asserted|asserts|asserting|demanded|demands|demanding|warned|warns|"
     r"claimed|claims|insisted|insists|noted|notes|wrote|writes|asked|asks|described|"
     r"describes|declared|declares|promised|promises|vowed|acusó|acusa|pidió|pide|exigió|exige|"
-    r"advirtió|aseguró|afirmó|dijo|calificó|denunció|" + _SPEECH_VERBS_ONE + r")\b", re.I)
+    r"advirtió|aseguró|afirmó|dijo|calificó|denunció|"
+    # a stance the quotation states: "X cree que «…»", "X es de la idea de que «…»", and
+    # gerunds: "X criticó la medida, planteando que «…»"
+    r"believes|believed|contends|contended|criticized|criticised|suggested|suggests|"
+    r"cree|creyó|es de la idea de|planteando|criticando|advirtiendo|afirmando|asegurando|"
+    r"señalando|explicando|añadiendo|agregando|insistiendo|subrayando|recordando|"
+    r"acusando|pidiendo|exigiendo|" + _SPEECH_VERBS_ONE + r")\b", re.I)
 
 # "…,” said the pastor" / "…,” said Cata Santiago, an organizer with Cosecha"
 _AFTER_VERB_FIRST = re.compile(

@@ -276,3 +276,23 @@ def test_capitalisation_ignores_an_elided_article(tok):
     bare = _re.sub(r"^(?:l|d|qu|j|n|s|c|m|t)['’](?=\w)", "", tok, flags=_re.I)
     assert _bare(tok) == bare
     assert _is_cap(tok) == (bare[:1].isupper() or bare[:1].isdigit() or tok == "&")
+
+
+@pytest.mark.parametrize(
+    ("text", "organization", "person"),
+    [
+        ("La concejala de Vivienda Justa Marta Ríos dijo que no habrá desalojos. Ríos "
+         "insistió en que el plan sigue.", "Vivienda Justa", "Marta Ríos"),
+        ("El diputado de Frente Vecinal Tomás Ledesma planteó que la ley llega tarde. Ledesma "
+         "pidió más fondos.", "Frente Vecinal", "Tomás Ledesma"),
+        # a given name inside the organization's name, never standing alone: kept whole
+        ("La directora de la Fundación Pablo Neruda habló ayer con los vecinos.",
+         "Fundación Pablo Neruda", None),
+    ],
+)
+def test_a_person_named_right_after_their_organization(text, organization, person):
+    """'<role> de <Organization> <Given Surname>': the organization ends where the person's
+    name begins, when the story names them by the surname alone elsewhere."""
+    found = find_organizations(text)
+    assert [e.name for e in found] == [organization]
+    assert [e.name for e in find_people(text, (), found)] == ([person] if person else [])

@@ -274,7 +274,15 @@ def test_french_subject_first_and_inverted(body, speaker, kind):
            "Lucía Herrero")
           for verb in ("añadió", "agregó", "afirmó", "explicó", "señaló", "aseguró",
                        "ha explicado", "ha señalado", "añade", "opina", "resalta", "matiza",
-                       "detalla", "opina en cambio", "señaló, por su parte,")],
+                       "detalla", "opina en cambio", "señaló, por su parte,", "planteó",
+                       "criticó", "defendió", "valoró")],
+        # the sentence's subject takes a stance the quotation states
+        *[(f"La edil Lucía Herrero {stance} “nadie nos preguntó antes de firmar el contrato”.",
+           "Lucía Herrero")
+          for stance in ("cree que", "es de la idea de que", "defendió que la rebaja",
+                         "criticó la medida, planteando que", "planteó que en ese punto,")],
+        ("Tenant organizer Lucía Herrero believes “nobody asked us before the contract was "
+         "signed.”", "Lucía Herrero"),
         *[(f"“Ninguém nos perguntou antes de assinar o contrato”, {verb} Beatriz Lima.",
            "Beatriz Lima") for verb in ("disse", "afirmou", "acrescentou", "contou", "falou",
                                         "ponderou")],
