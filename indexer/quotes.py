@@ -325,6 +325,12 @@ _THEN_NAME = re.compile(
 _POSSESSIVE_ROLE = re.compile(
     rf"[’']s(?P<role>(?:\s+[a-zß-ÿ][\w-]*){{1,4}}?)(?:\s*,?\s+(?P<name>{_NAME_WORD}"
     rf"(?:\s+(?:de|del|la|van|von|da|di)?\s*{_NAME_WORD}){{0,4}}))?(?=\s*[,.;:!?]|\s*$)")
+# the sentence after a quotation points back at it: "“…”. Con esa frase, X respondió …"
+_THOSE_WORDS = re.compile(
+    r"^\s*[,.!?…]*\s*[”\"»]?\s*[.!?…]?\s*(?:con (?:esa|esas|estas|esta|aquella|aquellas|"
+    r"dichas) (?:frase|palabras|declaraciones)|with (?:those|these|that|such) (?:words|remarks?)|"
+    r"avec ces (?:mots|paroles)|com (?:essas|estas) (?:palavras|declarações)|"
+    r"mit diesen worten)\s*,?\s+", re.I)
 # A sentence whose subject is a known speaker and whose verb reports words:
 # "Mijente, an activist group, has accused both companies of having “…”"
 _REPORTING = re.compile(
@@ -336,6 +342,7 @@ _REPORTING = re.compile(
     # a stance the quotation states: "X cree que «…»", "X es de la idea de que «…»", and
     # gerunds: "X criticó la medida, planteando que «…»"
     r"believes|believed|contends|contended|criticized|criticised|suggested|suggests|"
+    r"answered|answers|retorted|"
     r"cree|creyó|es de la idea de|planteando|criticando|advirtiendo|afirmando|asegurando|"
     r"señalando|explicando|añadiendo|agregando|insistiendo|subrayando|recordando|"
     r"acusando|pidiendo|exigiendo|" + _SPEECH_VERBS_ONE + r")\b", re.I)
@@ -1278,6 +1285,11 @@ def _attribute(before: str, after: str, sp: _Span, resolver: _Resolver
                 return sp_, verb, after
             if _ROLE_REF.match(who):
                 return None, verb, after
+    m = _THOSE_WORDS.match(flat_after)
+    if m:  # "“…”. With those words, X replied …": X, the sentence's subject
+        sp_ = resolver.subject(flat_after[m.end():])
+        if sp_ is not None:
+            return sp_, "said-by-subject", after
     m = _AFTER_VERB_ONLY.match(flat_after)
     if m and m.group("verb").lower() in _EN_SPEECH and re.match(r"\s+(?:a|an|the)\b",
                                                                  flat_after[m.end("verb"):]):

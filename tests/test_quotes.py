@@ -911,3 +911,19 @@ def test_org_and_affiliation_find_whom_a_speaker_speaks_for(tmp_path):
         assert [h.speaker for h in r.hits] == ["Harbor Freight Lines"]
         r = ix.search(make_query(q="affiliation:spokeswoman"))
         assert r.notes[0].startswith("documents have no affiliation")
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        ("“Nobody owns this council, nobody owns this city.” With those words, Mayor Dana "
+         "Whitfield answered her critics on Tuesday.", "Dana Whitfield"),
+        ("«Nadie es dueño del ayuntamiento, nadie es dueño de la ciudad». Con esa frase, la "
+         "alcaldesa Dana Whitfield respondió el martes a sus críticos.", "Dana Whitfield"),
+        # the sentence after is about someone else's words: no one
+        ("«Nadie es dueño del ayuntamiento, nadie es dueño de la ciudad». Con esa frase "
+         "abrió el pleno. Dana Whitfield respondió después.", None),
+    ],
+)
+def test_the_sentence_after_a_quotation_names_who_said_those_words(body, speaker):
+    assert [s for s, _ in attributed(body, ["Dana Whitfield"])] == [speaker]
