@@ -1228,6 +1228,9 @@ def _settle(candidates: list[tuple[Quote, bool]], turns: list[Quote] = ()) -> li
             key = norm(q.text)
             source = next((o for o, text in pool if o is not q and key in text),
                           None) if len(key) > 8 else None
+            if source is None and len(key) > 8:
+                source = _joined_from(q.text, [(o, t) for o, t in pool if o is not q and
+                                               o.speaker], norm)
             if source is not None:
                 q = Quote(q.text, source.speaker, source.speaker_type, source.affiliation,
                           source.kind, q.paragraph, q.start, q.end)
@@ -1235,6 +1238,30 @@ def _settle(candidates: list[tuple[Quote, bool]], turns: list[Quote] = ()) -> li
         if not short:
             out.append(q)
     return out
+
+
+def _joined_from(text: str, pool: list[tuple[Quote, str]], norm) -> Quote | None:
+    """The quotation of one speaker whose quotations hold each sentence of `text`: a pull
+    quote that runs two of them together ("“A”, said X. “B, and more”" repeated as "“A. B”").
+    None when a sentence is in no quotation, or they are of several speakers. pool: the
+    quotations with a speaker and their text normalised by `norm`.
+
+    >>> def norm(t): return t.lower().strip(" .")
+    >>> a = Quote("We stay here", "Ana Gil", "person", None, "speech", 1, 0, 12)
+    >>> b = Quote("Until the end, whatever comes", "Ana Gil", "person", None, "speech", 1, 14, 43)
+    >>> pool = [(a, norm(a.text)), (b, norm(b.text))]
+    >>> _joined_from("We stay here. Until the end.", pool, norm).speaker
+    'Ana Gil'
+    >>> _joined_from("We stay here. We go home now.", pool, norm) is None
+    True
+    """
+    sentences = [norm(x) for x in re.split(r"(?<=[.!?…])\s+", text) if len(norm(x)) > 8]
+    if len(sentences) < 2:
+        return None
+    found = [next((o for o, t in pool if sentence in t), None) for sentence in sentences]
+    if None in found or len({o.speaker for o in found}) != 1:
+        return None
+    return found[0]
 
 
 def _continues(body: str, prev: _Span, sp: _Span, paras) -> bool:

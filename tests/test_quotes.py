@@ -927,3 +927,16 @@ def test_org_and_affiliation_find_whom_a_speaker_speaks_for(tmp_path):
 )
 def test_the_sentence_after_a_quotation_names_who_said_those_words(body, speaker):
     assert [s for s, _ in attributed(body, ["Dana Whitfield"])] == [speaker]
+
+
+def test_a_pull_quote_joining_two_quotations_of_one_speaker_takes_their_speaker():
+    body = ("“The ferry is the only way to the mainland for half the island,” said Rhea "
+            "Stone, a councillor. “When it stops, the school stops, the clinic stops, and "
+            "nobody in the capital notices.”\n\nThe operator did not comment.\n\n“The ferry "
+            "is the only way to the mainland for half the island. When it stops, the school "
+            "stops”")
+    said = [s for s, _ in attributed(body, ["Rhea Stone"])]
+    assert said == ["Rhea Stone", "Rhea Stone", "Rhea Stone"]
+    # a sentence nobody said before: the pull quote stays unattributed
+    other = body.replace("When it stops, the school stops”", "Nobody asked the island.”")
+    assert [s for s, _ in attributed(other, ["Rhea Stone"])][-1] is None
