@@ -34,6 +34,7 @@ from .textutil import (
     UNSPACED_SCRIPTS,
     UNSPACED_WORD,
     compiled,
+    fold_same_length,
     name_key,
     straight_quotes,
 )
@@ -160,7 +161,13 @@ _PRONOUN_ORG = {"it", "the group", "the organization", "the organisation", "the 
                 "el sindicato", "la coalición", "la empresa", "el colectivo", "la agencia",
                 "el movimiento", "la red", "la plataforma", "the department", "the office",
                 "the city", "the county", "the university", "the groups", "el comité",
-                "la asociación", "the firm", "the retailer", "the council"}
+                "la asociación", "the firm", "the retailer", "the council",
+                # (not "the government", "el ministerio", "the party": the last organization
+                # named is not which one they are)
+                "el organismo", "la entidad", "la institución", "la compañía", "la fundación",
+                "la federación", "the institution", "the foundation", "the federation",
+                "the body", "l'organisation", "l'association", "le syndicat", "l'entreprise",
+                "a organização", "a empresa", "o sindicato"}
 # Unnamed groups of people: "the employees", "Amazon workers", "los trabajadores". A group
 # is never one speaker, and a name found near it (the addressee of their letter) is not it.
 _GROUP_NOUNS = (
@@ -705,9 +712,9 @@ class _Resolver:
     def org_before(self, at: int) -> _Speaker | None:
         """The organization named last before offset `at`."""
         best: tuple[int, str] | None = None
-        text = self.body[max(0, at - 1500): at]
+        text = fold_same_length(self.body[max(0, at - 1500): at])  # the keys are folded
         for key, org in self.orgs.items():
-            for m in _name_rx(key).finditer(text.lower()):
+            for m in _name_rx(key).finditer(text):
                 if best is None or m.start() > best[0]:
                     best = (m.start(), org)
         return _Speaker(best[1], "organization") if best else None

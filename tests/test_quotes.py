@@ -940,3 +940,25 @@ def test_a_pull_quote_joining_two_quotations_of_one_speaker_takes_their_speaker(
     # a sentence nobody said before: the pull quote stays unattributed
     other = body.replace("When it stops, the school stops”", "Nobody asked the island.”")
     assert [s for s, _ in attributed(other, ["Rhea Stone"])][-1] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        ("La Organización Meteorológica Mundial publicó un comunicado el jueves. “Es "
+         "prematuro decir que se ha batido el récord”, resalta el organismo.",
+         "Organización Meteorológica Mundial"),
+        ("En un comunicado, la Organización Meteorológica Mundial pidió calma. “Es prematuro "
+         "decir que se ha batido el récord”, añadió la entidad.",
+         "Organización Meteorológica Mundial"),
+        # the government is not whichever organization was named last
+        ("La Organización Meteorológica Mundial publicó un comunicado el jueves. “Es "
+         "prematuro decir que se ha batido el récord”, dijo el gobierno.", None),
+    ],
+)
+def test_a_generic_word_for_an_organization_is_the_one_named_before(body, speaker):
+    """"el organismo", "la entidad": the organization named last, found under its accents
+    (the lookup compared folded names with the text as written, and missed every accented
+    one)."""
+    found, _ = extract_quotes(body, (), (Entity("Organización Meteorológica Mundial"),))
+    assert [q.speaker for q in found] == [speaker]
