@@ -807,7 +807,7 @@ _SPEECH = set(
     dijo dice afirmó aseguró señaló explicó declaró agregó añadió indicó comentó expresó
     sostuvo manifestó advirtió denunció destacó subrayó recordó precisó reconoció admitió
     insistió relató contó lamentó consideró opinó apuntó respondió informó anunció
-    planteó criticó defendió valoró estimó
+    planteó criticó defendió valoró estimó recalcó adelantó apostilló acotó replicó contestó
     explique explique estime souligne précise ajoute affirme indique raconte confie déclare
     rappelle poursuit assure selon
     sagte sagt erklärte erklärt betonte betont sagten kritisierte kritisiert meinte

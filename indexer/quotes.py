@@ -24,6 +24,7 @@ stated next to their name with a known organization, it holds for their later qu
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -79,6 +80,10 @@ _SPEECH_VERBS_ONE = _EN_SPEECH_VERBS + "|" + (
     r"reitera|prosigue|continúa|responde|confiesa|confesó|admite|sentencia|sentenció|"
     r"zanja|zanjó|argumenta|argumentó|ironiza|ironizó|citó|cita|sumó|suma|reclamó|reclama|"
     r"planteó|plantea|criticó|critica|defendió|defiende|valoró|valora|estimó|estima|"
+    r"recalcó|recalca|adelantó|adelanta|apostilló|apostilla|acotó|acota|deslizó|desliza|"
+    r"replicó|contestó|contesta|retrucó|exclamó|expuso|graficó|alertó|reflexionó|"
+    r"reflexiona|resumió|remató|cuestionó|cuestiona|justificó|celebró|agradeció|ahondó|"
+    r"profundizó|"
     rf"ha\s+(?:{_ES_PARTICIPLES})|"
     rf"a(?:-t-(?:il|elle))?\s+(?:{_FR_PARTICIPLES})|(?:{_FR_PRESENT})(?:-t)?-(?:il|elle)|"
     rf"{_FR_PRESENT}|"
@@ -527,6 +532,9 @@ class _Resolver:
 
     def __init__(self, body: str, people: tuple[Entity, ...], orgs: tuple[Entity, ...]):
         self.body = body
+        #: where the quotations' words are (starts, ends; ascending): a name in them is the
+        #: speaker's word, not someone a later "she" or dropped subject refers to
+        self.quoted: tuple[list[int], list[int]] = ([], [])
         self.people = {name_key(n): e.name for e in people for n in (e.name, *e.aliases)}
         self._titled = False
         self.titled: set[str] = set()
@@ -647,6 +655,8 @@ class _Resolver:
                 for m in _name_rx(form).finditer(before):
                     if form != full and any(a <= m.start() < b for a, b in whole):
                         continue  # the surname of a mention in full, judged as that
+                    if self._in_quotation(offset + m.start()):
+                        continue
                     if not _OBJECT_BEFORE.search(before, max(0, m.start() - 12), m.start()):
                         last = max(last or 0, offset + m.start() + 1)
             if last:
@@ -661,6 +671,11 @@ class _Resolver:
                 None, gender):
             return None
         return last
+
+    def _in_quotation(self, at: int) -> bool:
+        starts, ends = self.quoted
+        k = bisect.bisect_right(starts, at) - 1
+        return k >= 0 and at < ends[k]
 
     def gender(self, name: str) -> str | None:
         """'m' or 'f' where the text says so of `name` (and never the other), else None:
@@ -1142,6 +1157,7 @@ def extract_quotes(
 
     spans = [sp for sp in find_quote_spans(body)
              if not any(s <= sp.start < e for s, e in covered)]
+    resolver.quoted = ([sp.start for sp in spans], [sp.end for sp in spans])
     prev: tuple[_Span, _Speaker | None, str] | None = None
     candidates: list[tuple[Quote, bool]] = []
     para_index = [0] * (len(body) + 1)

@@ -275,7 +275,8 @@ def test_french_subject_first_and_inverted(body, speaker, kind):
           for verb in ("añadió", "agregó", "afirmó", "explicó", "señaló", "aseguró",
                        "ha explicado", "ha señalado", "añade", "opina", "resalta", "matiza",
                        "detalla", "opina en cambio", "señaló, por su parte,", "planteó",
-                       "criticó", "defendió", "valoró")],
+                       "criticó", "defendió", "valoró", "recalcó", "adelantó", "replicó",
+                       "apostilló")],
         # the sentence's subject takes a stance the quotation states
         *[(f"La edil Lucía Herrero {stance} “nadie nos preguntó antes de firmar el contrato”.",
            "Lucía Herrero")
@@ -962,3 +963,21 @@ def test_a_generic_word_for_an_organization_is_the_one_named_before(body, speake
     one)."""
     found, _ = extract_quotes(body, (), (Entity("Organización Meteorológica Mundial"),))
     assert [q.speaker for q in found] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        ("Ana Ruiz lleva diez años al frente del sindicato.\n\n«El que rompe el acuerdo es "
+         "Bo Díaz», dijo el secretario general en la radio. Y remató: «Nosotros no nos vamos "
+         "a ir de la mesa».", "Ana Ruiz"),
+        ("Ana Ruiz has led the union for ten years.\n\n“The man who broke the deal is Bo "
+         "Diaz,” the general secretary told a radio station. “We are not leaving the table,” "
+         "she added.", "Ana Ruiz"),
+    ],
+)
+def test_a_name_inside_a_quotation_is_not_whom_a_later_subject_means(body, speaker):
+    """A dropped subject or a pronoun means the last person the text names, not one named
+    inside a quotation (the speaker's words about them)."""
+    said = [s for s, _ in attributed(body, ["Ana Ruiz", "Bo Díaz", "Bo Diaz"])]
+    assert said[-1] == speaker
