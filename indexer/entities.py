@@ -246,6 +246,8 @@ _ORG_APPOSITIVE = re.compile(
     r"|en|del)\b)[\w-]+\s+){0,4}?(?:nonprofit|non-profit|advocacy "
     r"group|group|organization|organisation|coalition|union|collective|network|alliance|charity|"
     r"foundation|think tank|company|firm|startup|contractor|agency|association|campaign|"
+    r"supplier|provider|manufacturer|retailer|insurer|conglomerate|multinational|"
+    r"proveedora|proveedor|fabricante|distribuidora|aseguradora|minorista|multinacional|"
     r"organización|asociación|colectivo|sindicato|empresa|compañía|agrupación|coalición|"
     r"fundación|red|plataforma)\b"
 )

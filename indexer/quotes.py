@@ -357,7 +357,8 @@ _REPORTING = re.compile(
     r"answered|answers|retorted|"
     r"cree|creyó|es de la idea de|planteando|criticando|advirtiendo|afirmando|asegurando|"
     r"señalando|explicando|añadiendo|agregando|insistiendo|subrayando|recordando|"
-    r"acusando|pidiendo|exigiendo|" + _SPEECH_VERBS_ONE + r")\b", re.I)
+    r"acusando|pidiendo|exigiendo|tildó|tilda|tildando|calificando|" + _SPEECH_VERBS_ONE +
+    r")\b", re.I)
 
 # "…,” said the pastor" / "…,” said Cata Santiago, an organizer with Cosecha"
 _AFTER_VERB_FIRST = re.compile(

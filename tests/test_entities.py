@@ -101,6 +101,11 @@ def test_parentheses_that_are_not_acronyms(text):
         ("They formed a coalition known as Neighbors Against Surveillance last year.",
          "Neighbors Against Surveillance"),
         ("The Innovation Law Lab, a Portland nonprofit, tracks arrests.", "Innovation Law Lab"),
+        # a one-word company named by what it sells or makes
+        ("Por su parte Voltaris, la proveedora alemana de baterías, negó el fallo.",
+         "Voltaris"),
+        ("Kestrelon, the Danish manufacturer of the turbines, declined to comment.",
+         "Kestrelon"),
         ("El concejal de Vox, Ramón Albiac, explicó su voto.", "Vox"),
         ("The ACLU of Michigan has asked the council to act.", "ACLU of Michigan"),
     ],

@@ -281,7 +281,8 @@ def test_french_subject_first_and_inverted(body, speaker, kind):
         *[(f"La edil Lucía Herrero {stance} “nadie nos preguntó antes de firmar el contrato”.",
            "Lucía Herrero")
           for stance in ("cree que", "es de la idea de que", "defendió que la rebaja",
-                         "criticó la medida, planteando que", "planteó que en ese punto,")],
+                         "criticó la medida, planteando que", "planteó que en ese punto,",
+                         "criticó el plan, tildando de")],
         ("Tenant organizer Lucía Herrero believes “nobody asked us before the contract was "
          "signed.”", "Lucía Herrero"),
         *[(f"“Ninguém nos perguntou antes de assinar o contrato”, {verb} Beatriz Lima.",
