@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from indexer import build, corpus, writer
 from indexer.models import Document, RawDocument, SourceFacts
+from indexer.search import CorpusIndex
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
@@ -135,6 +138,15 @@ def write_corpus(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             p.write_text(content, encoding="utf-8")
     return root
+
+
+@contextmanager
+def indexed(tmp_path: Path, files: dict[str, str | bytes]) -> Iterator[CorpusIndex]:
+    """The index of a corpus made of {relative path: content}, built and open: the three
+    steps a test of what a few written documents give takes first."""
+    build.build_index(write_corpus(tmp_path / "c", files), tmp_path / "i")
+    with CorpusIndex(tmp_path / "i") as index:
+        yield index
 
 
 # --------------------------------------------------------------------------- web

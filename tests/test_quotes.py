@@ -15,7 +15,7 @@ from indexer.models import Entity
 from indexer.quotes import extract_quotes, find_quote_spans
 from indexer.search import CorpusIndex, make_query, make_quote_query
 
-from .conftest import DATA, REPO, write_corpus
+from .conftest import DATA, REPO, indexed, write_corpus
 
 
 def quotes(body: str, people=(), orgs=(), doc_type="news article", author=None):
@@ -890,7 +890,7 @@ def test_org_and_affiliation_find_whom_a_speaker_speaks_for(tmp_path):
     """On quotations, org: finds the organization's own words and those of the people who
     speak for it (their affiliation), by any name the registry gives it; affiliation:
     searches the roles as written."""
-    c = write_corpus(tmp_path / "c", {
+    with indexed(tmp_path, {
         "organizations.toml": '[[organization]]\nname = "Harbor Freight Lines"\n'
                               'aliases = ["HFL"]\n',
         "a.txt": "Ferry Contract Approved After a Long Night\n\nThe harbor board approved the "
@@ -900,9 +900,7 @@ def test_org_and_affiliation_find_whom_a_speaker_speaks_for(tmp_path):
                  "negotiator, Omar Vidal.",
         "b.txt": "Harbor Freight Lines Answers\n\n“Our crews were consulted at every step,” "
                  "Harbor Freight Lines said in a statement on Wednesday.",
-    })
-    build.build_index(c, tmp_path / "i")
-    with CorpusIndex(tmp_path / "i") as ix:
+    }) as ix:
         r = ix.search_quotes(make_quote_query(q="org:HFL"))
         assert sorted(h.speaker for h in r.hits) == ["Greta Lind", "Harbor Freight Lines"]
         r = ix.search_quotes(make_quote_query(q="affiliation:negotiator"))

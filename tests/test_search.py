@@ -31,7 +31,7 @@ from indexer.search import (
     normalize_query_text,
 )
 
-from .conftest import CORPUS, DATA, REPO, write_corpus
+from .conftest import CORPUS, DATA, REPO, indexed, write_corpus
 
 
 @pytest.fixture(scope="module")
@@ -1489,7 +1489,7 @@ def test_words_of_unspaced_scripts_are_found_wherever_they_stand(tmp_path):
     """Chinese and Japanese run words together: a word is found inside a clause, as the
     phrase of its characters, and marked in the snippet; the same characters apart are not
     that word. Their headlines, dates and 「quotations」 are found too."""
-    corpus_dir = write_corpus(tmp_path / "c", {
+    with indexed(tmp_path, {
         "zh.txt": "港口工人罢工\n\n2019年6月21日\n\n周一凌晨，港口的码头工人停止了工作，"
                   "要求提高工资。工会主席说：“我们不会让步，直到港务局回应为止。”"
                   "市议会定于周三讨论此事。",
@@ -1498,9 +1498,7 @@ def test_words_of_unspaced_scripts_are_found_wherever_they_stand(tmp_path):
                   "と述べた。",
         "en.txt": "Dock Strike\n\nDock workers at the port stopped work on Monday, asking "
                   "for higher pay; the union said the strike would go on.",
-    })
-    build.build_index(corpus_dir, tmp_path / "i")
-    with CorpusIndex(tmp_path / "i") as index:
+    }) as index:
         r = index.search(make_query(q="港务局"))
         assert ids(r) == ["zh"] and r.suggestion is None  # (not "did you mean 港?")
         assert any("<mark>港务局</mark>" in s for s in r.hits[0].snippets)
