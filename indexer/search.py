@@ -694,8 +694,7 @@ def _unknown_field_note(name: str) -> str:
 
 #: the field names the notes list (each of _FIELD_NAMES's kinds once)
 _FIELD_LIST = ("title", "text", "outlet", "org", "person", "author", "affiliation", "lang",
-               "original",
-               "type", "year", "date", "translated")
+               "original", "type", "year", "date", "translated")
 
 
 def _phrase_pattern_notes(text: str) -> list[str]:
@@ -1298,19 +1297,18 @@ def _window_at(text: str, s0: int, width: int = 240) -> tuple[int, int]:
     return start, end
 
 
-def _snippet(text: str, spans: list[tuple[int, int]], width: int = 240, at: int = 0,
-             bounds: tuple[list[int], list[int]] | None = None) -> str:
+def _snippet(text: str, spans: list[tuple[int, int]], width: int = 240, at: int = 0) -> str:
     """The window around spans[at] with every match inside it marked, and whole: a match
     the window would cut (a phrase running past its end, a word starting before it) widens
-    it. spans: all of the text's, ascending and apart (find_spans), looked up by binary
-    search in bounds (their starts and ends) when given.
+    it. spans: all of the text's, ascending and apart (find_spans), those in the window
+    found by binary search.
 
     >>> _snippet("a " * 50 + "x y" + " b" * 150, [(90, 91), (100, 103)], 40, at=1)
     '…a a <mark>a</mark> a a a a <mark>x y</mark> b b b b b b b b b b b b…'
     >>> _snippet("start " + "p " * 30 + "and more", [(6, 65)], 20)
     'start <mark>p p p p p p p p p p p p p p p p p p p p p p p p p p p p p p</mark>…'
     """
-    starts, ends = bounds or ([s for s, _ in spans], [e for _, e in spans])
+    starts, ends = [s for s, _ in spans], [e for _, e in spans]
     start, end = _window_at(text, spans[at][0], width)
     lo = bisect.bisect_right(ends, start)  # the first match that ends after start
     if lo < len(spans) and starts[lo] < start:
