@@ -32,7 +32,7 @@ from .entities import TOKEN, given_names, is_role_word, titled_surnames
 from .models import Entity, Quote, paragraph_spans
 from .textutil import (
     TITLE_ABBREVIATIONS,
-    UNSPACED_SCRIPTS,
+    UNSPACED_RUN,
     UNSPACED_WORD,
     compiled,
     fold_same_length,
@@ -511,9 +511,6 @@ def find_quote_spans(body: str) -> list[_Span]:
     return spans
 
 
-_UNSPACED_RUN = re.compile(f"[{UNSPACED_SCRIPTS}]+")
-
-
 def _words(text: str) -> int:
     """Words of a quotation; a run of an unspaced script (Chinese, Japanese) counts a word
     every UNSPACED_WORD characters.
@@ -523,8 +520,8 @@ def _words(text: str) -> int:
     """
     if text.isascii():
         return len(TOKEN.findall(text))
-    runs = _UNSPACED_RUN.findall(text)
-    return len(TOKEN.findall(_UNSPACED_RUN.sub(" ", text))) + sum(
+    runs = UNSPACED_RUN.findall(text)
+    return len(TOKEN.findall(UNSPACED_RUN.sub(" ", text))) + sum(
         -(-len(r) // UNSPACED_WORD) for r in runs)
 
 

@@ -61,7 +61,7 @@ from .clean import normalize_for_index
 from .errors import DocumentNotFoundError, IndexNotFoundError, ParameterError
 from .language import LANGUAGE_NAMES
 from .models import DOC_TYPES, QUOTE_KINDS, Document, PartialDate, paragraph_spans
-from .textutil import UNSPACED_SCRIPTS, fold, squash
+from .textutil import UNSPACED_RUN, fold, squash
 
 MAX_QUERY_LENGTH = 1000
 MAX_PER_PAGE = 100
@@ -593,7 +593,6 @@ _FIELD_NAMES = {
     "type": "type", "doc_type": "type", "year": "year", "date": "date",
     "translated": "translated",
 }
-_UNSPACED_CHAR = re.compile(f"[{UNSPACED_SCRIPTS}]")
 #: how a value looks, for the note on a field given none ({0}: the field as written)
 _FIELD_EXAMPLES = {"date": "2019-08, {0}[2019-01 TO 2019-06]", "year": "2019",
                    "lang": "es", "original": "es", "type": "interview", "translated": "true"}
@@ -3940,7 +3939,7 @@ class CorpusIndex:
             nonlocal changed
             word = m.group(0)
             if word in ("AND", "OR", "NOT", "ANDMAYBE") or len(word) < 3 or word.isdigit() \
-                    or _UNSPACED_CHAR.search(word):
+                    or UNSPACED_RUN.search(word):
                 return word  # (a word of Chinese or Japanese is a phrase of characters)
             f = fold(word)
             if any(s.doc_frequency(field, f) for field in fields):

@@ -75,6 +75,8 @@ UNSPACED_SCRIPTS = ("\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-
                     "\U00020000-\U0002fa1f")
 #: Average characters a word of those scripts (two in Chinese; kana words are longer).
 UNSPACED_WORD = 2
+#: a run of those scripts' characters
+UNSPACED_RUN = re.compile(f"[{UNSPACED_SCRIPTS}]+")
 _PSEUDO_WORD = re.compile(rf"[^\s{UNSPACED_SCRIPTS}]+|[{UNSPACED_SCRIPTS}]{{1,{UNSPACED_WORD}}}")
 
 
